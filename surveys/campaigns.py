@@ -1,0 +1,48 @@
+"""Campaigns and invitations.
+
+Campaign keys make planning idempotent: `plan:{plan_id}:session:{session_id}` for a plan
+applied to a session, `plan:{plan_id}:year:{year}` for a yearly (financer) campaign.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from surveys.models import Campaign, Invitation, Person
+from surveys.tokens import hash_token, make_token, new_salt
+
+
+def session_campaign_key(plan_id: int, session_id: int) -> str:
+    return f"plan:{plan_id}:session:{session_id}"
+
+
+def yearly_campaign_key(plan_id: int, year: int) -> str:
+    return f"plan:{plan_id}:year:{year}"
+
+
+def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> Invitation:
+    """An invitation row (not yet added); its link's token is derived, never stored."""
+    salt = new_salt()
+    token = make_token(salt=salt, session_secret=session_secret)
+    return Invitation(
+        campaign_id=campaign_id, person_id=person.id, token_salt=salt,
+        token_hash=hash_token(token), language=person.language,
+    )
+
+
+def invitation_token(invitation: Invitation, *, session_secret: str) -> str:
+    return make_token(salt=invitation.token_salt, session_secret=session_secret)
+
+
+def answer_link(invitation: Invitation, *, session_secret: str, public_base_url: str) -> str:
+    return f"{public_base_url}/r/{invitation_token(invitation, session_secret=session_secret)}"
+
+
+def find_invitation_by_token(*, session: Session, token: str) -> Invitation | None:
+    return session.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
+
+
+def campaign_close_time(scheduled_at: datetime, close_after_days: int) -> datetime:
+    return scheduled_at + timedelta(days=close_after_days)

@@ -1,0 +1,111 @@
+"""The `python -m surveys` commands. Each prints what it did and exits non-zero on failure."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from surveys.accounts import AccountError, create_user
+from surveys.config import SettingsError
+from surveys.db import read_session, write_session
+from surveys.demo import DemoAlreadyLoaded, load_demo
+from surveys.models import Person, Programme, Response, TrainingSession, utc_now
+from surveys.runtime import AppContext, app_context, database_is_empty, prepare_database
+
+
+def _init(context: AppContext, _args: argparse.Namespace) -> int:
+    prepare_database(context)
+    print(f"Base de données à jour : {context.engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _demo(context: AppContext, args: argparse.Namespace) -> int:
+    prepare_database(context)
+    if args.if_empty and not database_is_empty(context):
+        print("Données déjà présentes : la démonstration n'a pas été rechargée.")
+        _print_demo_accounts()
+        return 0
+    started = utc_now()
+    try:
+        with write_session(context.engine) as session:
+            summary = load_demo(session=session, now=started,
+                                session_secret=context.settings.session_secret)
+    except DemoAlreadyLoaded as error:
+        print(error, file=sys.stderr)
+        return 3
+    seconds = (utc_now() - started).total_seconds()
+    counts = ", ".join(f"{table}: {count}" for table, count in sorted(summary.counts.items()))
+    print(f"Démonstration chargée en {seconds:.1f} s ({counts}).")
+    _print_demo_accounts()
+    return 0
+
+
+def _print_demo_accounts() -> None:
+    from surveys.demo import DEMO_STAFF
+
+    print("Comptes de démonstration (e-mail / mot de passe / rôle) :")
+    for email, role, password, _name in DEMO_STAFF:
+        print(f"  {email:34} {password:22} {role}")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mot de passe : ")
+    if first != getpass.getpass("Confirmez le mot de passe : "):
+        raise AccountError("errors.account.mismatch")
+    return first
+
+
+def _create_user(context: AppContext, args: argparse.Namespace) -> int:
+    prepare_database(context)
+    try:
+        password = _read_password(args)
+        with write_session(context.engine) as session:
+            user = create_user(session=session, email=args.email, role=args.role,
+                               password=password, full_name=args.name or "")
+            print(f"Compte créé : {user.email} ({user.role}).")
+    except AccountError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _status(context: AppContext, _args: argparse.Namespace) -> int:
+    from sqlmodel import func, select
+
+    with read_session(context.engine) as session:
+        for model in (Programme, TrainingSession, Person, Response):
+            count = session.exec(select(func.count()).select_from(model)).one()
+            print(f"{model.__tablename__}: {count}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m surveys", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="upgrade the database to the latest schema")
+    demo = commands.add_parser("demo", help="load the demo organisation into an empty database")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing (and succeed) when the database already holds data")
+    user = commands.add_parser("create-user", help="create a staff account (password on stdin)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=["admin", "quality", "director"])
+    user.add_argument("--name", default="")
+    commands.add_parser("status", help="count the main rows")
+    return parser
+
+
+HANDLERS = {"init": _init, "demo": _demo, "create-user": _create_user, "status": _status}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        context = app_context()
+    except SettingsError as error:
+        print(f"Configuration : {error}", file=sys.stderr)
+        return 2
+    return HANDLERS[args.command](context, args)

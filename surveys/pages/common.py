@@ -1,0 +1,71 @@
+"""What every staff page needs: the app context, the logged-in person, translations, guards.
+
+The login lives in a signed HttpOnly cookie set by the `/auth/login` route. Tests (AppTest
+has no cookies) put the same signed value in `st.session_state["staff_session_cookie"]`: it
+goes through the same signature, expiry and revocation checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from surveys.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
+from surveys.db import read_session
+from surveys.i18n import label, t
+from surveys.runtime import AppContext, app_context
+
+TEST_COOKIE_KEY = "staff_session_cookie"
+
+
+@st.cache_resource
+def context() -> AppContext:
+    return app_context()
+
+
+def _cookie() -> str | None:
+    cookie = st.context.cookies.get(SESSION_COOKIE) if st.context.cookies else None
+    return cookie or st.session_state.get(TEST_COOKIE_KEY)
+
+
+def current_identity() -> StaffIdentity | None:
+    settings = context().settings
+    with read_session(context().engine) as session:
+        return identity_from_cookie(
+            session=session, cookie=_cookie(), secret=settings.session_secret,
+            max_age_hours=settings.session_hours,
+        )
+
+
+def identity() -> StaffIdentity:
+    """The logged-in staff member (set by the navigation before any page runs)."""
+    return st.session_state["identity"]
+
+
+def lang() -> str:
+    found = st.session_state.get("identity")
+    return found.language if found else "fr"
+
+
+def tr(key: str, **params: Any) -> str:
+    return t(key, lang(), **params)
+
+
+def vocab(kind: str, value: str) -> str:
+    return label(kind, value, lang())
+
+
+def require_role(*roles: str) -> StaffIdentity:
+    """Stop the page unless the logged-in person has one of `roles` (defence in depth:
+    the navigation already leaves other pages out)."""
+    found = st.session_state.get("identity")
+    if found is None or found.role not in roles:
+        st.error(t("common.not_allowed", lang()))
+        st.stop()
+    return found
+
+
+def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rename row keys with the `columns.*` labels for display."""
+    return [{tr(f"columns.{key}"): value for key, value in row.items()} for row in rows]

@@ -1,0 +1,33 @@
+import streamlit as st
+
+from surveys.db import read_session
+from surveys.models import STAKEHOLDER_TYPES
+from surveys.overview import list_people, list_programmes, list_sessions
+from surveys.pages.common import context, localized_columns, require_role, tr, vocab
+
+require_role("admin", "quality")
+st.title(tr("people.title"))
+sessions_tab, people_tab, programmes_tab = st.tabs(
+    [tr("people.sessions_tab"), tr("people.people_tab"), tr("people.programmes_tab")]
+)
+with read_session(context().engine) as session:
+    with sessions_tab:
+        rows = list_sessions(session=session)
+        for row in rows:
+            row["modality"] = vocab("modality", row["modality"])
+        st.dataframe(localized_columns(rows), hide_index=True, key="people_sessions")
+    with people_tab:
+        kind = st.selectbox(
+            tr("people.filter_type"), [None, *STAKEHOLDER_TYPES], key="people_kind",
+            format_func=lambda value: "—" if value is None else vocab("stakeholder", value),
+        )
+        search = st.text_input(tr("people.search"), key="people_search")
+        rows = list_people(session=session, stakeholder_type=kind, search=search)
+        for row in rows:
+            row["type"] = vocab("role", row["type"])
+        st.dataframe(localized_columns(rows), hide_index=True, key="people_people")
+    with programmes_tab:
+        rows = list_programmes(session=session)
+        for row in rows:
+            row["kind"] = vocab("programme_kind", row["kind"])
+        st.dataframe(localized_columns(rows), hide_index=True, key="people_programmes")

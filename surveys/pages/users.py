@@ -1,0 +1,51 @@
+import streamlit as st
+
+from surveys.accounts import AccountError, create_user, list_users, set_user_active, unlock_user
+from surveys.db import read_session, write_session
+from surveys.models import ROLES, utc_now
+from surveys.pages.common import context, lang, require_role, tr, vocab
+
+me = require_role("admin")
+st.title(tr("users.title"))
+
+
+def change(action, user_id: int) -> None:
+    with write_session(context().engine) as session:
+        action(session=session, user_id=user_id, actor=me.email)
+
+
+with read_session(context().engine) as session:
+    users = list_users(session=session)
+now = utc_now()
+for user in users:
+    locked = user.locked_until is not None and user.locked_until > now
+    state = tr("users.locked") if locked else (tr("users.active") if user.is_active else "—")
+    left, middle, right = st.columns([4, 2, 2])
+    left.markdown(f"**{user.email}** · {vocab('role', user.role)} · {state}")
+    if locked and middle.button(tr("users.unlock"), key=f"unlock_{user.id}"):
+        change(unlock_user, user.id)
+        st.rerun()
+    if user.id != me.user_id:
+        toggle = tr("users.deactivate") if user.is_active else tr("users.activate")
+        if right.button(toggle, key=f"toggle_{user.id}"):
+            with write_session(context().engine) as session:
+                set_user_active(session=session, user_id=user.id, active=not user.is_active,
+                                actor=me.email)
+            st.rerun()
+
+st.subheader(tr("users.create"))
+with st.form("create_user_form", clear_on_submit=True):
+    email = st.text_input(tr("users.email"), key="new_user_email")
+    name = st.text_input(tr("users.name"), key="new_user_name")
+    role = st.selectbox(tr("users.role"), ROLES, format_func=lambda r: vocab("role", r),
+                        key="new_user_role")
+    password = st.text_input(tr("users.password"), type="password", key="new_user_password")
+    submitted = st.form_submit_button(tr("users.submit"))
+if submitted:
+    try:
+        with write_session(context().engine) as session:
+            create_user(session=session, email=email, role=role, password=password,
+                        full_name=name)
+        st.success(tr("users.created", email=email))
+    except AccountError as error:
+        st.error(error.message(lang()))

@@ -1,0 +1,176 @@
+"""Plain HTTP routes of the server: staff login and logout, health, static assets.
+
+They run on Starlette inside the Streamlit server (`st.App(routes=...)`). Streamlit's XSRF
+protection does not cover them, so the login form carries its own double-submit token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from surveys.auth import (
+    SESSION_COOKIE,
+    authenticate,
+    identity_from_cookie,
+    make_session_cookie,
+    revoke_sessions,
+)
+from surveys.db import read_session, write_session
+from surveys.i18n import normalise_language, t
+from surveys.models import OrganisationSettings, utc_now
+from surveys.rendering import ASSETS_DIR, render_html
+from surveys.runtime import AppContext
+
+CSRF_COOKIE = "qs_csrf"
+MAX_LOGIN_FORM_BYTES = 4096
+SECURITY_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'self'; form-action 'self'",
+    "Cache-Control": "no-store",
+}
+
+
+def secure_html(body: str, *, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+def organisation_name(context: AppContext) -> str:
+    with read_session(context.engine) as session:
+        organisation = session.get(OrganisationSettings, 1)
+        return organisation.name if organisation else ""
+
+
+def _request_language(request: Request, form_value: str | None = None) -> str:
+    chosen = form_value or request.query_params.get("lang")
+    if chosen:
+        return normalise_language(chosen)
+    accept = request.headers.get("accept-language", "")
+    return normalise_language(accept.split(",")[0] if accept else None)
+
+
+def _cookie_secure(context: AppContext) -> bool:
+    return context.settings.public_base_url.startswith("https://")
+
+
+def _login_page(
+    context: AppContext, *, lang: str, csrf: str, status_code: int = 200, error: str = "",
+    message: str = "", email: str = "",
+) -> HTMLResponse:
+    body = render_html(
+        "login.html", lang=lang, csrf=csrf, error=error, message=message, email=email,
+        page_title=t("login.title", lang), organisation_name=organisation_name(context),
+    )
+    response = secure_html(body, status_code=status_code)
+    response.set_cookie(
+        CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_cookie_secure(context),
+        path="/auth",
+    )
+    return response
+
+
+def login_form(context: AppContext) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        lang = _request_language(request)
+        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        message = t("login.logged_out", lang) if request.query_params.get("bye") else ""
+        return _login_page(context, lang=lang, csrf=csrf, message=message)
+
+    return endpoint
+
+
+def login_submit(context: AppContext) -> Callable[[Request], Response]:
+    settings = context.settings
+
+    async def endpoint(request: Request) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_LOGIN_FORM_BYTES:
+            return too_large()
+        form = await request.form()
+        lang = _request_language(request, str(form.get("lang", "")))
+        cookie_token = request.cookies.get(CSRF_COOKIE, "")
+        form_token = str(form.get("csrf", ""))
+        fresh = secrets.token_urlsafe(32)
+        if not cookie_token or not hmac.compare_digest(cookie_token, form_token):
+            error = t("login.expired_form", lang)
+            return _login_page(context, lang=lang, csrf=fresh, status_code=400, error=error)
+        email = str(form.get("email", ""))[:254]
+        with write_session(context.engine) as session:
+            user = authenticate(
+                session=session, email=email, password=str(form.get("password", ""))[:1024],
+                now=utc_now(), max_failures=settings.login_max_failures,
+                lock_minutes=settings.login_lock_minutes,
+            )
+            cookie = make_session_cookie(user, secret=settings.session_secret) if user else None
+        if cookie is None:
+            return _login_page(
+                context, lang=lang, csrf=fresh, status_code=401,
+                error=t("login.failed", lang), email=email,
+            )
+        response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
+        response.set_cookie(
+            SESSION_COOKIE, cookie, max_age=settings.session_hours * 3600, httponly=True,
+            samesite="lax", secure=_cookie_secure(context), path="/",
+        )
+        response.delete_cookie(CSRF_COOKIE, path="/auth")
+        return response
+
+    return endpoint
+
+
+def too_large() -> Response:
+    return Response(
+        "Requête trop volumineuse / Request too large", status_code=413, headers=SECURITY_HEADERS
+    )
+
+
+def logout(context: AppContext) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        with write_session(context.engine) as session:
+            identity = identity_from_cookie(
+                session=session, cookie=request.cookies.get(SESSION_COOKIE),
+                secret=context.settings.session_secret,
+                max_age_hours=context.settings.session_hours,
+            )
+            if identity is not None:
+                revoke_sessions(session=session, user_id=identity.user_id)
+        response = RedirectResponse("/auth/login?bye=1", status_code=303, headers=SECURITY_HEADERS)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    return endpoint
+
+
+def health(context: AppContext) -> Callable[[Request], Response]:
+    def endpoint(_request: Request) -> Response:
+        try:
+            with context.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return endpoint
+
+
+def stylesheet(_request: Request) -> Response:
+    return FileResponse(
+        ASSETS_DIR / "site.css", media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+def staff_routes(context: AppContext) -> list[BaseRoute]:
+    return [
+        Route("/auth/login", login_form(context), methods=["GET"]),
+        Route("/auth/login", login_submit(context), methods=["POST"]),
+        Route("/auth/logout", logout(context), methods=["GET", "POST"]),
+        Route("/healthz", health(context), methods=["GET"]),
+        Route("/assets/site.css", stylesheet, methods=["GET"]),
+    ]

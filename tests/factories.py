@@ -1,0 +1,61 @@
+"""Factories for test rows, built through the domain functions where they exist."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import count
+from typing import Any
+
+from sqlmodel import Session
+
+from surveys.accounts import create_user
+from surveys.models import Enrolment, Person, Programme, StaffUser, TrainingSession
+
+_numbers = count(1)
+PASSWORD = "correct horse battery"
+
+
+def staff(session: Session, role: str = "quality", **fields: Any) -> StaffUser:
+    number = next(_numbers)
+    return create_user(session=session, email=fields.pop("email", f"staff{number}@example.org"),
+                       role=role, password=fields.pop("password", PASSWORD), **fields)
+
+
+def programme(session: Session, **fields: Any) -> Programme:
+    number = next(_numbers)
+    item = Programme(code=fields.pop("code", f"PRG-{number}"),
+                     name=fields.pop("name", f"Formation {number}"), **fields)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def training_session(session: Session, programme_id: int | None = None, **fields: Any) -> TrainingSession:
+    number = next(_numbers)
+    if programme_id is None:
+        programme_id = programme(session).id
+    end = fields.pop("end_date", date(2026, 6, 30))
+    item = TrainingSession(code=fields.pop("code", f"SES-{number}"), programme_id=programme_id,
+                           start_date=fields.pop("start_date", end - timedelta(days=10)),
+                           end_date=end, **fields)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def person(session: Session, stakeholder_type: str = "learner", **fields: Any) -> Person:
+    number = next(_numbers)
+    item = Person(email=fields.pop("email", f"person{number}@example.org"),
+                  first_name=fields.pop("first_name", "Camille"),
+                  last_name=fields.pop("last_name", f"Martin{number}"),
+                  stakeholder_type=stakeholder_type, **fields)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def enrol(session: Session, person_id: int, session_id: int, role: str = "learner") -> Enrolment:
+    item = Enrolment(person_id=person_id, session_id=session_id, role=role)
+    session.add(item)
+    session.flush()
+    return item
