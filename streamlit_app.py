@@ -9,40 +9,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-
 import streamlit as st
 
+from analysis.pages import PAGES as analysis_pages
+from question_banks.pages import PAGES as question_bank_pages
+from reminders.pages import PAGES as reminders_pages
+from surveys.pages import PAGES as surveys_pages
+from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.runtime import app_context, prepare_database
 from surveys.web import staff_routes
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    path: str
-    title_key: str
-    roles: tuple[str, ...]
-    section_key: str
-    icon: str
-
-
-ALL_STAFF = ("admin", "quality", "director")
-DESIGNERS = ("admin", "quality")
-PAGES = (
-    PageSpec("surveys/pages/home.py", "nav.home", ALL_STAFF, "nav.section_main", ":material/home:"),
-    PageSpec("question_banks/pages/browse.py", "nav.banks", DESIGNERS, "nav.section_design",
-             ":material/quiz:"),
-    PageSpec("surveys/pages/people.py", "nav.people", DESIGNERS, "nav.section_design",
-             ":material/groups:"),
-    PageSpec("surveys/pages/users.py", "nav.users", ("admin",), "nav.section_admin",
-             ":material/manage_accounts:"),
-    PageSpec("surveys/pages/organisation.py", "nav.organisation", ("admin",),
-             "nav.section_admin", ":material/apartment:"),
+PAGES: tuple[PageSpec, ...] = (
+    *surveys_pages, *question_bank_pages, *reminders_pages, *analysis_pages
 )
 
 
 def pages_for(role: str) -> list[PageSpec]:
-    return [spec for spec in PAGES if role in spec.roles]
+    allowed = [spec for spec in PAGES if role in spec.roles]
+    return sorted(allowed, key=lambda s: (SECTION_ORDER.index(s.section_key), s.order))
 
 
 @asynccontextmanager

@@ -91,7 +91,7 @@ def upgrade_to_head(engine: sa.Engine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")  # "heads": independent branches all apply
 
 
 def current_revision(engine: sa.Engine) -> str | None:

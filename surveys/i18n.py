@@ -1,7 +1,9 @@
 """The one translation mechanism: every string a person reads comes from these catalogs.
 
-Catalogs are YAML files under `surveys/locales/` (French is the reference, English must have
-the same keys: a test checks it). Keys are dotted paths such as `login.title`.
+Catalogs are YAML files under `surveys/locales/<language>/` (one file per area, e.g.
+`core.yaml`, `respondent.yaml`), merged per language. French is the reference; English must
+have the same keys and no key may be defined twice (tests check both). Keys are dotted paths
+such as `login.title`.
 """
 
 from __future__ import annotations
@@ -29,11 +31,21 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-@cache
-def catalog(language: str) -> dict[str, str]:
-    path = LOCALES_DIR / f"{language}.yaml"
+def catalog_files(language: str) -> list[Path]:
+    return sorted((LOCALES_DIR / language).glob("*.yaml"))
+
+
+def read_catalog_file(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as handle:
         return _flatten(yaml.safe_load(handle) or {})
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in catalog_files(language):
+        merged.update(read_catalog_file(path))
+    return merged
 
 
 def normalise_language(language: str | None) -> str:

@@ -1,0 +1,8 @@
+"""The staff pages of the question banks (page layer: may import streamlit and surveys)."""
+
+from surveys.pages.registry import DESIGNERS, PageSpec
+
+PAGES = (
+    PageSpec("question_banks/pages/browse.py", "nav.banks", DESIGNERS, "nav.section_design",
+             ":material/quiz:", order=10),
+)
