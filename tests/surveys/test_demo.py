@@ -1,0 +1,89 @@
+"""The demo organisation: the announced counts, work left to do, and no duplicates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from surveys.db import read_session, write_session
+from surveys.demo import DemoAlreadyLoaded, load_demo
+from surveys.models import (
+    Campaign,
+    Invitation,
+    NamedResponse,
+    Person,
+    Programme,
+    Response,
+    StaffUser,
+    TrainingSession,
+    utc_now,
+)
+from surveys.runtime import AppContext
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _count(session, model, *where) -> int:
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+@pytest.fixture
+def demo(context: AppContext) -> AppContext:
+    with write_session(context.engine) as session:
+        load_demo(session=session, now=utc_now(), session_secret=context.settings.session_secret)
+    return context
+
+
+def test_demo_holds_a_believable_organisation(demo: AppContext) -> None:
+    with read_session(demo.engine) as session:
+        assert _count(session, Programme) == 6
+        assert _count(session, TrainingSession) == 40
+        people = dict(session.exec(select(Person.stakeholder_type, func.count())
+                                   .group_by(Person.stakeholder_type)).all())
+        assert people == {"learner": 600, "financer": 12, "trainer": 8, "company": 30}
+        assert _count(session, StaffUser) == 3
+        assert _count(session, Response) > 400
+
+
+def test_demo_leaves_sending_and_reminding_to_do(demo: AppContext) -> None:
+    today = utc_now().date()
+    with read_session(demo.engine) as session:
+        assert _count(session, TrainingSession, TrainingSession.end_date > today) >= 3
+        unanswered = _count(session, Invitation, Invitation.status == "sent")
+        assert unanswered > 50
+        assert _count(session, Campaign, Campaign.closes_at > utc_now()) > 0
+
+
+def test_anonymous_and_named_responses_follow_their_survey(demo: AppContext) -> None:
+    with read_session(demo.engine) as session:
+        linked_anonymous = session.exec(
+            select(func.count()).select_from(Response)
+            .join(NamedResponse, NamedResponse.response_id == Response.id)
+            .where(Response.anonymous.is_(True))
+        ).one()
+        assert linked_anonymous == 0
+
+
+def test_loading_the_demo_twice_refuses_and_changes_nothing(demo: AppContext) -> None:
+    with read_session(demo.engine) as session:
+        before = _count(session, Person)
+    with write_session(demo.engine) as session, pytest.raises(DemoAlreadyLoaded):
+        load_demo(session=session, now=utc_now(), session_secret="x" * 40)
+    with read_session(demo.engine) as session:
+        assert _count(session, Person) == before
+
+
+def test_demo_command_says_it_refuses_a_second_load(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-m", "surveys", "demo"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=240)
+    assert first.returncode == 0, first.stderr
+    assert "admin@formasud.example.org" in first.stdout
+    second = subprocess.run([sys.executable, "-m", "surveys", "demo"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=240)
+    assert second.returncode == 3
+    assert "seconde fois" in second.stderr
