@@ -59,3 +59,44 @@ def enrol(session: Session, person_id: int, session_id: int, role: str = "learne
     session.add(item)
     session.flush()
     return item
+
+
+def published_version(session: Session, template_id: str = "learner_hot"):
+    """A survey created from a ready-made template and published (version 1)."""
+    from question_banks.loader import get_template
+    from surveys.composition import create_survey_from_template, publish_survey
+    from surveys.custom_questions import full_catalog
+
+    catalog = full_catalog(session=session)
+    template = get_template(template_id, catalog=catalog)
+    survey = create_survey_from_template(session=session, template=template, actor="test")
+    return publish_survey(session=session, survey=survey, catalog=catalog, actor="test")
+
+
+def campaign(session: Session, version=None, **fields: Any):
+    from surveys.models import Campaign, utc_now
+
+    version = version or published_version(session)
+    number = next(_numbers)
+    scheduled = fields.pop("scheduled_at", utc_now())
+    item = Campaign(key=fields.pop("key", f"test:{number}"), survey_version_id=version.id,
+                    audience=fields.pop("audience", "learner"), timing=fields.pop("timing", "hot"),
+                    scheduled_at=scheduled,
+                    closes_at=fields.pop("closes_at", scheduled + timedelta(days=30)), **fields)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def answered(session: Session, question_id: str, number: float | None = 4, text: str | None = None):
+    """A submitted response holding one answer to `question_id`."""
+    from surveys.models import Answer, Response, utc_now
+
+    item = campaign(session)
+    response = Response(campaign_id=item.id, survey_version_id=item.survey_version_id,
+                        submitted_on=utc_now().date())
+    session.add(response)
+    session.flush()
+    session.add(Answer(response_id=response.id, question_id=question_id, number=number, text=text))
+    session.flush()
+    return response
