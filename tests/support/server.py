@@ -1,0 +1,73 @@
+"""The real server (`streamlit run streamlit_app.py`) on a free loopback port, for browser and
+HTTP tests. Started as a subprocess with its own DATA_DIR and database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    process: subprocess.Popen
+    env: dict[str, str]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    port = overrides.pop("PORT", None) or str(free_port())
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
+           "DISPATCHER": "off", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           "SESSION_SECRET": "browser-test-secret-" + "s" * 32, "PORT": port}
+    env.pop("DATABASE_URL", None)
+    env.update(overrides)
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, timeout=300)
+
+
+def start_server(env: dict[str, str]) -> RunningServer:
+    port = env["PORT"]
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+               "--server.port", port, "--server.address", "127.0.0.1",
+               "--server.headless", "true"]
+    log = open(Path(env["DATA_DIR"]) / "server.log", "w")  # noqa: SIM115  (kept open for the process)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return RunningServer(base_url, process, env)
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(f"server did not start: see {env['DATA_DIR']}/server.log")
