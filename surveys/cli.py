@@ -83,6 +83,50 @@ def _status(context: AppContext, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(context: AppContext, args: argparse.Namespace) -> int:
+    from surveys.privacy import purge_expired
+
+    prepare_database(context)
+    with write_session(context.engine) as session:
+        report = purge_expired(session=session, now=utc_now(), dry_run=args.dry_run,
+                               mailbox_dir=context.settings.mailbox_dir)
+        if args.dry_run:
+            session.rollback()
+    verb = "seraient anonymisées" if args.dry_run else "anonymisées"
+    print(f"{len(report.people)} personne(s) {verb} (fin de formation avant le "
+          f"{report.cutoff:%d/%m/%Y}).")
+    return 0
+
+
+def _backup(context: AppContext, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from surveys.backup import BackupError, backup_sqlite
+
+    try:
+        path = backup_sqlite(context.engine, Path(args.directory), now=utc_now())
+    except BackupError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    print(f"Sauvegarde écrite : {path}")
+    return 0
+
+
+def _restore(context: AppContext, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from surveys.backup import BackupError, restore_sqlite
+
+    try:
+        restore_sqlite(context.engine, Path(args.file))
+    except BackupError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    prepare_database(context)
+    print(f"Base restaurée depuis {args.file}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m surveys", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,10 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--role", required=True, choices=["admin", "quality", "director"])
     user.add_argument("--name", default="")
     commands.add_parser("status", help="count the main rows")
+    purge = commands.add_parser("purge", help="anonymise people past the retention period")
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    backup = commands.add_parser("backup", help="consistent copy of the live SQLite database")
+    backup.add_argument("directory")
+    restore = commands.add_parser("restore", help="bring back a backup made by `backup`")
+    restore.add_argument("file")
     return parser
 
 
-HANDLERS = {"init": _init, "demo": _demo, "create-user": _create_user, "status": _status}
+HANDLERS = {"init": _init, "demo": _demo, "create-user": _create_user, "status": _status,
+            "purge": _purge, "backup": _backup, "restore": _restore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -280,12 +280,14 @@ class _Builder:
         self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + len(ids)  # type: ignore[attr-defined]
         return ids
 
-    def invitation_row(self, campaign_id: int, person_id: int, language: str) -> dict[str, Any]:
+    def invitation_row(
+        self, campaign_id: int, person_id: int, language: str, created_at: datetime
+    ) -> dict[str, Any]:
         salt = f"{self.rng.getrandbits(128):032x}"
         token = make_token(salt=salt, session_secret=self.secret)
         return {"campaign_id": campaign_id, "person_id": person_id, "token_salt": salt,
                 "token_hash": hash_token(token), "language": language, "status": "sent",
-                "created_at": self.now}
+                "created_at": created_at}
 
 
 def _plans(builder: _Builder, catalog: QuestionCatalog, programme_ids: dict[str, int]) -> dict:
@@ -341,7 +343,8 @@ def _run_campaign(
     rng, now = builder.rng, builder.now
     age_days = (now - scheduled).days
     invitation_ids = builder.add(Invitation, [
-        builder.invitation_row(campaign_id, person_id, language) for person_id, language in people
+        builder.invitation_row(campaign_id, person_id, language, scheduled)
+        for person_id, language in people
     ])
     messages, responses, links, finished = [], [], [], []
     for invitation_id, (person_id, language) in zip(invitation_ids, people, strict=True):
