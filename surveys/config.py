@@ -11,10 +11,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "placeholder"})
 MIN_SECRET_LENGTH = 32
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")  # stored in UTC, shown in Paris time
 
 
 @dataclass(frozen=True)

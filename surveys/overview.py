@@ -79,7 +79,8 @@ def list_people(
         ))
     people = session.exec(query.order_by(Person.last_name, Person.first_name).limit(limit)).all()
     return [
-        {"name": f"{person.first_name} {person.last_name}".strip(), "email": person.email,
+        {"id": person.id, "name": f"{person.first_name} {person.last_name}".strip(),
+         "email": person.email,
          "type": person.stakeholder_type, "organisation": person.organisation,
          "language": person.language}
         for person in people
