@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
 import streamlit as st
 
 from analysis.pages import PAGES as analysis_pages
@@ -16,12 +17,15 @@ from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
+from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
 from surveys.web import staff_routes
 
-
 PAGES: tuple[PageSpec, ...] = (
-    *surveys_pages, *question_bank_pages, *reminders_pages, *analysis_pages
+    *surveys_pages,
+    *question_bank_pages,
+    *reminders_pages,
+    *analysis_pages,
 )
 
 
@@ -36,7 +40,11 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     yield
 
 
-app = st.App(__file__, routes=staff_routes(app_context()), lifespan=lifespan)
+app = st.App(
+    __file__,
+    routes=[*staff_routes(app_context()), *respondent_routes(app_context())],
+    lifespan=lifespan,
+)
 
 
 def run_staff_pages() -> None:
@@ -46,8 +54,9 @@ def run_staff_pages() -> None:
     found = current_identity()
     if found is None:
         st.session_state.pop("identity", None)
-        st.navigation([st.Page("surveys/pages/login.py", title=t("login.title"))],
-                      position="hidden").run()
+        st.navigation(
+            [st.Page("surveys/pages/login.py", title=t("login.title"))], position="hidden"
+        ).run()
         return
     st.session_state["identity"] = found
     sections: dict[str, list[st.Page]] = {}
@@ -55,8 +64,14 @@ def run_staff_pages() -> None:
         page = st.Page(spec.path, title=t(spec.title_key, found.language), icon=spec.icon)
         sections.setdefault(t(spec.section_key, found.language), []).append(page)
     with st.sidebar:
-        st.caption(t("common.logged_in_as", found.language, name=found.full_name or found.email,
-                     role=t(f"vocab.role.{found.role}", found.language)))
+        st.caption(
+            t(
+                "common.logged_in_as",
+                found.language,
+                name=found.full_name or found.email,
+                role=t(f"vocab.role.{found.role}", found.language),
+            )
+        )
         st.link_button(t("common.logout", found.language), "/auth/logout")
     st.navigation(sections).run()
 

@@ -17,7 +17,12 @@ class AccountError(TranslatableError):
 
 
 def create_user(
-    *, session: Session, email: str, role: str, password: str, full_name: str = "",
+    *,
+    session: Session,
+    email: str,
+    role: str,
+    password: str,
+    full_name: str = "",
     language: str = "fr",
 ) -> StaffUser:
     email = email.strip().lower()
@@ -30,14 +35,16 @@ def create_user(
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
         raise AccountError("errors.account.exists", email=email)
     user = StaffUser(
-        email=email, role=role, password_hash=hash_password(password), full_name=full_name,
+        email=email,
+        role=role,
+        password_hash=hash_password(password),
+        full_name=full_name,
         language=language,
     )
     session.add(user)
     session.flush()
     record(session, actor="system", action="user.create", target=email, details={"role": role})
     return user
-
 
 
 def list_users(*, session: Session) -> list[StaffUser]:
@@ -61,5 +68,9 @@ def set_user_active(*, session: Session, user_id: int, active: bool, actor: str)
     user.is_active = active
     user.session_version += 1  # a deactivated account is logged out at once
     session.add(user)
-    record(session, actor=actor, action="user.activate" if active else "user.deactivate",
-           target=user.email)
+    record(
+        session,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        target=user.email,
+    )

@@ -11,12 +11,18 @@ from surveys.models import AuditLog, utc_now
 
 
 def record(
-    session: Session, *, actor: str, action: str, target: str = "",
-    details: dict[str, Any] | None = None, at: datetime | None = None,
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
     session.add(
-        AuditLog(actor=actor, action=action, target=target, details=details or {},
-                 at=at or utc_now())
+        AuditLog(
+            actor=actor, action=action, target=target, details=details or {}, at=at or utc_now()
+        )
     )
 
 
@@ -29,6 +35,13 @@ def list_entries(
         query = query.where(AuditLog.action.startswith(action))
     if actor:
         query = query.where(AuditLog.actor == actor)
-    return [{"at": entry.at, "actor": entry.actor, "action": entry.action,
-             "target": entry.target, "details": entry.details}
-            for entry in session.exec(query)]
+    return [
+        {
+            "at": entry.at,
+            "actor": entry.actor,
+            "action": entry.action,
+            "target": entry.target,
+            "details": entry.details,
+        }
+        for entry in session.exec(query)
+    ]

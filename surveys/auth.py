@@ -42,7 +42,12 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def authenticate(
-    *, session: Session, email: str, password: str, now: datetime, max_failures: int,
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime,
+    max_failures: int,
     lock_minutes: int,
 ) -> StaffUser | None:
     """The user if the password is right and the account usable; None for every failure.

@@ -22,7 +22,7 @@ def sqlite_path(engine: sa.Engine) -> Path:
     if engine.dialect.name != "sqlite":
         raise BackupError(
             "Cette commande sauvegarde une base SQLite. Pour PostgreSQL, utilisez pg_dump : "
-            "pg_dump --format=custom --file=sauvegarde.dump \"$DATABASE_URL\" (voir le README)."
+            'pg_dump --format=custom --file=sauvegarde.dump "$DATABASE_URL" (voir le README).'
         )
     database = engine.url.database
     if not database or database == ":memory:":
@@ -64,7 +64,9 @@ def restore_sqlite(engine: sa.Engine, backup_file: Path) -> None:
     if not backup_file.is_file():
         raise BackupError(f"Fichier introuvable : {backup_file}")
     if not _integrity_ok(backup_file):
-        raise BackupError(f"{backup_file} n'est pas une base SQLite intacte : rien n'a été modifié.")
+        raise BackupError(
+            f"{backup_file} n'est pas une base SQLite intacte : rien n'a été modifié."
+        )
     target_path = sqlite_path(engine)
     engine.dispose()
     source = sqlite3.connect(backup_file)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from surveys.models import Campaign, Invitation, Person
+from surveys.models import Invitation, Person
 from surveys.tokens import hash_token, make_token, new_salt
 
 
@@ -27,8 +27,11 @@ def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> 
     salt = new_salt()
     token = make_token(salt=salt, session_secret=session_secret)
     return Invitation(
-        campaign_id=campaign_id, person_id=person.id, token_salt=salt,
-        token_hash=hash_token(token), language=person.language,
+        campaign_id=campaign_id,
+        person_id=person.id,
+        token_salt=salt,
+        token_hash=hash_token(token),
+        language=person.language,
     )
 
 
@@ -41,7 +44,9 @@ def answer_link(invitation: Invitation, *, session_secret: str, public_base_url:
 
 
 def find_invitation_by_token(*, session: Session, token: str) -> Invitation | None:
-    return session.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
+    return session.exec(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).first()
 
 
 def campaign_close_time(scheduled_at: datetime, close_after_days: int) -> datetime:

@@ -30,8 +30,9 @@ def _demo(context: AppContext, args: argparse.Namespace) -> int:
     started = utc_now()
     try:
         with write_session(context.engine) as session:
-            summary = load_demo(session=session, now=started,
-                                session_secret=context.settings.session_secret)
+            summary = load_demo(
+                session=session, now=started, session_secret=context.settings.session_secret
+            )
     except DemoAlreadyLoaded as error:
         print(error, file=sys.stderr)
         return 3
@@ -64,8 +65,13 @@ def _create_user(context: AppContext, args: argparse.Namespace) -> int:
     try:
         password = _read_password(args)
         with write_session(context.engine) as session:
-            user = create_user(session=session, email=args.email, role=args.role,
-                               password=password, full_name=args.name or "")
+            user = create_user(
+                session=session,
+                email=args.email,
+                role=args.role,
+                password=password,
+                full_name=args.name or "",
+            )
             print(f"Compte créé : {user.email} ({user.role}).")
     except AccountError as error:
         print(f"Erreur : {error}", file=sys.stderr)
@@ -88,13 +94,19 @@ def _purge(context: AppContext, args: argparse.Namespace) -> int:
 
     prepare_database(context)
     with write_session(context.engine) as session:
-        report = purge_expired(session=session, now=utc_now(), dry_run=args.dry_run,
-                               mailbox_dir=context.settings.mailbox_dir)
+        report = purge_expired(
+            session=session,
+            now=utc_now(),
+            dry_run=args.dry_run,
+            mailbox_dir=context.settings.mailbox_dir,
+        )
         if args.dry_run:
             session.rollback()
     verb = "seraient anonymisées" if args.dry_run else "anonymisées"
-    print(f"{len(report.people)} personne(s) {verb} (fin de formation avant le "
-          f"{report.cutoff:%d/%m/%Y}).")
+    print(
+        f"{len(report.people)} personne(s) {verb} (fin de formation avant le "
+        f"{report.cutoff:%d/%m/%Y})."
+    )
     return 0
 
 
@@ -132,8 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", help="upgrade the database to the latest schema")
     demo = commands.add_parser("demo", help="load the demo organisation into an empty database")
-    demo.add_argument("--if-empty", action="store_true",
-                      help="do nothing (and succeed) when the database already holds data")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (and succeed) when the database already holds data",
+    )
     user = commands.add_parser("create-user", help="create a staff account (password on stdin)")
     user.add_argument("--email", required=True)
     user.add_argument("--role", required=True, choices=["admin", "quality", "director"])
@@ -148,8 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-HANDLERS = {"init": _init, "demo": _demo, "create-user": _create_user, "status": _status,
-            "purge": _purge, "backup": _backup, "restore": _restore}
+HANDLERS = {
+    "init": _init,
+    "demo": _demo,
+    "create-user": _create_user,
+    "status": _status,
+    "purge": _purge,
+    "backup": _backup,
+    "restore": _restore,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,8 +27,12 @@ class SettingSpec:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("APP_ENV", "embedded", "`embedded` (one machine, generated secret) or `production`."),
-    SettingSpec("DATA_DIR", "data", "Folder for the SQLite file, the generated secret, the mailbox."),
+    SettingSpec(
+        "APP_ENV", "embedded", "`embedded` (one machine, generated secret) or `production`."
+    ),
+    SettingSpec(
+        "DATA_DIR", "data", "Folder for the SQLite file, the generated secret, the mailbox."
+    ),
     SettingSpec("DATABASE_URL", "sqlite:///data/app.db", "SQLAlchemy URL of the database."),
     SettingSpec("PUBLIC_BASE_URL", "http://localhost:8501", "Base of the links put in emails."),
     SettingSpec("SESSION_SECRET", "", "Signs cookies and derives answer links (32+ characters)."),

@@ -66,8 +66,9 @@ def full_catalog(*, session: Session) -> QuestionCatalog:
 def _validated(data: dict[str, Any], catalog: QuestionCatalog | None) -> Question:
     question, problems = validate_question(data, catalog=catalog)
     if question is None:
-        raise CustomQuestionError("errors.custom_question.invalid",
-                                  problems=[str(problem) for problem in problems])
+        raise CustomQuestionError(
+            "errors.custom_question.invalid", problems=[str(problem) for problem in problems]
+        )
     return question
 
 
@@ -77,15 +78,19 @@ def create_custom_question(*, session: Session, data: dict[str, Any], actor: str
     definition = {**data, "id": _new_id(session, catalog, text_fr), "bank": CUSTOM_BANK}
     question = _validated(definition, catalog)
     stored = question.model_dump(mode="json", exclude_none=True)
-    session.add(CustomQuestion(id=question.id, theme=question.theme, definition=stored,
-                               created_by=actor))
+    session.add(
+        CustomQuestion(id=question.id, theme=question.theme, definition=stored, created_by=actor)
+    )
     session.flush()
     record(session, actor=actor, action="question.create", target=question.id)
     return question
 
 
 def has_answers(*, session: Session, question_id: str) -> bool:
-    return session.exec(select(Answer.id).where(Answer.question_id == question_id).limit(1)).first() is not None
+    return (
+        session.exec(select(Answer.id).where(Answer.question_id == question_id).limit(1)).first()
+        is not None
+    )
 
 
 def edit_custom_question(
@@ -99,8 +104,13 @@ def edit_custom_question(
         replacement = create_custom_question(session=session, data=data, actor=actor)
         row.replaced_by = replacement.id
         session.add(row)
-        record(session, actor=actor, action="question.replace", target=question_id,
-               details={"replaced_by": replacement.id})
+        record(
+            session,
+            actor=actor,
+            action="question.replace",
+            target=question_id,
+            details={"replaced_by": replacement.id},
+        )
         return replacement
     question = _validated({**data, "id": question_id, "bank": CUSTOM_BANK}, None)
     row.definition = question.model_dump(mode="json", exclude_none=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,32 +59,121 @@ PROGRAMMES = (
     ("BILAN", "Bilan de compétences", "skills_assessment", "hybrid"),
 )
 FINANCERS = (
-    "OPCO Atlas", "OPCO EP", "Akto", "Opco 2i", "Constructys", "Uniformation", "OCAPIAT",
-    "France Travail", "Transitions Pro Île-de-France", "Transitions Pro Occitanie",
-    "Région Occitanie", "Agefiph",
+    "OPCO Atlas",
+    "OPCO EP",
+    "Akto",
+    "Opco 2i",
+    "Constructys",
+    "Uniformation",
+    "OCAPIAT",
+    "France Travail",
+    "Transitions Pro Île-de-France",
+    "Transitions Pro Occitanie",
+    "Région Occitanie",
+    "Agefiph",
 )
 TRAINERS = (
-    ("Claire", "Moreau"), ("Bruno", "Lefèvre"), ("Nadia", "Benali"), ("Julien", "Roux"),
-    ("Sophie", "Garnier"), ("Thomas", "Petit"), ("Émilie", "Faure"), ("Karim", "Haddad"),
+    ("Claire", "Moreau"),
+    ("Bruno", "Lefèvre"),
+    ("Nadia", "Benali"),
+    ("Julien", "Roux"),
+    ("Sophie", "Garnier"),
+    ("Thomas", "Petit"),
+    ("Émilie", "Faure"),
+    ("Karim", "Haddad"),
 )
 FIRST_NAMES = (
-    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Nathan", "Camille", "Enzo", "Inès", "Louis",
-    "Sarah", "Jules", "Jade", "Gabriel", "Zoé", "Arthur", "Lina", "Raphaël", "Emma", "Adam",
-    "Louise", "Mohamed", "Alice", "Théo", "Yasmine", "Paul", "Clara", "Maxime", "Anaïs", "Noah",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Manon",
+    "Nathan",
+    "Camille",
+    "Enzo",
+    "Inès",
+    "Louis",
+    "Sarah",
+    "Jules",
+    "Jade",
+    "Gabriel",
+    "Zoé",
+    "Arthur",
+    "Lina",
+    "Raphaël",
+    "Emma",
+    "Adam",
+    "Louise",
+    "Mohamed",
+    "Alice",
+    "Théo",
+    "Yasmine",
+    "Paul",
+    "Clara",
+    "Maxime",
+    "Anaïs",
+    "Noah",
 )
 LAST_NAMES = (
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Durand", "Leroy", "Moreau",
-    "Simon", "Laurent", "Michel", "Garcia", "David", "Bertrand", "Fontaine", "Rousseau", "Vincent",
-    "Muller", "Lefebvre", "Mercier", "Boyer", "Blanc", "Guerin", "Chevalier", "Nguyen", "Diallo",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefebvre",
+    "Mercier",
+    "Boyer",
+    "Blanc",
+    "Guerin",
+    "Chevalier",
+    "Nguyen",
+    "Diallo",
 )
 COMPANY_NAMES = (
-    "Occitanie Logistique", "Garonne Bâtiment", "Pyrénées Santé", "Midi Imprimerie",
-    "Canal Informatique", "Capitole Assurances", "Lauragais Agro", "Tarn Mécanique",
-    "Aveyron Bois", "Gers Distribution", "Hérault Tourisme", "Aude Énergie", "Lot Transports",
-    "Ariège Textile", "Rouergue Conseil", "Cévennes Habitat", "Minervois Vins", "Quercy Métal",
-    "Comminges Services", "Albigeois Médical", "Camargue Events", "Causses Numérique",
-    "Roussillon Froid", "Bigorre Électrique", "Ségala Paysage", "Volvestre Auto",
-    "Lomagne Finance", "Corbières Édition", "Larzac Outdoor", "Cerdagne Hôtellerie",
+    "Occitanie Logistique",
+    "Garonne Bâtiment",
+    "Pyrénées Santé",
+    "Midi Imprimerie",
+    "Canal Informatique",
+    "Capitole Assurances",
+    "Lauragais Agro",
+    "Tarn Mécanique",
+    "Aveyron Bois",
+    "Gers Distribution",
+    "Hérault Tourisme",
+    "Aude Énergie",
+    "Lot Transports",
+    "Ariège Textile",
+    "Rouergue Conseil",
+    "Cévennes Habitat",
+    "Minervois Vins",
+    "Quercy Métal",
+    "Comminges Services",
+    "Albigeois Médical",
+    "Camargue Events",
+    "Causses Numérique",
+    "Roussillon Froid",
+    "Bigorre Électrique",
+    "Ségala Paysage",
+    "Volvestre Auto",
+    "Lomagne Finance",
+    "Corbières Édition",
+    "Larzac Outdoor",
+    "Cerdagne Hôtellerie",
 )
 DEMO_STAFF = (
     ("admin@formasud.example.org", "admin", "Demo-admin-2026", "Alix Admin"),
@@ -140,7 +229,7 @@ class DemoAlreadyLoaded(RuntimeError):
 
 
 def _paris(day: date, hour: int = 17) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[Any]:
@@ -158,32 +247,55 @@ def _slug(text: str) -> str:
 
 def _people(rng: random.Random, now: datetime) -> dict[str, list[dict[str, Any]]]:
     trainers = [
-        {"first_name": first, "last_name": last, "stakeholder_type": "trainer",
-         "email": f"{_slug(first)}.{_slug(last)}@formateurs.example.org",
-         "organisation": "Équipe pédagogique", "language": "fr", "created_at": now}
+        {
+            "first_name": first,
+            "last_name": last,
+            "stakeholder_type": "trainer",
+            "email": f"{_slug(first)}.{_slug(last)}@formateurs.example.org",
+            "organisation": "Équipe pédagogique",
+            "language": "fr",
+            "created_at": now,
+        }
         for first, last in TRAINERS
     ]
     financers = [
-        {"first_name": "Service", "last_name": "Relations OF", "stakeholder_type": "financer",
-         "email": f"relations-of@{_slug(name).replace('.', '')}.example.org",
-         "organisation": name, "language": "fr", "created_at": now}
+        {
+            "first_name": "Service",
+            "last_name": "Relations OF",
+            "stakeholder_type": "financer",
+            "email": f"relations-of@{_slug(name).replace('.', '')}.example.org",
+            "organisation": name,
+            "language": "fr",
+            "created_at": now,
+        }
         for name in FINANCERS
     ]
     companies = [
-        {"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(LAST_NAMES),
-         "stakeholder_type": "company", "email": f"rh@{_slug(name)}.example.org",
-         "organisation": name, "language": "fr", "created_at": now}
+        {
+            "first_name": rng.choice(FIRST_NAMES),
+            "last_name": rng.choice(LAST_NAMES),
+            "stakeholder_type": "company",
+            "email": f"rh@{_slug(name)}.example.org",
+            "organisation": name,
+            "language": "fr",
+            "created_at": now,
+        }
         for name in COMPANY_NAMES
     ]
     learners = []
     for index in range(LEARNERS_TOTAL):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        learners.append({
-            "first_name": first, "last_name": last, "stakeholder_type": "learner",
-            "email": f"{_slug(first)}.{_slug(last)}.{index:03d}@apprenants.example.org",
-            "organisation": rng.choice(COMPANY_NAMES), "created_at": now,
-            "language": "en" if index % 25 == 0 else "fr",
-        })
+        learners.append(
+            {
+                "first_name": first,
+                "last_name": last,
+                "stakeholder_type": "learner",
+                "email": f"{_slug(first)}.{_slug(last)}.{index:03d}@apprenants.example.org",
+                "organisation": rng.choice(COMPANY_NAMES),
+                "created_at": now,
+                "language": "en" if index % 25 == 0 else "fr",
+            }
+        )
     return {"trainer": trainers, "financer": financers, "company": companies, "learner": learners}
 
 
@@ -224,7 +336,11 @@ def _comment(rng: random.Random, *, timing: str, weak_trainer: bool) -> str | No
 
 
 def _answer_rows(
-    rng: random.Random, questions: list[dict[str, Any]], *, timing: str, programme: str,
+    rng: random.Random,
+    questions: list[dict[str, Any]],
+    *,
+    timing: str,
+    programme: str,
     weak_trainer: bool,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
@@ -285,9 +401,15 @@ class _Builder:
     ) -> dict[str, Any]:
         salt = f"{self.rng.getrandbits(128):032x}"
         token = make_token(salt=salt, session_secret=self.secret)
-        return {"campaign_id": campaign_id, "person_id": person_id, "token_salt": salt,
-                "token_hash": hash_token(token), "language": language, "status": "sent",
-                "created_at": created_at}
+        return {
+            "campaign_id": campaign_id,
+            "person_id": person_id,
+            "token_salt": salt,
+            "token_hash": hash_token(token),
+            "language": language,
+            "status": "sent",
+            "created_at": created_at,
+        }
 
 
 def _plans(builder: _Builder, catalog: QuestionCatalog, programme_ids: dict[str, int]) -> dict:
@@ -306,14 +428,22 @@ def _plans(builder: _Builder, catalog: QuestionCatalog, programme_ids: dict[str,
         template = templates[template_id]
         plan = SurveyPlan(
             programme_id=programme_ids[programme] if programme else None,
-            survey_id=version.survey_id, audience=template.audience, timing=template.timing,
-            offset_days=offset or 0, send_time="17:00" if template.timing == "hot" else "10:00",
+            survey_id=version.survey_id,
+            audience=template.audience,
+            timing=template.timing,
+            offset_days=offset or 0,
+            send_time="17:00" if template.timing == "hot" else "10:00",
         )
         session.add(plan)
         session.flush()
         plans[(programme, template_id)] = _Plan(
-            plan.id, version.id, version_questions(version.definition), version.anonymous,
-            template.audience, template.timing, offset,
+            plan.id,
+            version.id,
+            version_questions(version.definition),
+            version.anonymous,
+            template.audience,
+            template.timing,
+            offset,
         )
 
     for code, _name, kind, _modality in PROGRAMMES:
@@ -329,49 +459,107 @@ def _plans(builder: _Builder, catalog: QuestionCatalog, programme_ids: dict[str,
 def _campaign_row(
     key: str, plan: _Plan, *, label: str, scheduled: datetime, session_id: int | None
 ) -> dict[str, Any]:
-    return {"key": key, "plan_id": plan.plan_id, "survey_version_id": plan.version_id,
-            "session_id": session_id, "audience": plan.audience, "timing": plan.timing,
-            "label": label, "scheduled_at": scheduled, "closes_at": scheduled + timedelta(days=30),
-            "reminder_offsets_days": [3, 7], "created_at": scheduled}
+    return {
+        "key": key,
+        "plan_id": plan.plan_id,
+        "survey_version_id": plan.version_id,
+        "session_id": session_id,
+        "audience": plan.audience,
+        "timing": plan.timing,
+        "label": label,
+        "scheduled_at": scheduled,
+        "closes_at": scheduled + timedelta(days=30),
+        "reminder_offsets_days": [3, 7],
+        "created_at": scheduled,
+    }
 
 
 def _run_campaign(
-    builder: _Builder, campaign_id: int, plan: _Plan, people: list[tuple[int, str]], *,
-    scheduled: datetime, rate: float, programme: str, weak_trainer: bool,
+    builder: _Builder,
+    campaign_id: int,
+    plan: _Plan,
+    people: list[tuple[int, str]],
+    *,
+    scheduled: datetime,
+    rate: float,
+    programme: str,
+    weak_trainer: bool,
 ) -> None:
     """Invite `people`, send their emails and reminders, and let some of them answer."""
     rng, now = builder.rng, builder.now
     age_days = (now - scheduled).days
-    invitation_ids = builder.add(Invitation, [
-        builder.invitation_row(campaign_id, person_id, language, scheduled)
-        for person_id, language in people
-    ])
+    invitation_ids = builder.add(
+        Invitation,
+        [
+            builder.invitation_row(campaign_id, person_id, language, scheduled)
+            for person_id, language in people
+        ],
+    )
     messages, responses, links, finished = [], [], [], []
     for invitation_id, (person_id, language) in zip(invitation_ids, people, strict=True):
-        messages.append({"invitation_id": invitation_id, "kind": "invitation", "sequence": 0,
-                         "status": "sent", "due_at": scheduled, "sent_at": scheduled,
-                         "attempts": 1, "created_at": scheduled})
+        messages.append(
+            {
+                "invitation_id": invitation_id,
+                "kind": "invitation",
+                "sequence": 0,
+                "status": "sent",
+                "due_at": scheduled,
+                "sent_at": scheduled,
+                "attempts": 1,
+                "created_at": scheduled,
+            }
+        )
         answered = rng.random() < rate and age_days >= 1
         answer_day = min(rng.choice((0, 1, 2, 4, 6, 9)), max(age_days - 1, 0))
-        reminders = [offset for offset in (3, 7) if offset <= age_days
-                     and (not answered or offset < answer_day)]
+        reminders = [
+            offset
+            for offset in (3, 7)
+            if offset <= age_days and (not answered or offset < answer_day)
+        ]
         for sequence, offset in enumerate(reminders, start=1):
             at = scheduled + timedelta(days=offset)
-            messages.append({"invitation_id": invitation_id, "kind": "reminder",
-                             "sequence": sequence, "status": "sent", "due_at": at, "sent_at": at,
-                             "attempts": 1, "created_at": scheduled})
+            messages.append(
+                {
+                    "invitation_id": invitation_id,
+                    "kind": "reminder",
+                    "sequence": sequence,
+                    "status": "sent",
+                    "due_at": at,
+                    "sent_at": at,
+                    "attempts": 1,
+                    "created_at": scheduled,
+                }
+            )
         if answered:
             submitted = scheduled + timedelta(days=answer_day, hours=rng.randint(1, 20))
             response_id = f"{rng.getrandbits(128):032x}"
-            responses.append({"id": response_id, "campaign_id": campaign_id,
-                              "survey_version_id": plan.version_id, "anonymous": plan.anonymous,
-                              "language": language, "submitted_on": submitted.date()})
+            responses.append(
+                {
+                    "id": response_id,
+                    "campaign_id": campaign_id,
+                    "survey_version_id": plan.version_id,
+                    "anonymous": plan.anonymous,
+                    "language": language,
+                    "submitted_on": submitted.date(),
+                }
+            )
             if not plan.anonymous:
-                links.append({"response_id": response_id, "invitation_id": invitation_id,
-                              "person_id": person_id, "submitted_at": submitted})
+                links.append(
+                    {
+                        "response_id": response_id,
+                        "invitation_id": invitation_id,
+                        "person_id": person_id,
+                        "submitted_at": submitted,
+                    }
+                )
             finished.append((invitation_id, submitted, len(reminders)))
-            for row in _answer_rows(rng, plan.questions, timing=plan.timing,
-                                    programme=programme, weak_trainer=weak_trainer):
+            for row in _answer_rows(
+                rng,
+                plan.questions,
+                timing=plan.timing,
+                programme=programme,
+                weak_trainer=weak_trainer,
+            ):
                 builder.pending_answers.append({"response_id": response_id, **row})
         elif reminders:
             finished.append((invitation_id, None, len(reminders)))
@@ -409,10 +597,19 @@ def load_demo(*, session: Session, now: datetime, session_secret: str) -> DemoSu
     rng = builder.rng
     _organisation(session)
     catalog = load_catalog()
-    programme_ids = dict(zip(
-        [code for code, *_ in PROGRAMMES],
-        builder.add(Programme, [{"code": code, "name": name, "kind": kind, "created_at": now}
-                                for code, name, kind, _ in PROGRAMMES]), strict=True))
+    programme_ids = dict(
+        zip(
+            [code for code, *_ in PROGRAMMES],
+            builder.add(
+                Programme,
+                [
+                    {"code": code, "name": name, "kind": kind, "created_at": now}
+                    for code, name, kind, _ in PROGRAMMES
+                ],
+            ),
+            strict=True,
+        )
+    )
     people = _people(rng, now)
     person_ids = {kind: builder.add(Person, rows) for kind, rows in people.items()}
     languages = {kind: [row["language"] for row in rows] for kind, rows in people.items()}
@@ -421,52 +618,107 @@ def load_demo(*, session: Session, now: datetime, session_secret: str) -> DemoSu
     dates = _session_dates(today, SESSIONS_PAST, SESSIONS_COMING)
     learner_pool = list(range(LEARNERS_TOTAL))
     per_session = LEARNERS_TOTAL // len(dates)
-    weak_trainer_index = next(i for i, row in enumerate(people["trainer"])
-                              if row["email"] == WEAK_TRAINER_EMAIL)
+    weak_trainer_index = next(
+        i for i, row in enumerate(people["trainer"]) if row["email"] == WEAK_TRAINER_EMAIL
+    )
     session_rows, enrolments, financer_use = [], [], {}
     for index, (start, end) in enumerate(dates):
         code, _name, _kind, modality = PROGRAMMES[index % len(PROGRAMMES)]
-        session_rows.append({"code": f"{code}-{start:%y%m}-{index:02d}",
-                             "programme_id": programme_ids[code], "start_date": start,
-                             "end_date": end, "modality": modality, "created_at": now,
-                             "lms": "Moodle" if index % 3 else "360Learning"})
+        session_rows.append(
+            {
+                "code": f"{code}-{start:%y%m}-{index:02d}",
+                "programme_id": programme_ids[code],
+                "start_date": start,
+                "end_date": end,
+                "modality": modality,
+                "created_at": now,
+                "lms": "Moodle" if index % 3 else "360Learning",
+            }
+        )
     session_ids = builder.add(TrainingSession, session_rows)
     for index, session_id in enumerate(session_ids):
         code = PROGRAMMES[index % len(PROGRAMMES)][0]
         start, end = dates[index]
-        learners = learner_pool[index * per_session:(index + 1) * per_session]
+        learners = learner_pool[index * per_session : (index + 1) * per_session]
         trainers = [index % len(TRAINERS), (index + 3) % len(TRAINERS)][: 1 + index % 2]
         financer = index % len(FINANCERS)
         company = index % len(COMPANY_NAMES)
         financer_use[financer] = max(financer_use.get(financer, end), end)
-        enrolments += [{"person_id": person_ids["learner"][i], "session_id": session_id,
-                        "role": "learner", "created_at": now} for i in learners]
-        enrolments += [{"person_id": person_ids["trainer"][i], "session_id": session_id,
-                        "role": "trainer", "created_at": now} for i in trainers]
-        enrolments.append({"person_id": person_ids["financer"][financer],
-                           "session_id": session_id, "role": "financer", "created_at": now})
-        enrolments.append({"person_id": person_ids["company"][company], "session_id": session_id,
-                           "role": "company", "created_at": now})
+        enrolments += [
+            {
+                "person_id": person_ids["learner"][i],
+                "session_id": session_id,
+                "role": "learner",
+                "created_at": now,
+            }
+            for i in learners
+        ]
+        enrolments += [
+            {
+                "person_id": person_ids["trainer"][i],
+                "session_id": session_id,
+                "role": "trainer",
+                "created_at": now,
+            }
+            for i in trainers
+        ]
+        enrolments.append(
+            {
+                "person_id": person_ids["financer"][financer],
+                "session_id": session_id,
+                "role": "financer",
+                "created_at": now,
+            }
+        )
+        enrolments.append(
+            {
+                "person_id": person_ids["company"][company],
+                "session_id": session_id,
+                "role": "company",
+                "created_at": now,
+            }
+        )
         weak = weak_trainer_index in trainers
         for template_id, audience, indexes in (
-            ("learner_hot", "learner", learners), ("trainer_debrief", "trainer", trainers),
-            ("learner_cold_skills_assessment" if code == "BILAN" else "learner_cold", "learner",
-             learners), ("company_cold", "company", [company]),
+            ("learner_hot", "learner", learners),
+            ("trainer_debrief", "trainer", trainers),
+            (
+                "learner_cold_skills_assessment" if code == "BILAN" else "learner_cold",
+                "learner",
+                learners,
+            ),
+            ("company_cold", "company", [company]),
         ):
             plan = plans[(code, template_id)]
-            scheduled = _paris(end + timedelta(days=plan.offset_days or 0),
-                               17 if plan.timing == "hot" else 10)
+            scheduled = _paris(
+                end + timedelta(days=plan.offset_days or 0), 17 if plan.timing == "hot" else 10
+            )
             if scheduled > now:
                 continue  # still to be sent: the dispatcher's work on a fresh install
-            campaign_id = builder.add(Campaign, [_campaign_row(
-                session_campaign_key(plan.plan_id, session_id), plan,
-                label=f"{template_id} {session_rows[index]['code']}", scheduled=scheduled,
-                session_id=session_id)])[0]
+            campaign_id = builder.add(
+                Campaign,
+                [
+                    _campaign_row(
+                        session_campaign_key(plan.plan_id, session_id),
+                        plan,
+                        label=f"{template_id} {session_rows[index]['code']}",
+                        scheduled=scheduled,
+                        session_id=session_id,
+                    )
+                ],
+            )[0]
             invited = [(person_ids[audience][i], languages[audience][i]) for i in indexes]
             rate = HOT_ANSWER_RATE if plan.timing == "hot" else COLD_ANSWER_RATE
-            _run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled,
-                          rate=rate if audience == "learner" else 0.8, programme=code,
-                          weak_trainer=weak)
+            _run_campaign(
+                builder,
+                campaign_id,
+                plan,
+                invited,
+                scheduled=scheduled,
+                rate=rate if audience == "learner" else 0.8,
+                programme=code,
+                weak_trainer=weak,
+            )
     builder.add(Enrolment, enrolments)
     _financer_campaigns(builder, plans[(None, "financer_annual")], person_ids, languages, today)
     builder.add(Answer, builder.pending_answers)
@@ -480,25 +732,44 @@ def _staff(session: Session) -> list[tuple[str, str, str]]:
     created = []
     for email, role, password, name in DEMO_STAFF:
         if session.exec(select(StaffUser).where(StaffUser.email == email)).first() is None:
-            create_user(session=session, email=email, role=role, password=password,
-                        full_name=name)
+            create_user(session=session, email=email, role=role, password=password, full_name=name)
         created.append((email, role, password))
     return created
 
 
 def _financer_campaigns(
-    builder: _Builder, plan: _Plan, person_ids: dict[str, list[int]],
-    languages: dict[str, list[str]], today: date,
+    builder: _Builder,
+    plan: _Plan,
+    person_ids: dict[str, list[int]],
+    languages: dict[str, list[str]],
+    today: date,
 ) -> None:
     """Last year's yearly financer survey went to all but two financers (a coverage gap)."""
     year = today.year - 1
     scheduled = _paris(date(year, 11, 15), 10)
-    campaign_id = builder.add(Campaign, [_campaign_row(
-        yearly_campaign_key(plan.plan_id, year), plan, label=f"financer_annual {year}",
-        scheduled=scheduled, session_id=None)])[0]
+    campaign_id = builder.add(
+        Campaign,
+        [
+            _campaign_row(
+                yearly_campaign_key(plan.plan_id, year),
+                plan,
+                label=f"financer_annual {year}",
+                scheduled=scheduled,
+                session_id=None,
+            )
+        ],
+    )[0]
     invited = list(zip(person_ids["financer"][:-2], languages["financer"][:-2], strict=True))
-    _run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, rate=0.6,
-                  programme="", weak_trainer=False)
+    _run_campaign(
+        builder,
+        campaign_id,
+        plan,
+        invited,
+        scheduled=scheduled,
+        rate=0.6,
+        programme="",
+        weak_trainer=False,
+    )
 
 
 def _organisation(session: Session) -> None:

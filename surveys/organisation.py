@@ -10,8 +10,16 @@ from surveys.audit import record
 from surveys.i18n import TranslatableError
 from surveys.models import OrganisationSettings, utc_now
 
-EDITABLE_FIELDS = ("name", "contact_email", "support_email", "support_phone", "privacy_contact",
-                   "address", "retention_years", "small_group_min")
+EDITABLE_FIELDS = (
+    "name",
+    "contact_email",
+    "support_email",
+    "support_phone",
+    "privacy_contact",
+    "address",
+    "retention_years",
+    "small_group_min",
+)
 
 
 class OrganisationError(TranslatableError):
@@ -41,5 +49,10 @@ def update_organisation(*, session: Session, changes: dict[str, Any], actor: str
         setattr(organisation, key, value)
     organisation.updated_at = utc_now()
     session.add(organisation)
-    record(session, actor=actor, action="settings.update", target="organisation",
-           details={"before": before, "after": changes})
+    record(
+        session,
+        actor=actor,
+        action="settings.update",
+        target="organisation",
+        details={"before": before, "after": changes},
+    )

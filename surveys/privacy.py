@@ -80,11 +80,17 @@ def _named_answers(session: Session, person_id: int) -> list[dict[str, Any]]:
     answers = []
     for response, answer, definition in rows:
         texts = {q["id"]: q["text"]["fr"] for s in definition["sections"] for q in s["questions"]}
-        answers.append({"response": response.id, "submitted_on": _value(response.submitted_on),
-                        "survey": definition.get("title", {}).get("fr", ""),
-                        "question_id": answer.question_id,
-                        "question": texts.get(answer.question_id, ""),
-                        "number": answer.number, "text": answer.text})
+        answers.append(
+            {
+                "response": response.id,
+                "submitted_on": _value(response.submitted_on),
+                "survey": definition.get("title", {}).get("fr", ""),
+                "question_id": answer.question_id,
+                "question": texts.get(answer.question_id, ""),
+                "number": answer.number,
+                "text": answer.text,
+            }
+        )
     return answers
 
 
@@ -96,32 +102,74 @@ def export_person(*, session: Session, person_id: int, actor: str) -> dict[str, 
     invitations = _invitations(session, person_id)
     invitation_ids = [invitation.id for invitation in invitations]
     enrolments = session.exec(
-        select(Enrolment, TrainingSession.code).join(
-            TrainingSession, TrainingSession.id == Enrolment.session_id)
-        .where(Enrolment.person_id == person_id)).all()
-    messages = session.exec(select(OutboundMessage).where(
-        OutboundMessage.invitation_id.in_(invitation_ids)).order_by(OutboundMessage.id)).all()
-    campaigns = {c.id: c.label for c in session.exec(select(Campaign).where(
-        Campaign.id.in_([i.campaign_id for i in invitations])))}
+        select(Enrolment, TrainingSession.code)
+        .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
+        .where(Enrolment.person_id == person_id)
+    ).all()
+    messages = session.exec(
+        select(OutboundMessage)
+        .where(OutboundMessage.invitation_id.in_(invitation_ids))
+        .order_by(OutboundMessage.id)
+    ).all()
+    campaigns = {
+        c.id: c.label
+        for c in session.exec(
+            select(Campaign).where(Campaign.id.in_([i.campaign_id for i in invitations]))
+        )
+    }
     export = {
-        "identity": _row(person, ("id", "email", "first_name", "last_name", "stakeholder_type",
-                                  "organisation", "language", "opted_out_at", "bounced_at",
-                                  "created_at")),
-        "enrolments": [{"session": code, "role": enrolment.role,
-                        "created_at": _value(enrolment.created_at)}
-                       for enrolment, code in enrolments],
-        "invitations": [{**_row(i, ("id", "status", "language", "sent_at", "reminder_count",
-                                    "opened_at", "completed_at")),
-                         "campaign": campaigns.get(i.campaign_id, "")} for i in invitations],
-        "messages": [_row(m, ("invitation_id", "kind", "sequence", "status", "sent_at",
-                              "attempts")) for m in messages],
+        "identity": _row(
+            person,
+            (
+                "id",
+                "email",
+                "first_name",
+                "last_name",
+                "stakeholder_type",
+                "organisation",
+                "language",
+                "opted_out_at",
+                "bounced_at",
+                "created_at",
+            ),
+        ),
+        "enrolments": [
+            {"session": code, "role": enrolment.role, "created_at": _value(enrolment.created_at)}
+            for enrolment, code in enrolments
+        ],
+        "invitations": [
+            {
+                **_row(
+                    i,
+                    (
+                        "id",
+                        "status",
+                        "language",
+                        "sent_at",
+                        "reminder_count",
+                        "opened_at",
+                        "completed_at",
+                    ),
+                ),
+                "campaign": campaigns.get(i.campaign_id, ""),
+            }
+            for i in invitations
+        ],
+        "messages": [
+            _row(m, ("invitation_id", "kind", "sequence", "status", "sent_at", "attempts"))
+            for m in messages
+        ],
         "named_answers": _named_answers(session, person_id),
-        "complaints": [_row(c, ("id", "kind", "theme", "summary", "details", "received_on",
-                                "status", "answer")) for c in session.exec(
-            select(Complaint).where(Complaint.person_id == person_id))],
-        "evidence_notes": [_row(n, ("id", "kind", "occurred_on", "summary")) for n in
-                           session.exec(select(EvidenceNote).where(
-                               EvidenceNote.person_id == person_id))],
+        "complaints": [
+            _row(
+                c, ("id", "kind", "theme", "summary", "details", "received_on", "status", "answer")
+            )
+            for c in session.exec(select(Complaint).where(Complaint.person_id == person_id))
+        ],
+        "evidence_notes": [
+            _row(n, ("id", "kind", "occurred_on", "summary"))
+            for n in session.exec(select(EvidenceNote).where(EvidenceNote.person_id == person_id))
+        ],
     }
     record(session, actor=actor, action="person.export", target=f"person:{person_id}")
     return export
@@ -140,8 +188,14 @@ def export_as_csv(export: dict[str, Any]) -> str:
         items = content if isinstance(content, list) else [content]
         for number, item in enumerate(items, start=1):
             for field, value in item.items():
-                writer.writerow([section, number, field,
-                                 neutralise_formula("" if value is None else str(value))])
+                writer.writerow(
+                    [
+                        section,
+                        number,
+                        field,
+                        neutralise_formula("" if value is None else str(value)),
+                    ]
+                )
     return "\ufeff" + buffer.getvalue()
 
 
@@ -162,11 +216,16 @@ def _kill_links_and_messages(session: Session, invitations: list[Invitation]) ->
         session.add(invitation)
     if not ids:
         return
-    session.execute(sa.update(OutboundMessage).where(
-        OutboundMessage.invitation_id.in_(ids), OutboundMessage.status.in_(UNSENT_STATUSES)
-    ).values(status="cancelled"))
-    session.execute(sa.update(OutboundMessage).where(OutboundMessage.invitation_id.in_(ids))
-                    .values(last_error=None))
+    session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.invitation_id.in_(ids), OutboundMessage.status.in_(UNSENT_STATUSES))
+        .values(status="cancelled")
+    )
+    session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.invitation_id.in_(ids))
+        .values(last_error=None)
+    )
     session.execute(sa.delete(ResponseDraft).where(ResponseDraft.invitation_id.in_(ids)))
 
 
@@ -184,7 +243,11 @@ def _forget_mailbox(mailbox_dir: Path | None, email: str | None) -> int:
 
 
 def erase_person(
-    *, session: Session, person_id: int, actor: str, now: datetime,
+    *,
+    session: Session,
+    person_id: int,
+    actor: str,
+    now: datetime,
     mailbox_dir: Path | None = None,
 ) -> None:
     """Erase a person on request (right to erasure). Aggregated scores are unchanged."""
@@ -195,12 +258,18 @@ def erase_person(
     links = list(session.exec(select(NamedResponse).where(NamedResponse.person_id == person_id)))
     response_ids = [link.response_id for link in links]
     if response_ids:
-        session.execute(sa.delete(Answer).where(Answer.response_id.in_(response_ids),
-                                                Answer.text.is_not(None), Answer.number.is_(None),
-                                                _is_free_text(session, response_ids)))
+        session.execute(
+            sa.delete(Answer).where(
+                Answer.response_id.in_(response_ids),
+                Answer.text.is_not(None),
+                Answer.number.is_(None),
+                _is_free_text(session, response_ids),
+            )
+        )
         session.execute(sa.delete(NamedResponse).where(NamedResponse.person_id == person_id))
-        session.execute(sa.update(Response).where(Response.id.in_(response_ids))
-                        .values(anonymous=True))
+        session.execute(
+            sa.update(Response).where(Response.id.in_(response_ids)).values(anonymous=True)
+        )
     _forget_mailbox(mailbox_dir, person.email)
     _kill_links_and_messages(session, invitations)
     for invitation in invitations:
@@ -209,25 +278,39 @@ def erase_person(
     _detach(session, person_id)
     _wipe_identity(person, now=now)
     session.add(person)
-    record(session, actor=actor, action="person.erase", target=f"person:{person_id}",
-           at=now, details={"named_responses_unlinked": len(response_ids)})
+    record(
+        session,
+        actor=actor,
+        action="person.erase",
+        target=f"person:{person_id}",
+        at=now,
+        details={"named_responses_unlinked": len(response_ids)},
+    )
 
 
 def _is_free_text(session: Session, response_ids: list[str]) -> sa.ColumnElement[bool]:
     """Answers to `text` questions of these responses' survey versions."""
     version_ids = select(Response.survey_version_id).where(Response.id.in_(response_ids))
-    versions = session.exec(select(SurveyVersion.definition).where(
-        SurveyVersion.id.in_(version_ids))).all()
-    text_ids = {q["id"] for d in versions for s in d["sections"] for q in s["questions"]
-                if q["type"] == "text"}
+    versions = session.exec(
+        select(SurveyVersion.definition).where(SurveyVersion.id.in_(version_ids))
+    ).all()
+    text_ids = {
+        q["id"]
+        for d in versions
+        for s in d["sections"]
+        for q in s["questions"]
+        if q["type"] == "text"
+    }
     return Answer.question_id.in_(sorted(text_ids))
 
 
 def _detach(session: Session, person_id: int) -> None:
-    session.execute(sa.update(Complaint).where(Complaint.person_id == person_id)
-                    .values(person_id=None))
-    session.execute(sa.update(EvidenceNote).where(EvidenceNote.person_id == person_id)
-                    .values(person_id=None))
+    session.execute(
+        sa.update(Complaint).where(Complaint.person_id == person_id).values(person_id=None)
+    )
+    session.execute(
+        sa.update(EvidenceNote).where(EvidenceNote.person_id == person_id).values(person_id=None)
+    )
 
 
 @dataclass(frozen=True)
@@ -249,13 +332,22 @@ def people_past_retention(*, session: Session, now: datetime) -> tuple[date, lis
         cutoff = today.replace(year=today.year - years)
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - years, day=28)
-    last_session = (select(sa.func.max(TrainingSession.end_date))
-                    .join(Enrolment, Enrolment.session_id == TrainingSession.id)
-                    .where(Enrolment.person_id == Person.id).scalar_subquery())
-    last_invited = (select(sa.func.max(Invitation.created_at))
-                    .where(Invitation.person_id == Person.id).scalar_subquery())
-    people = session.exec(select(Person.id, last_session, last_invited, Person.created_at)
-                          .where(Person.erased_at.is_(None))).all()
+    last_session = (
+        select(sa.func.max(TrainingSession.end_date))
+        .join(Enrolment, Enrolment.session_id == TrainingSession.id)
+        .where(Enrolment.person_id == Person.id)
+        .scalar_subquery()
+    )
+    last_invited = (
+        select(sa.func.max(Invitation.created_at))
+        .where(Invitation.person_id == Person.id)
+        .scalar_subquery()
+    )
+    people = session.exec(
+        select(Person.id, last_session, last_invited, Person.created_at).where(
+            Person.erased_at.is_(None)
+        )
+    ).all()
     due = []
     for person_id, ended, invited, created in people:
         latest = ended or (invited.date() if invited else created.date())
@@ -267,7 +359,11 @@ def people_past_retention(*, session: Session, now: datetime) -> tuple[date, lis
 
 
 def purge_expired(
-    *, session: Session, now: datetime, dry_run: bool = False, mailbox_dir: Path | None = None,
+    *,
+    session: Session,
+    now: datetime,
+    dry_run: bool = False,
+    mailbox_dir: Path | None = None,
 ) -> PurgeReport:
     """Anonymise everyone past the retention period (the daily job and `surveys purge`)."""
     cutoff, due = people_past_retention(session=session, now=now)
@@ -281,6 +377,11 @@ def purge_expired(
         _detach(session, person_id)
         _wipe_identity(person, now=now)
         session.add(person)
-    record(session, actor="system", action="retention.purge", at=now,
-           details={"cutoff": cutoff.isoformat(), "people": len(due)})
+    record(
+        session,
+        actor="system",
+        action="retention.purge",
+        at=now,
+        details={"cutoff": cutoff.isoformat(), "people": len(due)},
+    )
     return PurgeReport(cutoff, due)

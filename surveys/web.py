@@ -61,16 +61,32 @@ def _cookie_secure(context: AppContext) -> bool:
 
 
 def _login_page(
-    context: AppContext, *, lang: str, csrf: str, status_code: int = 200, error: str = "",
-    message: str = "", email: str = "",
+    context: AppContext,
+    *,
+    lang: str,
+    csrf: str,
+    status_code: int = 200,
+    error: str = "",
+    message: str = "",
+    email: str = "",
 ) -> HTMLResponse:
     body = render_html(
-        "login.html", lang=lang, csrf=csrf, error=error, message=message, email=email,
-        page_title=t("login.title", lang), organisation_name=organisation_name(context),
+        "login.html",
+        lang=lang,
+        csrf=csrf,
+        error=error,
+        message=message,
+        email=email,
+        page_title=t("login.title", lang),
+        organisation_name=organisation_name(context),
     )
     response = secure_html(body, status_code=status_code)
     response.set_cookie(
-        CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_cookie_secure(context),
+        CSRF_COOKIE,
+        csrf,
+        httponly=True,
+        samesite="strict",
+        secure=_cookie_secure(context),
         path="/auth",
     )
     return response
@@ -103,20 +119,32 @@ def login_submit(context: AppContext) -> Callable[[Request], Response]:
         email = str(form.get("email", ""))[:254]
         with write_session(context.engine) as session:
             user = authenticate(
-                session=session, email=email, password=str(form.get("password", ""))[:1024],
-                now=utc_now(), max_failures=settings.login_max_failures,
+                session=session,
+                email=email,
+                password=str(form.get("password", ""))[:1024],
+                now=utc_now(),
+                max_failures=settings.login_max_failures,
                 lock_minutes=settings.login_lock_minutes,
             )
             cookie = make_session_cookie(user, secret=settings.session_secret) if user else None
         if cookie is None:
             return _login_page(
-                context, lang=lang, csrf=fresh, status_code=401,
-                error=t("login.failed", lang), email=email,
+                context,
+                lang=lang,
+                csrf=fresh,
+                status_code=401,
+                error=t("login.failed", lang),
+                email=email,
             )
         response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
-            SESSION_COOKIE, cookie, max_age=settings.session_hours * 3600, httponly=True,
-            samesite="lax", secure=_cookie_secure(context), path="/",
+            SESSION_COOKIE,
+            cookie,
+            max_age=settings.session_hours * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=_cookie_secure(context),
+            path="/",
         )
         response.delete_cookie(CSRF_COOKIE, path="/auth")
         return response
@@ -134,7 +162,8 @@ def logout(context: AppContext) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         with write_session(context.engine) as session:
             identity = identity_from_cookie(
-                session=session, cookie=request.cookies.get(SESSION_COOKIE),
+                session=session,
+                cookie=request.cookies.get(SESSION_COOKIE),
                 secret=context.settings.session_secret,
                 max_age_hours=context.settings.session_hours,
             )
@@ -161,7 +190,8 @@ def health(context: AppContext) -> Callable[[Request], Response]:
 
 def stylesheet(_request: Request) -> Response:
     return FileResponse(
-        ASSETS_DIR / "site.css", media_type="text/css",
+        ASSETS_DIR / "site.css",
+        media_type="text/css",
         headers={"Cache-Control": "public, max-age=3600"},
     )
 

@@ -37,8 +37,11 @@ def postgres_server() -> Iterator[PostgresServer | str | None]:
 
 def _fresh_postgres_database(server: PostgresServer | str | None) -> str:
     if server is None:
-        missing_tool("PostgreSQL", "install it (apt-get install postgresql) or set "
-                     "TEST_POSTGRES_URL=postgresql+psycopg://user@host:port/db")
+        missing_tool(
+            "PostgreSQL",
+            "install it (apt-get install postgresql) or set "
+            "TEST_POSTGRES_URL=postgresql+psycopg://user@host:port/db",
+        )
     admin_url = server if isinstance(server, str) else server.admin_url
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -61,9 +64,15 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: str) -> Settings:
-    env = {"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": database_url,
-           "SESSION_SECRET": TEST_SECRET, "PUBLIC_BASE_URL": "http://testserver",
-           "DISPATCHER": "off", "DEMO_DATA": "off", **overrides}
+    env = {
+        "DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": database_url,
+        "SESSION_SECRET": TEST_SECRET,
+        "PUBLIC_BASE_URL": "http://testserver",
+        "DISPATCHER": "off",
+        "DEMO_DATA": "off",
+        **overrides,
+    }
     return load_settings(env)
 
 

@@ -12,22 +12,44 @@ with read_session(context().engine) as session:
     catalog = full_catalog(session=session)
 themes = {theme.id: theme.label.get(lang()) for theme in catalog.themes}
 left, middle, right, far = st.columns(4)
-theme = left.selectbox(tr("banks.theme"), [None, *themes], key="banks_theme",
-                       format_func=lambda value: "—" if value is None else themes[value])
-audience = middle.selectbox(tr("banks.audience"), [None, *AUDIENCES], key="banks_audience",
-                            format_func=lambda v: "—" if v is None else vocab("role", v))
-timing = right.selectbox(tr("banks.timing"), [None, *TIMINGS], key="banks_timing",
-                         format_func=lambda v: "—" if v is None else vocab("timing", v))
+theme = left.selectbox(
+    tr("banks.theme"),
+    [None, *themes],
+    key="banks_theme",
+    format_func=lambda value: "—" if value is None else themes[value],
+)
+audience = middle.selectbox(
+    tr("banks.audience"),
+    [None, *AUDIENCES],
+    key="banks_audience",
+    format_func=lambda v: "—" if v is None else vocab("role", v),
+)
+timing = right.selectbox(
+    tr("banks.timing"),
+    [None, *TIMINGS],
+    key="banks_timing",
+    format_func=lambda v: "—" if v is None else vocab("timing", v),
+)
 indicator = far.selectbox(tr("banks.indicator"), [None, *INDICATORS], key="banks_indicator")
 search = st.text_input(tr("banks.search"), key="banks_search")
-found = catalog.filter(theme=theme, audience=audience, timing=timing, indicator=indicator,
-                       text=search or None)
+found = catalog.filter(
+    theme=theme, audience=audience, timing=timing, indicator=indicator, text=search or None
+)
 st.caption(tr("banks.count", count=len(found)))
 st.dataframe(
-    [{"id": q.id, tr("banks.theme"): themes.get(q.theme, q.theme), "type": q.type,
-      "FR": q.text.fr, "EN": q.text.en,
-      tr("banks.audience"): ", ".join(vocab("role", a) for a in q.audiences),
-      tr("banks.timing"): ", ".join(vocab("timing", t) for t in q.timings),
-      tr("banks.indicator"): ", ".join(str(i) for i in q.indicators)} for q in found],
-    hide_index=True, key="banks_table",
+    [
+        {
+            "id": q.id,
+            tr("banks.theme"): themes.get(q.theme, q.theme),
+            "type": q.type,
+            "FR": q.text.fr,
+            "EN": q.text.en,
+            tr("banks.audience"): ", ".join(vocab("role", a) for a in q.audiences),
+            tr("banks.timing"): ", ".join(vocab("timing", t) for t in q.timings),
+            tr("banks.indicator"): ", ".join(str(i) for i in q.indicators),
+        }
+        for q in found
+    ],
+    hide_index=True,
+    key="banks_table",
 )

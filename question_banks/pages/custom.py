@@ -17,8 +17,12 @@ st.caption(tr("banks.custom_intro"))
 with read_session(context().engine) as session:
     themes = {theme.id: theme.label.get(lang()) for theme in full_catalog(session=session).themes}
     mine = list_custom_questions(session=session)
-editing = st.selectbox(tr("banks.edit_which"), [None, *[q.id for q in mine]], key="custom_edit",
-                       format_func=lambda value: tr("banks.new_question") if value is None else value)
+editing = st.selectbox(
+    tr("banks.edit_which"),
+    [None, *[q.id for q in mine]],
+    key="custom_edit",
+    format_func=lambda value: tr("banks.new_question") if value is None else value,
+)
 current = next((q for q in mine if q.id == editing), None)
 
 
@@ -27,38 +31,71 @@ def default(attribute: str, fallback):
 
 
 with st.form("custom_question_form"):
-    kind = st.selectbox("Type", QUESTION_TYPES, key="custom_type",
-                        index=QUESTION_TYPES.index(default("type", "likert5")),
-                        format_func=lambda value: tr(f"banks.types.{value}"))
-    theme_id = st.selectbox(tr("banks.theme"), list(themes), key="custom_theme",
-                            format_func=lambda value: themes[value])
-    text_fr = st.text_input(tr("banks.text_fr"), value=current.text.fr if current else "",
-                            key="custom_text_fr")
-    text_en = st.text_input(tr("banks.text_en"), value=current.text.en if current else "",
-                            key="custom_text_en")
-    audiences = st.multiselect(tr("banks.audience"), AUDIENCES, default=default("audiences", ()),
-                               key="custom_audiences", format_func=lambda v: vocab("role", v))
-    timings = st.multiselect(tr("banks.timing"), TIMINGS, default=default("timings", ()),
-                             key="custom_timings", format_func=lambda v: vocab("timing", v))
-    options = st.text_area(tr("banks.options_help"), key="custom_options", value="\n".join(
-        f"{o.label.fr} | {o.label.en}" for o in default("options", ())))
-    required = st.checkbox(tr("banks.required"), value=default("required", True),
-                           key="custom_required")
+    kind = st.selectbox(
+        "Type",
+        QUESTION_TYPES,
+        key="custom_type",
+        index=QUESTION_TYPES.index(default("type", "likert5")),
+        format_func=lambda value: tr(f"banks.types.{value}"),
+    )
+    theme_id = st.selectbox(
+        tr("banks.theme"), list(themes), key="custom_theme", format_func=lambda value: themes[value]
+    )
+    text_fr = st.text_input(
+        tr("banks.text_fr"), value=current.text.fr if current else "", key="custom_text_fr"
+    )
+    text_en = st.text_input(
+        tr("banks.text_en"), value=current.text.en if current else "", key="custom_text_en"
+    )
+    audiences = st.multiselect(
+        tr("banks.audience"),
+        AUDIENCES,
+        default=default("audiences", ()),
+        key="custom_audiences",
+        format_func=lambda v: vocab("role", v),
+    )
+    timings = st.multiselect(
+        tr("banks.timing"),
+        TIMINGS,
+        default=default("timings", ()),
+        key="custom_timings",
+        format_func=lambda v: vocab("timing", v),
+    )
+    options = st.text_area(
+        tr("banks.options_help"),
+        key="custom_options",
+        value="\n".join(f"{o.label.fr} | {o.label.en}" for o in default("options", ())),
+    )
+    required = st.checkbox(
+        tr("banks.required"), value=default("required", True), key="custom_required"
+    )
     submitted = st.form_submit_button(tr("banks.save") if current else tr("banks.create"))
 if submitted:
-    data = {"type": kind, "theme": theme_id, "text": {"fr": text_fr, "en": text_en},
-            "audiences": audiences, "timings": timings, "required": required}
+    data = {
+        "type": kind,
+        "theme": theme_id,
+        "text": {"fr": text_fr, "en": text_en},
+        "audiences": audiences,
+        "timings": timings,
+        "required": required,
+    }
     if kind in ("single_choice", "multi_choice"):
         lines = [line.split("|") for line in options.splitlines() if line.strip()]
-        data["options"] = [{"value": f"option-{number}", "label": {"fr": parts[0].strip(),
-                            "en": parts[-1].strip()}} for number, parts in enumerate(lines, 1)]
+        data["options"] = [
+            {
+                "value": f"option-{number}",
+                "label": {"fr": parts[0].strip(), "en": parts[-1].strip()},
+            }
+            for number, parts in enumerate(lines, 1)
+        ]
     try:
         with write_session(context().engine) as session:
             if current is None:
                 saved = create_custom_question(session=session, data=data, actor=me.email)
             else:
-                saved = edit_custom_question(session=session, question_id=current.id,
-                                             data=data, actor=me.email)
+                saved = edit_custom_question(
+                    session=session, question_id=current.id, data=data, actor=me.email
+                )
         st.success(tr("banks.created", id=saved.id))
     except CustomQuestionError as error:
         st.error("\n".join([error.message(lang()), *[f"- {p}" for p in error.problems]]))

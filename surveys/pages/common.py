@@ -33,7 +33,9 @@ def current_identity() -> StaffIdentity | None:
     settings = context().settings
     with read_session(context().engine) as session:
         return identity_from_cookie(
-            session=session, cookie=_cookie(), secret=settings.session_secret,
+            session=session,
+            cookie=_cookie(),
+            secret=settings.session_secret,
             max_age_hours=settings.session_hours,
         )
 

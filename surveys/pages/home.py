@@ -20,12 +20,17 @@ columns[3].metric(tr("home.responses"), figures.responses)
 
 st.subheader(tr("home.by_type"))
 st.dataframe(
-    [{tr("columns.type"): vocab("stakeholder", kind), tr("home.people"): count}
-     for kind, count in sorted(figures.people_by_type.items())],
-    hide_index=True, key="home_by_type",
+    [
+        {tr("columns.type"): vocab("stakeholder", kind), tr("home.people"): count}
+        for kind, count in sorted(figures.people_by_type.items())
+    ],
+    hide_index=True,
+    key="home_by_type",
 )
-for heading, rows, key in ((tr("home.upcoming"), upcoming, "home_upcoming"),
-                           (tr("home.recent"), recent, "home_recent")):
+for heading, rows, key in (
+    (tr("home.upcoming"), upcoming, "home_upcoming"),
+    (tr("home.recent"), recent, "home_recent"),
+):
     st.subheader(heading)
     for row in rows:
         row["modality"] = vocab("modality", row["modality"])

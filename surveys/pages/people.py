@@ -18,7 +18,9 @@ with read_session(context().engine) as session:
         st.dataframe(localized_columns(rows), hide_index=True, key="people_sessions")
     with people_tab:
         kind = st.selectbox(
-            tr("people.filter_type"), [None, *STAKEHOLDER_TYPES], key="people_kind",
+            tr("people.filter_type"),
+            [None, *STAKEHOLDER_TYPES],
+            key="people_kind",
             format_func=lambda value: "—" if value is None else vocab("stakeholder", value),
         )
         search = st.text_input(tr("people.search"), key="people_search")

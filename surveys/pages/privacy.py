@@ -24,8 +24,12 @@ with read_session(context().engine) as session:
 if not found:
     st.warning(tr("common.none"))
     st.stop()
-chosen = st.selectbox(tr("privacy.person"), found, key="privacy_person",
-                      format_func=lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})")
+chosen = st.selectbox(
+    tr("privacy.person"),
+    found,
+    key="privacy_person",
+    format_func=lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
+)
 if st.button(tr("privacy.prepare_export"), key="privacy_export"):
     with write_session(context().engine) as session:
         export = export_person(session=session, person_id=chosen["id"], actor=me.email)
@@ -33,20 +37,39 @@ if st.button(tr("privacy.prepare_export"), key="privacy_export"):
 prepared = st.session_state.get("privacy_export_data")
 if prepared and prepared[0] == chosen["id"]:
     left, right = st.columns(2)
-    left.download_button("JSON", export_as_json(prepared[1]), f"personne-{chosen['id']}.json",
-                         mime="application/json", key="privacy_json")
-    right.download_button("CSV", export_as_csv(prepared[1]), f"personne-{chosen['id']}.csv",
-                          mime="text/csv", key="privacy_csv")
+    left.download_button(
+        "JSON",
+        export_as_json(prepared[1]),
+        f"personne-{chosen['id']}.json",
+        mime="application/json",
+        key="privacy_json",
+    )
+    right.download_button(
+        "CSV",
+        export_as_csv(prepared[1]),
+        f"personne-{chosen['id']}.csv",
+        mime="text/csv",
+        key="privacy_csv",
+    )
 
 st.subheader(tr("privacy.erase_title"))
 st.warning(tr("privacy.erase_warning"))
 confirm = st.text_input(tr("privacy.erase_confirm", email=chosen["email"]), key="privacy_confirm")
-if st.button(tr("privacy.erase"), type="primary", key="privacy_erase",
-             disabled=confirm.strip().lower() != (chosen["email"] or "").lower()):
+if st.button(
+    tr("privacy.erase"),
+    type="primary",
+    key="privacy_erase",
+    disabled=confirm.strip().lower() != (chosen["email"] or "").lower(),
+):
     try:
         with write_session(context().engine) as session:
-            erase_person(session=session, person_id=chosen["id"], actor=me.email, now=utc_now(),
-                         mailbox_dir=context().settings.mailbox_dir)
+            erase_person(
+                session=session,
+                person_id=chosen["id"],
+                actor=me.email,
+                now=utc_now(),
+                mailbox_dir=context().settings.mailbox_dir,
+            )
         st.session_state.pop("privacy_export_data", None)
         st.success(tr("privacy.erased"))
     except PrivacyError as error:

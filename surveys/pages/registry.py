@@ -7,8 +7,13 @@ from dataclasses import dataclass
 
 ALL_STAFF = ("admin", "quality", "director")
 DESIGNERS = ("admin", "quality")
-SECTION_ORDER = ("nav.section_main", "nav.section_design", "nav.section_send",
-                 "nav.section_improve", "nav.section_admin")
+SECTION_ORDER = (
+    "nav.section_main",
+    "nav.section_design",
+    "nav.section_send",
+    "nav.section_improve",
+    "nav.section_admin",
+)
 
 
 @dataclass(frozen=True)

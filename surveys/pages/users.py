@@ -29,23 +29,24 @@ for user in users:
         toggle = tr("users.deactivate") if user.is_active else tr("users.activate")
         if right.button(toggle, key=f"toggle_{user.id}"):
             with write_session(context().engine) as session:
-                set_user_active(session=session, user_id=user.id, active=not user.is_active,
-                                actor=me.email)
+                set_user_active(
+                    session=session, user_id=user.id, active=not user.is_active, actor=me.email
+                )
             st.rerun()
 
 st.subheader(tr("users.create"))
 with st.form("create_user_form", clear_on_submit=True):
     email = st.text_input(tr("users.email"), key="new_user_email")
     name = st.text_input(tr("users.name"), key="new_user_name")
-    role = st.selectbox(tr("users.role"), ROLES, format_func=lambda r: vocab("role", r),
-                        key="new_user_role")
+    role = st.selectbox(
+        tr("users.role"), ROLES, format_func=lambda r: vocab("role", r), key="new_user_role"
+    )
     password = st.text_input(tr("users.password"), type="password", key="new_user_password")
     submitted = st.form_submit_button(tr("users.submit"))
 if submitted:
     try:
         with write_session(context().engine) as session:
-            create_user(session=session, email=email, role=role, password=password,
-                        full_name=name)
+            create_user(session=session, email=email, role=role, password=password, full_name=name)
         st.success(tr("users.created", email=email))
     except AccountError as error:
         st.error(error.message(lang()))

@@ -27,8 +27,11 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        _run(self, [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
-                    "stop"], check=False)
+        _run(
+            self,
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"],
+            check=False,
+        )
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
@@ -63,9 +66,33 @@ def start_postgres() -> PostgresServer | None:
     if as_postgres:
         shutil.chown(data_dir, user="postgres")
     server = PostgresServer(data_dir, _free_port(), bin_dir, as_postgres)
-    _run(server, [str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres",
-                  "--auth=trust", "-E", "UTF8", "--no-sync"])
+    _run(
+        server,
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+    )
     options = f"-p {server.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off"
-    _run(server, [str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-w",
-                  "-l", str(data_dir / "log"), "start"])
+    _run(
+        server,
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(data_dir / "log"),
+            "start",
+        ],
+    )
     return server

@@ -38,24 +38,47 @@ def free_port() -> int:
 
 def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     port = overrides.pop("PORT", None) or str(free_port())
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
-           "DISPATCHER": "off", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "SESSION_SECRET": "browser-test-secret-" + "s" * 32, "PORT": port}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(ROOT),
+        "DISPATCHER": "off",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "SESSION_SECRET": "browser-test-secret-" + "s" * 32,
+        "PORT": port,
+    }
     env.pop("DATABASE_URL", None)
     env.update(overrides)
     return env
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def start_server(env: dict[str, str]) -> RunningServer:
     port = env["PORT"]
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-               "--server.port", port, "--server.address", "127.0.0.1",
-               "--server.headless", "true"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.port",
+        port,
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     log = open(Path(env["DATA_DIR"]) / "server.log", "w")  # noqa: SIM115  (kept open for the process)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

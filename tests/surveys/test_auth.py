@@ -18,8 +18,14 @@ from tests.factories import PASSWORD
 
 def _login(context: AppContext, email: str, password: str, now=None) -> StaffUser | None:
     with write_session(context.engine) as session:
-        user = authenticate(session=session, email=email, password=password,
-                            now=now or utc_now(), max_failures=5, lock_minutes=15)
+        user = authenticate(
+            session=session,
+            email=email,
+            password=password,
+            now=now or utc_now(),
+            max_failures=5,
+            lock_minutes=15,
+        )
         return user.id if user else None
 
 
@@ -63,36 +69,51 @@ def test_cookie_identifies_the_user_until_revoked(context: AppContext) -> None:
     with write_session(context.engine) as session:
         user = factories.staff(session, role="director")
         cookie = make_session_cookie(user, secret=secret)
-        found = identity_from_cookie(session=session, cookie=cookie, secret=secret,
-                                     max_age_hours=1)
+        found = identity_from_cookie(session=session, cookie=cookie, secret=secret, max_age_hours=1)
         assert found is not None and found.role == "director"
         revoke_sessions(session=session, user_id=user.id)
-        assert identity_from_cookie(session=session, cookie=cookie, secret=secret,
-                                    max_age_hours=1) is None
+        assert (
+            identity_from_cookie(session=session, cookie=cookie, secret=secret, max_age_hours=1)
+            is None
+        )
 
 
 @pytest.mark.parametrize("cookie", ["", "garbage", "eyJ1aWQiOjF9.forged.signature"])
 def test_forged_or_empty_cookies_identify_nobody(context: AppContext, cookie: str) -> None:
     with write_session(context.engine) as session:
-        assert identity_from_cookie(session=session, cookie=cookie,
-                                    secret=context.settings.session_secret,
-                                    max_age_hours=1) is None
+        assert (
+            identity_from_cookie(
+                session=session,
+                cookie=cookie,
+                secret=context.settings.session_secret,
+                max_age_hours=1,
+            )
+            is None
+        )
 
 
 def test_cookie_signed_with_another_secret_is_refused(context: AppContext) -> None:
     with write_session(context.engine) as session:
         user = factories.staff(session)
         cookie = make_session_cookie(user, secret="another-secret-" + "y" * 40)
-        assert identity_from_cookie(session=session, cookie=cookie,
-                                    secret=context.settings.session_secret,
-                                    max_age_hours=1) is None
+        assert (
+            identity_from_cookie(
+                session=session,
+                cookie=cookie,
+                secret=context.settings.session_secret,
+                max_age_hours=1,
+            )
+            is None
+        )
 
 
 @pytest.mark.parametrize(
     ("email", "role", "password", "key"),
-    [("x@example.org", "boss", "long enough pw", "errors.account.role"),
-     ("not-an-email", "quality", "long enough pw", "errors.account.email"),
-     ("x@example.org", "quality", "short", "errors.account.password")],
+    [
+        ("x@example.org", "boss", "long enough pw", "errors.account.role"),
+        ("not-an-email", "quality", "long enough pw", "errors.account.email"),
+        ("x@example.org", "quality", "short", "errors.account.password"),
+    ],
 )
 def test_bad_accounts_are_refused_with_a_reason(
     sqlite_context: AppContext, email: str, role: str, password: str, key: str

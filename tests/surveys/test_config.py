@@ -19,14 +19,16 @@ def test_every_setting_is_documented_in_the_readme(spec) -> None:
 @pytest.mark.parametrize("secret", ["", "changeme", "secret", "short-but-not-placeholder"])
 def test_production_refuses_a_missing_or_placeholder_secret(tmp_path: Path, secret: str) -> None:
     with pytest.raises(SettingsError, match="SESSION_SECRET"):
-        load_settings({"APP_ENV": "production", "SESSION_SECRET": secret,
-                       "DATA_DIR": str(tmp_path)})
+        load_settings(
+            {"APP_ENV": "production", "SESSION_SECRET": secret, "DATA_DIR": str(tmp_path)}
+        )
 
 
 def test_production_accepts_a_long_random_secret(tmp_path: Path) -> None:
     secret = "k" * 48
-    settings = load_settings({"APP_ENV": "production", "SESSION_SECRET": secret,
-                              "DATA_DIR": str(tmp_path)})
+    settings = load_settings(
+        {"APP_ENV": "production", "SESSION_SECRET": secret, "DATA_DIR": str(tmp_path)}
+    )
     assert settings.session_secret == secret and settings.is_production
 
 
@@ -44,8 +46,10 @@ def test_default_database_is_a_sqlite_file_under_the_data_dir(tmp_path: Path) ->
     assert not settings.smtp_configured
 
 
-@pytest.mark.parametrize(("name", "value"), [("SMTP_SECURITY", "tls13"), ("APP_ENV", "prod"),
-                                             ("SMTP_PORT", "twenty-five")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SMTP_SECURITY", "tls13"), ("APP_ENV", "prod"), ("SMTP_PORT", "twenty-five")],
+)
 def test_bad_values_are_refused_with_the_setting_named(tmp_path: Path, name, value) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value, "DATA_DIR": str(tmp_path)})

@@ -30,11 +30,12 @@ def test_concurrent_read_then_write_transactions_never_deadlock(context: AppCont
         try:
             for _ in range(10):
                 with write_session(context.engine) as session:
-                    row = session.exec(select(Programme).where(Programme.code == "COUNTER")
-                                       .with_for_update()).one()
+                    row = session.exec(
+                        select(Programme).where(Programme.code == "COUNTER").with_for_update()
+                    ).one()
                     row.name = str(int(row.name) + 1)
                     session.add(row)
-        except BaseException as error:  # noqa: BLE001  (collected for the assertion)
+        except BaseException as error:
             errors.append(error)
 
     workers = [threading.Thread(target=increment) for _ in range(4)]
@@ -50,10 +51,13 @@ def test_concurrent_read_then_write_transactions_never_deadlock(context: AppCont
 def test_foreign_keys_are_enforced_on_sqlite(sqlite_context: AppContext) -> None:
     with sqlite_context.engine.begin() as connection:
         try:
-            connection.execute(sa.text(
-                "INSERT INTO training_session (code, programme_id, start_date, end_date, modality,"
-                " lms, location, created_at) VALUES ('X', 999, '2026-01-01', '2026-01-02',"
-                " 'onsite', '', '', CURRENT_TIMESTAMP)"))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO training_session (code, programme_id, start_date, end_date,"
+                    " modality, lms, location, created_at) VALUES ('X', 999, '2026-01-01',"
+                    " '2026-01-02', 'onsite', '', '', CURRENT_TIMESTAMP)"
+                )
+            )
         except sa.exc.IntegrityError:
             return
     raise AssertionError("a session pointing at a missing programme was accepted")

@@ -42,8 +42,11 @@ def test_demo_holds_a_believable_organisation(demo: AppContext) -> None:
     with read_session(demo.engine) as session:
         assert _count(session, Programme) == 6
         assert _count(session, TrainingSession) == 40
-        people = dict(session.exec(select(Person.stakeholder_type, func.count())
-                                   .group_by(Person.stakeholder_type)).all())
+        people = dict(
+            session.exec(
+                select(Person.stakeholder_type, func.count()).group_by(Person.stakeholder_type)
+            ).all()
+        )
         assert people == {"learner": 600, "financer": 12, "trainer": 8, "company": 30}
         assert _count(session, StaffUser) == 3
         assert _count(session, Response) > 400
@@ -61,7 +64,8 @@ def test_demo_leaves_sending_and_reminding_to_do(demo: AppContext) -> None:
 def test_anonymous_and_named_responses_follow_their_survey(demo: AppContext) -> None:
     with read_session(demo.engine) as session:
         linked_anonymous = session.exec(
-            select(func.count()).select_from(Response)
+            select(func.count())
+            .select_from(Response)
             .join(NamedResponse, NamedResponse.response_id == Response.id)
             .where(Response.anonymous.is_(True))
         ).one()
@@ -79,11 +83,23 @@ def test_loading_the_demo_twice_refuses_and_changes_nothing(demo: AppContext) ->
 
 def test_demo_command_says_it_refuses_a_second_load(tmp_path: Path) -> None:
     env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    first = subprocess.run([sys.executable, "-m", "surveys", "demo"], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=240)
+    first = subprocess.run(
+        [sys.executable, "-m", "surveys", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert first.returncode == 0, first.stderr
     assert "admin@formasud.example.org" in first.stdout
-    second = subprocess.run([sys.executable, "-m", "surveys", "demo"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=240)
+    second = subprocess.run(
+        [sys.executable, "-m", "surveys", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert second.returncode == 3
     assert "seconde fois" in second.stderr

@@ -26,14 +26,19 @@ def client(context: AppContext) -> TestClient:
 def _post_login(client: TestClient, email: str, password: str, lang: str = "fr"):
     page = client.get(f"/auth/login?lang={lang}")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    return client.post("/auth/login", data={"email": email, "password": password,
-                                            "csrf": csrf, "lang": lang})
+    return client.post(
+        "/auth/login", data={"email": email, "password": password, "csrf": csrf, "lang": lang}
+    )
 
 
 def _identity(context: AppContext, client: TestClient):
     with read_session(context.engine) as session:
-        return identity_from_cookie(session=session, cookie=client.cookies.get(SESSION_COOKIE),
-                                    secret=context.settings.session_secret, max_age_hours=1)
+        return identity_from_cookie(
+            session=session,
+            cookie=client.cookies.get(SESSION_COOKIE),
+            secret=context.settings.session_secret,
+            max_age_hours=1,
+        )
 
 
 def test_login_page_is_french_by_default_and_english_on_request(client: TestClient) -> None:
@@ -76,8 +81,9 @@ def test_five_failures_lock_the_account(client: TestClient) -> None:
 
 
 def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
-    response = client.post("/auth/login", data={"email": "quality@example.org",
-                                                "password": PASSWORD, "csrf": "forged"})
+    response = client.post(
+        "/auth/login", data={"email": "quality@example.org", "password": PASSWORD, "csrf": "forged"}
+    )
     assert response.status_code == 400
     assert SESSION_COOKIE not in client.cookies
 
@@ -88,9 +94,15 @@ def test_logout_revokes_the_cookie_everywhere(context: AppContext, client: TestC
     response = client.get("/auth/logout")
     assert response.status_code == 303
     with read_session(context.engine) as session:
-        assert identity_from_cookie(session=session, cookie=stolen_copy,
-                                    secret=context.settings.session_secret,
-                                    max_age_hours=1) is None
+        assert (
+            identity_from_cookie(
+                session=session,
+                cookie=stolen_copy,
+                secret=context.settings.session_secret,
+                max_age_hours=1,
+            )
+            is None
+        )
 
 
 def test_health_route_checks_the_database(client: TestClient) -> None:

@@ -48,17 +48,31 @@ def test_init_command_upgrades_an_old_database_and_keeps_its_rows(database_url: 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0001_initial")
-        connection.execute(sa.text(
-            "INSERT INTO programme (code, name, kind, description, archived, created_at) "
-            "VALUES ('OLD', 'Ancienne formation', 'training', '', false, CURRENT_TIMESTAMP)"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO programme (code, name, kind, description, archived, created_at) "
+                "VALUES ('OLD', 'Ancienne formation', 'training', '', false, CURRENT_TIMESTAMP)"
+            )
+        )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(root)}
-    result = subprocess.run([sys.executable, "-m", "surveys", "init"], cwd=root, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "surveys", "init"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     heads = set(ScriptDirectory.from_config(config).get_heads())
     with engine.connect() as connection:
-        versions = {row[0] for row in connection.execute(sa.text("SELECT version_num FROM alembic_version"))}
+        versions = {
+            row[0] for row in connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+        }
         assert versions == heads
-        assert connection.execute(sa.text("SELECT name FROM programme")).scalar() == "Ancienne formation"
+        assert (
+            connection.execute(sa.text("SELECT name FROM programme")).scalar()
+            == "Ancienne formation"
+        )
     engine.dispose()

@@ -47,15 +47,24 @@ def demo(context: AppContext) -> AppContext:
 def _aggregates(context: AppContext) -> dict:
     """Figures a dashboard shows: mean and count per question, invitations and answers."""
     with context.engine.connect() as connection:
-        means = connection.execute(sa.text(
-            "SELECT question_id, COUNT(*), SUM(number) FROM answer "
-            "WHERE number IS NOT NULL GROUP BY question_id ORDER BY question_id")).all()
-        invited = connection.execute(sa.text(
-            "SELECT campaign_id, status, COUNT(*) FROM invitation GROUP BY campaign_id, status "
-            "ORDER BY campaign_id, status")).all()
+        means = connection.execute(
+            sa.text(
+                "SELECT question_id, COUNT(*), SUM(number) FROM answer "
+                "WHERE number IS NOT NULL GROUP BY question_id ORDER BY question_id"
+            )
+        ).all()
+        invited = connection.execute(
+            sa.text(
+                "SELECT campaign_id, status, COUNT(*) FROM invitation GROUP BY campaign_id, status "
+                "ORDER BY campaign_id, status"
+            )
+        ).all()
         responses = connection.execute(sa.text("SELECT COUNT(*) FROM response")).scalar()
-    return {"means": [tuple(r) for r in means], "invited": [tuple(r) for r in invited],
-            "responses": responses}
+    return {
+        "means": [tuple(r) for r in means],
+        "invited": [tuple(r) for r in invited],
+        "responses": responses,
+    }
 
 
 def _database_text(context: AppContext) -> str:
@@ -70,9 +79,11 @@ def _database_text(context: AppContext) -> str:
 
 def _learner_with_named_answers(context: AppContext) -> Person:
     with read_session(context.engine) as session:
-        person_id = session.exec(select(NamedResponse.person_id).join(
-            Person, Person.id == NamedResponse.person_id).where(
-            Person.stakeholder_type == "learner")).first()
+        person_id = session.exec(
+            select(NamedResponse.person_id)
+            .join(Person, Person.id == NamedResponse.person_id)
+            .where(Person.stakeholder_type == "learner")
+        ).first()
         return session.get(Person, person_id)
 
 
@@ -80,13 +91,24 @@ def test_purge_after_the_retention_period_leaves_no_trace_and_same_figures(demo)
     before = _aggregates(demo)
     travel = utc_now() + timedelta(days=3 * 365 + 1) - timedelta(days=200)
     with read_session(demo.engine) as session:
-        old = {p.id: p.email for p in session.exec(
-            select(Person).join(Enrolment, Enrolment.person_id == Person.id)
-            .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
-            .where(Person.stakeholder_type == "learner",
-                   TrainingSession.end_date < (utc_now() - timedelta(days=400)).date()))}
-        recent = session.exec(select(Person.email).join(Enrolment).join(TrainingSession).where(
-            TrainingSession.end_date > (utc_now() - timedelta(days=150)).date())).all()
+        old = {
+            p.id: p.email
+            for p in session.exec(
+                select(Person)
+                .join(Enrolment, Enrolment.person_id == Person.id)
+                .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
+                .where(
+                    Person.stakeholder_type == "learner",
+                    TrainingSession.end_date < (utc_now() - timedelta(days=400)).date(),
+                )
+            )
+        }
+        recent = session.exec(
+            select(Person.email)
+            .join(Enrolment)
+            .join(TrainingSession)
+            .where(TrainingSession.end_date > (utc_now() - timedelta(days=150)).date())
+        ).all()
     with write_session(demo.engine) as session:
         preview = purge_expired(session=session, now=travel, dry_run=True)
     assert set(old) <= set(preview.people)
@@ -106,12 +128,17 @@ def test_export_of_one_person_holds_all_their_data_and_nobody_elses(demo) -> Non
     person = _learner_with_named_answers(demo)
     with write_session(demo.engine) as session:
         export = export_person(session=session, person_id=person.id, actor="dpo@example.org")
-        invitation_ids = {i.id for i in session.exec(
-            select(Invitation).where(Invitation.person_id == person.id))}
+        invitation_ids = {
+            i.id for i in session.exec(select(Invitation).where(Invitation.person_id == person.id))
+        }
         others = session.exec(select(Person.email).where(Person.id != person.id)).all()
-        named = len(session.exec(select(Answer).join(
-            NamedResponse, NamedResponse.response_id == Answer.response_id)
-            .where(NamedResponse.person_id == person.id)).all())
+        named = len(
+            session.exec(
+                select(Answer)
+                .join(NamedResponse, NamedResponse.response_id == Answer.response_id)
+                .where(NamedResponse.person_id == person.id)
+            ).all()
+        )
     assert export["identity"]["email"] == person.email
     assert {i["id"] for i in export["invitations"]} == invitation_ids
     assert len(export["named_answers"]) == named > 0
@@ -126,15 +153,17 @@ def test_erasure_removes_the_person_keeps_aggregates_and_is_audited(demo) -> Non
     person = _learner_with_named_answers(demo)
     with write_session(demo.engine) as session:
         export_person(session=session, person_id=person.id, actor="dpo@example.org")
-        erase_person(session=session, person_id=person.id, actor="dpo@example.org",
-                     now=utc_now())
+        erase_person(session=session, person_id=person.id, actor="dpo@example.org", now=utc_now())
     assert person.email.lower() not in _database_text(demo)
     with read_session(demo.engine) as session:
-        assert session.exec(select(NamedResponse).where(
-            NamedResponse.person_id == person.id)).all() == []
+        assert (
+            session.exec(select(NamedResponse).where(NamedResponse.person_id == person.id)).all()
+            == []
+        )
         assert session.exec(select(Invitation).where(Invitation.person_id == person.id)).all() == []
-        actions = session.exec(select(AuditLog.action).where(
-            AuditLog.target == f"person:{person.id}")).all()
+        actions = session.exec(
+            select(AuditLog.action).where(AuditLog.target == f"person:{person.id}")
+        ).all()
         assert sorted(actions) == ["person.erase", "person.export"]
     after = _aggregates(demo)
     assert after["means"] == before["means"] and after["invited"] == before["invited"]
@@ -168,17 +197,25 @@ def test_a_backup_taken_while_the_server_writes_is_complete_and_restorable(
     writer.join()
     copy = create_db_engine(f"sqlite:///{backup}")
     with copy.connect() as connection:
-        ids = [row[0] for row in connection.execute(sa.text(
-            "SELECT id FROM audit_log WHERE action = 'tick' ORDER BY id"))]
+        ids = [
+            row[0]
+            for row in connection.execute(
+                sa.text("SELECT id FROM audit_log WHERE action = 'tick' ORDER BY id")
+            )
+        ]
     assert len(ids) > 10 and ids == list(range(ids[0], ids[0] + len(ids)))  # no hole
     copy.dispose()
     with sqlite_context.engine.connect() as connection:
-        live = connection.execute(sa.text("SELECT COUNT(*) FROM audit_log WHERE action='tick'")).scalar()
+        live = connection.execute(
+            sa.text("SELECT COUNT(*) FROM audit_log WHERE action='tick'")
+        ).scalar()
     assert live > len(ids)  # the writer went on after the backup
     restore_sqlite(sqlite_context.engine, backup)
     upgrade_to_head(sqlite_context.engine)
     with sqlite_context.engine.connect() as connection:
-        restored = connection.execute(sa.text("SELECT COUNT(*) FROM audit_log WHERE action='tick'")).scalar()
+        restored = connection.execute(
+            sa.text("SELECT COUNT(*) FROM audit_log WHERE action='tick'")
+        ).scalar()
     assert restored == len(ids)
 
 

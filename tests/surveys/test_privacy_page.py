@@ -36,8 +36,9 @@ def test_erasure_needs_the_typed_email_then_erases_and_audits(app_env) -> None: 
     assert app.success, [e.value for e in app.error]
     with read_session(app_env.engine) as session:
         assert session.get(Person, person_id).email is None
-        actions = session.exec(select(AuditLog.action).where(
-            AuditLog.target == f"person:{person_id}")).all()
+        actions = session.exec(
+            select(AuditLog.action).where(AuditLog.target == f"person:{person_id}")
+        ).all()
     assert actions == ["person.erase"]
 
 
