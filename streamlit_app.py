@@ -7,6 +7,7 @@ server process.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,10 +16,12 @@ import streamlit as st
 from analysis.pages import PAGES as analysis_pages
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
+from reminders.worker import start_background_dispatcher
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
+from surveys.survey_preview import builder_routes
 from surveys.web import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (
@@ -36,13 +39,26 @@ def pages_for(role: str) -> list[PageSpec]:
 
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
-    prepare_database(app_context())
-    yield
+    context = app_context()
+    prepare_database(context)
+    # The embedded email dispatcher (DISPATCHER=on): a thread plans and sends due messages;
+    # it stops between two messages on shutdown. Extra `python -m reminders run` workers
+    # may run beside it: rows are claimed, never sent twice.
+    dispatcher = start_background_dispatcher(context) if context.settings.dispatcher else None
+    try:
+        yield
+    finally:
+        if dispatcher is not None:
+            await asyncio.to_thread(dispatcher.stop)
 
 
 app = st.App(
     __file__,
-    routes=[*staff_routes(app_context()), *respondent_routes(app_context())],
+    routes=[
+        *staff_routes(app_context()),
+        *respondent_routes(app_context()),
+        *builder_routes(app_context()),
+    ],
     lifespan=lifespan,
 )
 

@@ -139,6 +139,45 @@ def _restore(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_people(context: AppContext, args: argparse.Namespace) -> int:
+    """Exit 0 when every row was imported, 1 when some were refused, 2 when the file or its
+    columns cannot be used at all."""
+    from pathlib import Path
+
+    from surveys.i18n import t
+    from surveys.people_import import (
+        ImportFileError, guess_mapping, import_people, missing_required, read_table,
+    )
+
+    prepare_database(context)
+    path = Path(args.file)
+    try:
+        table = read_table(path.read_bytes(), path.name)
+    except OSError as error:
+        print(t("people_import.errors.unreadable", detail=error.strerror or error), file=sys.stderr)
+        return 2
+    except ImportFileError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    mapping = guess_mapping(table.headers)
+    if missing := missing_required(mapping):
+        fields = ", ".join(t(f"people_import.fields.{name}") for name in missing)
+        print(t("people_import.errors.missing_columns", fields=fields), file=sys.stderr)
+        return 2
+    with write_session(context.engine) as session:
+        report = import_people(session=session, table=table, mapping=mapping,
+                               actor=f"cli:{path.name}", dry_run=args.dry_run)
+    for problem in report.problems:
+        print(problem.describe(), file=sys.stderr)
+    print(t("people_import.summary", rows=report.rows, imported=report.imported_rows,
+            refused=report.refused_rows, people=report.people_created,
+            updated=report.people_updated, sessions=report.sessions_created,
+            enrolments=report.enrolments_created))
+    if args.dry_run:
+        print(t("people_import.dry_run_note"))
+    return 1 if report.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m surveys", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--role", required=True, choices=["admin", "quality", "director"])
     user.add_argument("--name", default="")
     commands.add_parser("status", help="count the main rows")
+    people = commands.add_parser("import-people", help="import people and sessions (CSV/XLSX)")
+    people.add_argument("file", help="CSV (; or , separated) or XLSX file")
+    people.add_argument("--dry-run", action="store_true", help="check and count, save nothing")
     purge = commands.add_parser("purge", help="anonymise people past the retention period")
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
     backup = commands.add_parser("backup", help="consistent copy of the live SQLite database")
@@ -168,6 +210,7 @@ HANDLERS = {
     "demo": _demo,
     "create-user": _create_user,
     "status": _status,
+    "import-people": _import_people,
     "purge": _purge,
     "backup": _backup,
     "restore": _restore,

@@ -5,30 +5,73 @@ Draft shape (JSON on `Survey.draft`)::
     {"title": {"fr", "en"}, "intro": {...}, "closing": {...}, "languages": ["fr", "en"],
      "sections": [{"id", "title": {"fr", "en"}, "questions": [{"id", "required"}]}]}
 
-A published `SurveyVersion.definition` has the same shape, with each question replaced by its
-full definition (text, type, options...) as it was at publication, so answers keep their
-meaning whatever happens to the banks later.
+(`required` may be absent: the question's own default applies; an optional
+`"allow_edit_after_submit": true` lets named respondents change their answers until the
+campaign closes.) A published
+`SurveyVersion.definition` has the same shape, with each question replaced by its full
+definition (text, type, options...) as it was at publication, plus the survey's `audience`,
+`timing` and `anonymous`, so answers keep their meaning whatever happens to the banks later.
+
+Editing a published survey edits its draft; publishing again makes version N+1. Versions are
+never updated (see `surveys.survey_versions`, whose functions are re-exported here).
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from question_banks.loader import QuestionCatalog
-from question_banks.schema import SurveyTemplate
+from question_banks.schema import AUDIENCES, TIMINGS, SurveyTemplate
 from surveys.audit import record
-from surveys.models import Survey, SurveyVersion, utc_now
+from surveys.i18n import SUPPORTED_LANGUAGES
+from surveys.models import Survey, utc_now
+from surveys.survey_drafts import (
+    CompositionError,
+    Draft,
+    PublishedVersionIsFrozen,
+    Texts,
+    blank_draft,
+)
+from surveys.survey_versions import (
+    SurveyNotPublishable,
+    check_survey,
+    ensure_editable,
+    freeze_definition,
+    has_unpublished_changes,
+    latest_version,
+    list_versions,
+    preview_definition,
+    publish_survey,
+    version_questions,
+)
 
-
-class CompositionError(ValueError):
-    """A survey cannot be built, changed or published as asked (message in French)."""
-
-
-class PublishedVersionIsFrozen(CompositionError):
-    """A published version was about to change."""
+__all__ = [
+    "CompositionError",
+    "PublishedVersionIsFrozen",
+    "SurveyNotPublishable",
+    "archive_survey",
+    "change_draft",
+    "check_survey",
+    "create_survey",
+    "create_survey_from_template",
+    "draft_from_template",
+    "duplicate_survey",
+    "freeze_definition",
+    "get_survey",
+    "has_unpublished_changes",
+    "latest_version",
+    "list_surveys",
+    "list_versions",
+    "preview_definition",
+    "publish_survey",
+    "restore_survey",
+    "update_survey_settings",
+    "version_questions",
+]
+TITLE_MAX_LENGTH = 200
 
 
 def _localized(value: Any) -> dict[str, str]:
@@ -42,7 +85,7 @@ def draft_from_template(template: SurveyTemplate) -> dict[str, Any]:
         "title": _localized(template.title),
         "intro": _localized(template.intro),
         "closing": _localized(template.closing),
-        "languages": ["fr", "en"],
+        "languages": list(SUPPORTED_LANGUAGES),
         "sections": [
             {
                 "id": section.id,
@@ -54,72 +97,171 @@ def draft_from_template(template: SurveyTemplate) -> dict[str, Any]:
     }
 
 
+def _title_of(draft: Draft) -> str:
+    texts = draft.get("title") or {}
+    languages = [*draft.get("languages", []), *SUPPORTED_LANGUAGES]
+    return next((texts[lang] for lang in languages if texts.get(lang)), "—")[:TITLE_MAX_LENGTH]
+
+
 def create_survey_from_template(
     *, session: Session, template: SurveyTemplate, actor: str, title: str | None = None
 ) -> Survey:
+    draft = draft_from_template(template)
+    if title:
+        draft["title"]["fr"] = title
     survey = Survey(
-        title=title or template.title.fr,
+        title=_title_of(draft),
         audience=template.audience,
         timing=template.timing,
         template_id=template.id,
         anonymous=template.anonymous,
-        draft=draft_from_template(template),
+        draft=draft,
     )
     session.add(survey)
     session.flush()
-    record(session, actor=actor, action="survey.create", target=f"survey:{survey.id}",
-           details={"template": template.id})
+    record(
+        session,
+        actor=actor,
+        action="survey.create",
+        target=f"survey:{survey.id}",
+        details={"template": template.id},
+    )
     return survey
 
 
-def freeze_definition(draft: dict[str, Any], catalog: QuestionCatalog) -> dict[str, Any]:
-    """The draft with every question id replaced by the question's full definition."""
-    sections = []
-    for section in draft["sections"]:
-        questions = []
-        for entry in section["questions"]:
-            question = catalog.get(entry["id"])
-            if question is None:
-                raise CompositionError(f"La question « {entry['id']} » n'existe plus.")
-            frozen = question.model_dump(mode="json")
-            if "required" in entry:
-                frozen["required"] = bool(entry["required"])
-            questions.append(frozen)
-        sections.append({"id": section["id"], "title": section["title"], "questions": questions})
-    if not any(section["questions"] for section in sections):
-        raise CompositionError("L'enquête ne contient aucune question.")
-    return {**{key: value for key, value in draft.items() if key != "sections"},
-            "sections": sections}
-
-
-def publish_survey(
-    *, session: Session, survey: Survey, catalog: QuestionCatalog, actor: str
-) -> SurveyVersion:
-    """Freeze the current draft as the next version number."""
-    definition = freeze_definition(survey.draft, catalog)
-    definition.update(audience=survey.audience, timing=survey.timing, anonymous=survey.anonymous)
-    last = session.exec(
-        select(sa.func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)
-    ).one()
-    version = SurveyVersion(
-        survey_id=survey.id, number=(last or 0) + 1, definition=definition,
-        anonymous=survey.anonymous, published_by=actor, published_at=utc_now(),
+def create_survey(
+    *,
+    session: Session,
+    actor: str,
+    audience: str,
+    timing: str,
+    title: Texts,
+    intro: Texts | None = None,
+    closing: Texts | None = None,
+    languages: Sequence[str] = SUPPORTED_LANGUAGES,
+    anonymous: bool = False,
+) -> Survey:
+    """A survey from scratch: texts and settings, no question yet."""
+    draft = blank_draft(title=title, intro=intro, closing=closing, languages=languages)
+    survey = Survey(
+        title=_title_of(draft), audience=audience, timing=timing, anonymous=anonymous, draft=draft
     )
-    session.add(version)
+    _check_settings(survey)
+    session.add(survey)
     session.flush()
-    record(session, actor=actor, action="survey.publish", target=f"survey:{survey.id}",
-           details={"version": version.number})
-    return version
+    record(session, actor=actor, action="survey.create", target=f"survey:{survey.id}")
+    return survey
 
 
-def version_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every question of a frozen version, in order."""
-    return [question for section in definition["sections"] for question in section["questions"]]
+def _check_settings(survey: Survey) -> None:
+    if survey.audience not in AUDIENCES:
+        raise CompositionError("builder.errors.unknown_audience", audience=survey.audience)
+    if survey.timing not in TIMINGS:
+        raise CompositionError("builder.errors.unknown_timing", timing=survey.timing)
 
 
-@sa.event.listens_for(SurveyVersion, "before_update")
-def _refuse_version_update(_mapper, _connection, target: SurveyVersion) -> None:  # type: ignore[no-untyped-def]
-    raise PublishedVersionIsFrozen(
-        f"La version {target.number} est publiée : elle ne peut plus être modifiée. "
-        "Modifiez le brouillon de l'enquête puis publiez une nouvelle version."
+def get_survey(*, session: Session, survey_id: int) -> Survey:
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        raise CompositionError("builder.errors.survey_missing", survey=survey_id)
+    return survey
+
+
+def list_surveys(*, session: Session, include_archived: bool = False) -> list[Survey]:
+    query = select(Survey).order_by(Survey.status, Survey.title, Survey.id)
+    if not include_archived:
+        query = query.where(Survey.status == "active")
+    return list(session.exec(query))
+
+
+def change_draft(
+    *, session: Session, survey: Survey, change: Callable[[Draft], Draft], actor: str
+) -> Survey:
+    """Apply a draft edit (a function of `surveys.survey_drafts`) and save the new draft.
+
+    Only drafts change: versions already published, and the campaigns and answers that use
+    them, stay as they were."""
+    survey = ensure_editable(survey)
+    survey.draft = change(copy.deepcopy(survey.draft))
+    survey.title = _title_of(survey.draft)
+    survey.updated_at = utc_now()
+    session.add(survey)
+    session.flush()
+    record(session, actor=actor, action="survey.edit", target=f"survey:{survey.id}")
+    return survey
+
+
+def update_survey_settings(
+    *,
+    session: Session,
+    survey: Survey,
+    actor: str,
+    audience: str | None = None,
+    timing: str | None = None,
+    anonymous: bool | None = None,
+) -> Survey:
+    survey = ensure_editable(survey)
+    survey.audience = audience or survey.audience
+    survey.timing = timing or survey.timing
+    survey.anonymous = survey.anonymous if anonymous is None else bool(anonymous)
+    _check_settings(survey)
+    survey.updated_at = utc_now()
+    session.add(survey)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="survey.settings",
+        target=f"survey:{survey.id}",
+        details={
+            "audience": survey.audience,
+            "timing": survey.timing,
+            "anonymous": survey.anonymous,
+        },
     )
+    return survey
+
+
+def duplicate_survey(
+    *, session: Session, survey: Survey, actor: str, title: Texts | None = None
+) -> Survey:
+    """A new, unpublished survey with every setting and the whole draft of `survey`."""
+    draft = copy.deepcopy(survey.draft)
+    if title is not None:
+        draft["title"] = {**draft.get("title", {}), **{k: v for k, v in title.items() if v}}
+    copy_ = Survey(
+        title=_title_of(draft),
+        audience=survey.audience,
+        timing=survey.timing,
+        template_id=survey.template_id,
+        anonymous=survey.anonymous,
+        draft=draft,
+    )
+    session.add(copy_)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="survey.duplicate",
+        target=f"survey:{copy_.id}",
+        details={"from": survey.id},
+    )
+    return copy_
+
+
+def _set_status(session: Session, survey: Survey, status: str, actor: str) -> Survey:
+    survey.status = status
+    survey.updated_at = utc_now()
+    session.add(survey)
+    session.flush()
+    record(session, actor=actor, action=f"survey.{status}", target=f"survey:{survey.id}")
+    return survey
+
+
+def archive_survey(*, session: Session, survey: Survey, actor: str) -> Survey:
+    """Hide the survey from new plans; its versions, plans, campaigns and answers stay."""
+    return _set_status(session, survey, "archived", actor)
+
+
+def restore_survey(*, session: Session, survey: Survey, actor: str) -> Survey:
+    return _set_status(session, survey, "active", actor)

@@ -1,5 +1,79 @@
 """The staff pages of the analysis package."""
 
-from surveys.pages.registry import PageSpec
+from surveys.pages.registry import ALL_STAFF, DESIGNERS, PageSpec
 
-PAGES: tuple[PageSpec, ...] = ()
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "analysis/pages/dashboard.py",
+        "analysis.nav.dashboard",
+        ALL_STAFF,
+        "nav.section_main",
+        ":material/monitoring:",
+        order=10,
+    ),
+    PageSpec(
+        "analysis/pages/breakdowns.py",
+        "analysis.nav.breakdowns",
+        ALL_STAFF,
+        "nav.section_main",
+        ":material/leaderboard:",
+        order=20,
+    ),
+    PageSpec(
+        "analysis/pages/coverage.py",
+        "analysis.nav.coverage",
+        ALL_STAFF,
+        "nav.section_main",
+        ":material/fact_check:",
+        order=30,
+    ),
+    PageSpec(
+        "analysis/pages/verbatims.py",
+        "analysis.nav.verbatims",
+        ALL_STAFF,
+        "nav.section_main",
+        ":material/forum:",
+        order=40,
+    ),
+    # Improvement (indicators 31-32) and the audit evidence pack
+    PageSpec(
+        "analysis/pages/improve_suggestions.py",
+        "improve.nav.suggestions",
+        DESIGNERS,
+        "nav.section_improve",
+        ":material/lightbulb:",
+        order=10,
+    ),
+    PageSpec(
+        "analysis/pages/improve_complaints.py",
+        "improve.nav.complaints",
+        DESIGNERS,
+        "nav.section_improve",
+        ":material/report:",
+        order=20,
+    ),
+    PageSpec(
+        "analysis/pages/improve_plan.py",
+        "improve.nav.plan",
+        ALL_STAFF,
+        "nav.section_improve",
+        ":material/checklist:",
+        order=30,
+    ),
+    PageSpec(
+        "analysis/pages/evidence_notes.py",
+        "improve.nav.notes",
+        DESIGNERS,
+        "nav.section_improve",
+        ":material/sticky_note_2:",
+        order=40,
+    ),
+    PageSpec(
+        "analysis/pages/evidence_pack.py",
+        "improve.nav.pack",
+        ALL_STAFF,
+        "nav.section_improve",
+        ":material/picture_as_pdf:",
+        order=50,
+    ),
+)

@@ -11,6 +11,8 @@ PAGES = (
              ":material/event_repeat:", order=30),
     PageSpec("surveys/pages/people.py", "nav.people", DESIGNERS, "nav.section_send",
              ":material/groups:", order=10),
+    PageSpec("surveys/pages/people_import.py", "people_import.nav", DESIGNERS,
+             "nav.section_send", ":material/upload_file:", order=15),
     PageSpec("surveys/pages/users.py", "nav.users", ("admin",), "nav.section_admin",
              ":material/manage_accounts:", order=10),
     PageSpec("surveys/pages/organisation.py", "nav.organisation", ("admin",),

@@ -1,0 +1,35 @@
+import pandas as pd
+import streamlit as st
+
+from analysis import charts
+from analysis.labels import display_table
+from analysis.pages.shared import downloads, filter_bar, language, refresh_button, show_figure
+from analysis.pages.shared import tables as dashboard_tables
+from surveys.models import utc_now
+from surveys.pages.common import require_role, tr
+
+require_role("admin", "quality", "director")
+st.title(tr("analysis.coverage.title"))
+st.caption(tr("analysis.coverage.intro"))
+with st.expander(tr("analysis.filters.title"), expanded=False):
+    filters = filter_bar("coverage", period_only=True)
+    refresh_button()
+code = language()
+numbers = dashboard_tables(filters)
+alerts = numbers["coverage_alerts"]
+st.subheader(tr("analysis.coverage.alerts"))
+if alerts.empty:
+    st.success(tr("analysis.coverage.no_alert"))
+else:
+    for row in display_table(alerts, code).itertuples(index=False):
+        st.warning(
+            " — ".join(
+                str(value) for value in row if value not in (None, "") and not pd.isna(value)
+            ),
+            icon=":material/warning:",
+        )
+    downloads("alertes", display_table(alerts, code), "coverage_alerts")
+show_figure(
+    charts.coverage_chart(numbers["coverage"], now=pd.Timestamp(utc_now().date()), language=code),
+    "coverage_matrix",
+)

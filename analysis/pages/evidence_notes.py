@@ -1,0 +1,72 @@
+import pandas as pd
+import streamlit as st
+
+from analysis.pages.improve_shared import period, show_error, today
+from surveys.db import read_session, write_session
+from surveys.evidence_notes import (
+    NOTE_KINDS,
+    EvidenceNoteInput,
+    list_evidence_notes,
+    record_evidence_note,
+)
+from surveys.i18n import TranslatableError
+from surveys.models import STAKEHOLDER_TYPES
+from surveys.pages.common import context, require_role, tr, vocab
+
+me = require_role("admin", "quality")
+st.title(tr("improve.pages.notes_title"))
+st.caption(tr("improve.pages.notes_intro"))
+start, end = period("notes_period")
+with read_session(context().engine) as session:
+    notes = list_evidence_notes(session=session, start=start, end=end)
+rows = [
+    {
+        tr("improve.evidence.col.date"): note.occurred_on,
+        tr("improve.evidence.col.stakeholder"): vocab("role", note.stakeholder_type),
+        tr("improve.evidence.col.organisation"): note.organisation,
+        tr("improve.evidence.col.kind"): tr(f"improve.vocab.note.{note.kind}"),
+        tr("improve.evidence.col.summary"): note.summary,
+    }
+    for note in notes
+]
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="notes_table")
+if not rows:
+    st.info(tr("improve.evidence.no_note"))
+
+with st.form("notes_new"):
+    st.subheader(tr("improve.pages.new_note"))
+    who = st.selectbox(
+        tr("improve.pages.stakeholder"),
+        STAKEHOLDER_TYPES,
+        index=1,
+        key="note_stakeholder",
+        format_func=lambda v: vocab("role", v),
+    )
+    organisation = st.text_input(tr("improve.evidence.col.organisation"), key="note_organisation")
+    kind = st.selectbox(
+        tr("improve.pages.kind"),
+        NOTE_KINDS,
+        key="note_kind",
+        format_func=lambda v: tr(f"improve.vocab.note.{v}"),
+    )
+    occurred = st.date_input(
+        tr("improve.evidence.col.date"), value=today(), key="note_date", format="DD/MM/YYYY"
+    )
+    summary = st.text_area(tr("improve.pages.note_summary"), key="note_summary")
+    if st.form_submit_button(tr("improve.pages.record")):
+        try:
+            with write_session(context().engine) as session:
+                record_evidence_note(
+                    session=session,
+                    actor=me.email,
+                    item=EvidenceNoteInput(
+                        stakeholder_type=who,
+                        kind=kind,
+                        occurred_on=occurred,
+                        summary=summary,
+                        organisation=organisation,
+                    ),
+                )
+            st.rerun()
+        except TranslatableError as error:
+            show_error(error)

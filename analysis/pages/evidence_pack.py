@@ -1,0 +1,55 @@
+import streamlit as st
+
+from analysis.evidence import build_evidence, evidence_pdf
+from analysis.pages.improve_shared import period, today
+from surveys.pages.common import context, lang, require_role, tr
+
+require_role("admin", "quality", "director")
+st.title(tr("improve.pages.pack_title"))
+st.caption(tr("improve.pages.pack_intro"))
+start, end = period("pack_period")
+language = st.radio(
+    tr("improve.pages.pack_language"),
+    ["fr", "en"],
+    key="pack_language",
+    index=0 if lang() == "fr" else 1,
+    horizontal=True,
+    format_func=lambda value: {"fr": "Français", "en": "English"}[value],
+)
+if st.button(tr("improve.pages.pack_build"), key="pack_build", type="primary"):
+    with st.spinner(tr("improve.pages.pack_building")):
+        document = build_evidence(
+            engine=context().engine,
+            settings=context().settings,
+            start=start,
+            end=end,
+            today=min(today(), end),
+            language=language,
+        )
+        st.session_state["evidence_pack"] = (document.html, evidence_pdf(document), start, end)
+built = st.session_state.get("evidence_pack")
+if built:
+    html, pdf, built_start, built_end = built
+    name = f"dossier-preuves-{built_start:%Y%m%d}-{built_end:%Y%m%d}"
+    st.success(
+        tr("improve.pages.pack_ready", start=f"{built_start:%d/%m/%Y}", end=f"{built_end:%d/%m/%Y}")
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        tr("improve.pages.pack_pdf"),
+        pdf,
+        f"{name}.pdf",
+        "application/pdf",
+        key="pack_pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
+    right.download_button(
+        tr("improve.pages.pack_html"),
+        html.encode("utf-8"),
+        f"{name}.html",
+        "text/html",
+        key="pack_html",
+        icon=":material/html:",
+        on_click="ignore",
+    )

@@ -1,0 +1,38 @@
+import streamlit as st
+
+from analysis.effects import action_effects
+from analysis.pages.improve_forms import new_action_form, update_action_form
+from analysis.pages.improve_shared import theme_name, today
+from analysis.pages.shared import frames, threshold
+from surveys.db import read_session
+from surveys.improvements import actions_frame, list_actions, plan_totals
+from surveys.pages.common import context, require_role, tr
+
+me = require_role("admin", "quality", "director")
+st.title(tr("improve.pages.plan_title"))
+st.caption(tr("improve.pages.plan_intro"))
+with read_session(context().engine) as session:
+    plan = actions_frame(list_actions(session=session), today=today())
+totals = plan_totals(plan)
+for column, key in zip(st.columns(4), ("planned", "in_progress", "done", "overdue"), strict=True):
+    column.metric(tr(f"improve.pages.total_{key}"), totals[key], border=True)
+if totals["overdue"]:
+    st.error(tr("improve.pages.overdue_warning", count=totals["overdue"]))
+shown = plan.assign(
+    theme=plan["theme"].map(theme_name),
+    status=plan["status"].map(lambda v: tr(f"improve.vocab.action.{v}")),
+)
+overdue_red = ["background-color: #fdecea" if late else "" for late in plan["overdue"]]
+st.dataframe(
+    shown.style.apply(lambda column: overdue_red, axis=0), hide_index=True, key="plan_table"
+)
+st.subheader(tr("improve.pages.effects_title"))
+st.caption(tr("improve.pages.effects_intro", min=threshold()))
+effects = action_effects(plan, frames().answers, small_group_min=threshold())
+st.dataframe(
+    effects.assign(theme=effects["theme"].map(theme_name)), hide_index=True, key="plan_effects"
+)
+if me.role in ("admin", "quality"):  # directors read the plan; quality staff keep it
+    new_action_form(me)
+    if not plan.empty:
+        update_action_form(me, plan)

@@ -1,0 +1,30 @@
+import pandas as pd
+import streamlit as st
+
+from analysis.pages.improve_forms import register_offer_form, suggestion_action_form
+from analysis.pages.improve_shared import figures_table, period, suggestions_and_candidates
+from surveys.pages.common import lang, require_role, tr
+
+me = require_role("admin", "quality")
+st.title(tr("improve.pages.suggestions_title"))
+st.caption(tr("improve.pages.suggestions_intro"))
+start, end = period("suggest_period")
+found, candidates = suggestions_and_candidates(start, end)
+if not found:
+    st.info(tr("improve.suggestions.none"))
+for index, item in enumerate(found):
+    with st.expander(f"{tr(f'improve.severity.{item.severity}')} — {item.title(lang())}"):
+        st.write(item.explanation(lang()))
+        st.caption(tr("improve.pages.indicators", values=", ".join(map(str, item.indicators))))
+        st.dataframe(
+            figures_table(item.evidence.figures), hide_index=True, key=f"sg_figures_{index}"
+        )
+        if item.evidence.rows:
+            st.dataframe(pd.DataFrame(item.evidence.rows), hide_index=True, key=f"sg_rows_{index}")
+        for quote in item.evidence.verbatims:
+            st.markdown(f"> {quote}")
+        suggestion_action_form(me, item, index)
+st.header(tr("improve.pages.flagged_title"))
+st.caption(tr("improve.pages.flagged_intro", count=len(candidates)))
+if not candidates.empty:
+    register_offer_form(me, candidates)

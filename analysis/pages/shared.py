@@ -1,0 +1,286 @@
+"""What the analysis pages share: cached data, the filter bar, a figure with its table.
+
+The frames (up to a million rows) are cached once per database with `st.cache_resource`: they
+are read-only, and `st.cache_data` would copy them on every rerun. The tables computed from
+them (small) are cached with `st.cache_data`, keyed by the filters, so a rerun with the same
+filters costs nothing and changing a filter recomputes in well under a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from analysis.charts import Figure, chart_png
+from analysis.exports import to_csv_bytes, to_xlsx_bytes
+from analysis.frames import (
+    PARIS,
+    AnalysisFilters,
+    AnalysisFrames,
+    apply_filters,
+    filter_choices,
+    load_frames,
+    load_respondent_names,
+    now_paris,
+    small_group_min,
+)
+from analysis.metrics import breakdown, verbatims
+from analysis.summary import MetricOptions, dashboard_tables
+from surveys.models import utc_now
+from surveys.pages.common import context, lang, tr, vocab
+
+CACHE_SECONDS = 120
+DEFAULT_PERIOD_DAYS = 365
+
+
+@st.cache_resource(ttl=CACHE_SECONDS, max_entries=2, show_spinner=False)
+def cached_frames(database_url: str) -> AnalysisFrames:
+    del database_url  # the cache key: one entry per database
+    return load_frames(engine=context().engine)
+
+
+def frames() -> AnalysisFrames:
+    return cached_frames(context().settings.database_url)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def cached_tables(
+    filters: AnalysisFilters, today: date, threshold: int, freq: str
+) -> dict[str, pd.DataFrame]:
+    options = MetricOptions(
+        now=datetime.combine(today, time(12), tzinfo=PARIS),
+        small_group_min=threshold,
+        start=filters.start,
+        end=filters.end,
+        freq=freq,
+    )
+    return dashboard_tables(apply_filters(frames(), filters), options)
+
+
+def threshold() -> int:
+    return small_group_min(engine=context().engine, settings=context().settings)
+
+
+def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]:
+    return cached_tables(filters, now_paris(utc_now()), threshold(), freq)
+
+
+def _figure(value: object, pattern: str, scale: float = 1.0) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pattern.format(float(value) * scale)
+
+
+def show_headline(head: pd.Series) -> None:
+    """Responses, response rate, mean satisfaction (with the favourable share), NPS."""
+    columns = st.columns(4)
+    columns[0].metric(tr("analysis.dashboard.responses"), int(head["responses"]), border=True)
+    columns[1].metric(
+        tr("analysis.dashboard.rate"), _figure(head["rate"], "{:.0f} %", 100), border=True
+    )
+    favourable = (
+        None
+        if head["top2"] is None or pd.isna(head["top2"])
+        else tr("analysis.dashboard.top2", share=round(float(head["top2"]) * 100))
+    )
+    columns[2].metric(
+        tr("analysis.dashboard.mean"),
+        _figure(head["mean"], "{:.2f}"),
+        delta=favourable,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    columns[3].metric(tr("analysis.dashboard.nps"), _figure(head["nps"], "{:+.0f}"), border=True)
+    st.caption(tr("analysis.small_group_note", threshold=threshold()))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def cached_breakdown(
+    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int
+) -> pd.DataFrame:
+    """Scores per `dimension` for one theme, or all themes together (theme None)."""
+    frames_now = frames()
+    answers = apply_filters(frames_now, filters).answers
+    if theme is not None:
+        answers = answers[(answers["theme"] == theme).to_numpy(bool)]
+    return breakdown(
+        answers, dimension, session_people=frames_now.session_people, small_group_min=threshold
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def cached_verbatims(
+    filters: AnalysisFilters, search: str, themes: tuple[str, ...], limit: int, with_names: bool
+) -> pd.DataFrame:
+    """Free-text answers; the names of named respondents only when `with_names` (the quality
+    team follows up; learners are told that only the quality team reads their answers)."""
+
+    def names(person_ids: list[int]) -> dict[int, str]:
+        return load_respondent_names(engine=context().engine, person_ids=person_ids)
+
+    return verbatims(
+        apply_filters(frames(), filters).answers,
+        small_group_min=threshold(),
+        search=search,
+        themes=themes,
+        limit=limit,
+        names=names if with_names else None,
+    )
+
+
+def refresh_button() -> None:
+    if st.button(tr("analysis.refresh"), key="analysis_refresh", icon=":material/refresh:"):
+        cached_frames.clear()
+        cached_tables.clear()
+        cached_verbatims.clear()
+
+
+def _period(key: str) -> tuple[date | None, date | None]:
+    today = now_paris(utc_now())
+    chosen = st.date_input(
+        tr("analysis.filters.period"),
+        key=key,
+        format="DD/MM/YYYY",
+        value=(today - timedelta(days=DEFAULT_PERIOD_DAYS), today),
+    )
+    if isinstance(chosen, tuple | list):
+        start = chosen[0] if len(chosen) > 0 else None
+        end = chosen[1] if len(chosen) > 1 else None
+        return start, end
+    return chosen, chosen
+
+
+def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
+    """The filters, read from widgets whose keys start with `prefix`."""
+    start, end = _period(f"{prefix}_period")
+    if period_only:
+        return AnalysisFilters(start=start, end=end)
+    choices = filter_choices(frames())
+    everything = tr("analysis.filters.all")
+    first, second, third = st.columns(3)
+    programmes = first.multiselect(
+        tr("analysis.filters.programme"),
+        choices["programmes"],
+        key=f"{prefix}_programmes",
+        placeholder=everything,
+    )
+    sessions = second.multiselect(
+        tr("analysis.filters.session"),
+        [
+            code
+            for code, programme in choices["sessions"]
+            if not programmes or programme in programmes
+        ],
+        key=f"{prefix}_sessions",
+        placeholder=everything,
+    )
+    names = dict(choices["trainers"])
+    trainers = third.multiselect(
+        tr("analysis.filters.trainer"),
+        list(names),
+        format_func=lambda person: names.get(person, str(person)),
+        key=f"{prefix}_trainers",
+        placeholder=everything,
+    )
+    first, second, third = st.columns(3)
+    modalities = first.multiselect(
+        tr("analysis.filters.modality"),
+        choices["modalities"],
+        format_func=lambda v: vocab("modality", v),
+        key=f"{prefix}_modalities",
+        placeholder=everything,
+    )
+    audiences = second.multiselect(
+        tr("analysis.filters.audience"),
+        choices["audiences"],
+        format_func=lambda v: vocab("stakeholder", v),
+        key=f"{prefix}_audiences",
+        placeholder=everything,
+    )
+    timings = third.multiselect(
+        tr("analysis.filters.timing"),
+        choices["timings"],
+        format_func=lambda v: vocab("timing", v),
+        key=f"{prefix}_timings",
+        placeholder=everything,
+    )
+    return AnalysisFilters(
+        start=start,
+        end=end,
+        programmes=tuple(programmes),
+        sessions=tuple(sessions),
+        trainers=tuple(trainers),
+        modalities=tuple(modalities),
+        audiences=tuple(audiences),
+        timings=tuple(timings),
+    )
+
+
+def downloads(
+    name: str,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    key: str,
+    figure: Figure | None = None,
+) -> None:
+    """CSV, XLSX (and PNG for a chart) of a table; files are built only when clicked (a table
+    may be given as a function, then it too is built only then)."""
+
+    def content() -> pd.DataFrame:
+        return table() if callable(table) else table
+
+    columns = st.columns(3 if figure else 2)
+    columns[0].download_button(
+        "CSV",
+        lambda: to_csv_bytes(content()),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    columns[1].download_button(
+        "XLSX",
+        lambda: to_xlsx_bytes({name: content()}),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    if figure is not None:
+        columns[2].download_button(
+            "PNG",
+            lambda: chart_png(figure.chart),
+            f"{name}.png",
+            "image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+
+
+def show_figure(figure: Figure, key: str) -> None:
+    """The chart, the table of its numbers beside it, and the downloads."""
+    st.subheader(figure.title)
+    if figure.empty:
+        st.caption(tr("analysis.no_data"))
+        return
+    chart_side, table_side = st.columns([3, 2])
+    # the subheader above already titles the chart (the PNG keeps the chart's own title)
+    chart_side.altair_chart(
+        figure.chart.properties(title=""),
+        key=f"{key}_chart",
+        theme=None,
+        alt=tr("analysis.chart_alt", title=figure.title),
+    )
+    with table_side:
+        st.dataframe(figure.table, hide_index=True, key=f"{key}_table")
+        downloads(key, figure.table, key, figure)
+
+
+def language() -> str:
+    return lang()

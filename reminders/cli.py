@@ -1,0 +1,99 @@
+"""`python -m reminders tick [--now ISO]` (one pass, one JSON line) and `run` (the loop)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from reminders.dispatcher import DEFAULT_BATCH_SIZE, dispatch_options, tick
+from reminders.worker import DEFAULT_INTERVAL_SECONDS, run_loop
+from surveys.config import SettingsError
+from surveys.models import utc_now
+from surveys.runtime import app_context, prepare_database
+
+
+def parse_now(value: str) -> datetime:
+    """An ISO date-time; without a zone it is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"date-heure ISO attendue (ex. 2026-12-01T17:00:00+01:00), reçu {value!r}"
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reminders", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    once = commands.add_parser("tick", help="plan and send what is due, once; print a JSON line")
+    once.add_argument("--now", type=parse_now, default=None, help="pretend it is this time")
+    loop = commands.add_parser("run", help="plan and send continuously")
+    loop.add_argument(
+        "--interval",
+        type=float,
+        default=DEFAULT_INTERVAL_SECONDS,
+        help="seconds between two passes",
+    )
+    for command in (once, loop):
+        command.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help="messages sent per SMTP connection",
+        )
+        command.add_argument(
+            "--lease-seconds",
+            type=float,
+            default=None,
+            help="after this, a message left 'sending' by a dead dispatcher becomes 'unknown'",
+        )
+        command.add_argument(
+            "--retry-days",
+            type=float,
+            default=None,
+            help="give up retrying a message after this many days",
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    try:
+        context = app_context()
+    except SettingsError as error:
+        print(f"Configuration : {error}", file=sys.stderr)
+        return 2
+    prepare_database(context)
+    options = dispatch_options(
+        context.settings, lease_seconds=args.lease_seconds, retry_give_up_days=args.retry_days
+    )
+    if args.command == "tick":
+        result = tick(
+            context=context, now=args.now or utc_now(), batch_size=args.batch_size, options=options
+        )
+        print(json.dumps(result), flush=True)
+        return 0
+    stop = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop.set())
+    run_loop(
+        context=context,
+        stop=stop,
+        interval_seconds=args.interval,
+        batch_size=args.batch_size,
+        options=options,
+        on_pass=lambda result: print(json.dumps(result), flush=True),
+    )
+    return 0

@@ -1,0 +1,86 @@
+import streamlit as st
+
+from reminders.calendar import format_moment
+from reminders.operations import (
+    CampaignActionError,
+    pause_campaign,
+    resume_campaign,
+    send_campaign_now,
+)
+from reminders.pages.widgets import (
+    campaign_rows,
+    resend_section,
+    send_with_progress,
+    show_refusal,
+    spreadsheet_safe,
+    unknown_messages_section,
+)
+from reminders.reporting import campaign_counts
+from surveys.db import read_session, write_session
+from surveys.models import utc_now
+from surveys.pages.common import context, lang, require_role, tr
+
+who = require_role("admin", "quality")
+st.title(tr("reminders.campaigns.title"))
+st.caption(tr("reminders.campaigns.intro"))
+engine, settings = context().engine, context().settings
+with read_session(engine) as session:
+    campaigns = campaign_counts(session=session)
+if not campaigns:
+    st.info(tr("reminders.campaigns.empty"))
+    st.stop()
+
+st.dataframe(spreadsheet_safe(campaign_rows(campaigns)), hide_index=True, key="campaigns_table")
+
+by_id = {item.id: item for item in campaigns}
+chosen = by_id[
+    st.selectbox(
+        tr("reminders.campaigns.choose"),
+        list(by_id),
+        key="campaigns_choice",
+        format_func=lambda key: by_id[key].label,
+    )
+]
+st.subheader(chosen.label)
+st.caption(
+    tr(
+        "reminders.campaigns.status_line",
+        status=tr(f"reminders.campaign_status.{chosen.status}"),
+        start=format_moment(chosen.scheduled_at, lang()),
+        closes=format_moment(chosen.closes_at, lang()),
+    )
+)
+actions = st.columns(3)
+try:
+    if actions[0].button(
+        tr("reminders.campaigns.send_now"),
+        key="campaigns_send_now",
+        disabled=chosen.status in ("closed", "paused"),
+    ):
+        with write_session(engine) as session:
+            send_campaign_now(
+                session=session,
+                campaign_id=chosen.id,
+                now=utc_now(),
+                settings=settings,
+                actor=who.email,
+            )
+        send_with_progress(chosen.id)
+    if chosen.status == "paused":
+        if actions[1].button(tr("reminders.campaigns.resume"), key="campaigns_resume"):
+            with write_session(engine) as session:
+                resume_campaign(
+                    session=session, campaign_id=chosen.id, actor=who.email, now=utc_now()
+                )
+            st.rerun()
+    elif actions[1].button(
+        tr("reminders.campaigns.pause"), key="campaigns_pause", disabled=chosen.status == "closed"
+    ):
+        with write_session(engine) as session:
+            pause_campaign(session=session, campaign_id=chosen.id, actor=who.email, now=utc_now())
+        st.rerun()
+except CampaignActionError as error:
+    show_refusal(error)
+
+resend_section(chosen.id, actor=who.email)
+unknown_messages_section(actor=who.email)

@@ -1,0 +1,61 @@
+import streamlit as st
+
+from reminders.mailbox import list_mailbox, read_mailbox_message
+from reminders.pages.widgets import plain, spreadsheet_safe
+from surveys.pages.common import context, require_role, tr
+
+require_role("admin", "quality")
+st.title(tr("reminders.mailbox.title"))
+settings = context().settings
+if settings.smtp_configured:
+    st.info(tr("reminders.mailbox.smtp_configured", host=settings.smtp_host))
+else:
+    st.warning(tr("reminders.mailbox.local_notice", folder=str(settings.mailbox_dir)))
+
+entries = list_mailbox(settings.mailbox_dir)
+if not entries:
+    st.caption(tr("reminders.mailbox.empty"))
+    st.stop()
+
+st.dataframe(
+    spreadsheet_safe(
+        [
+            {
+                tr("reminders.columns.date"): entry.date,
+                tr("reminders.columns.to"): entry.to,
+                tr("reminders.columns.subject"): entry.subject,
+            }
+            for entry in entries
+        ]
+    ),
+    hide_index=True,
+    key="mailbox_table",
+)
+by_name = {entry.name: entry for entry in entries}
+name = st.selectbox(
+    tr("reminders.mailbox.choose"),
+    list(by_name),
+    key="mailbox_choice",
+    format_func=lambda key: f"{by_name[key].date} — {by_name[key].to} — {by_name[key].subject}",
+)
+message = read_mailbox_message(settings.mailbox_dir, name)
+if message is None:
+    st.error(tr("reminders.mailbox.gone"))
+    st.stop()
+
+st.markdown(
+    f"**{tr('reminders.columns.subject')}** : {plain(message.entry.subject)}  \n"
+    f"**{tr('reminders.columns.to')}** : {plain(message.entry.to)}"
+)
+st.subheader(tr("reminders.mailbox.links"))
+for link in message.links:
+    st.markdown(f"- [{plain(link)}]({link})")
+text_tab, html_tab, headers_tab = st.tabs(
+    [tr("reminders.mailbox.text"), tr("reminders.mailbox.html"), tr("reminders.mailbox.headers")]
+)
+with text_tab:
+    st.text(message.text)
+with html_tab:
+    st.html(message.html)
+with headers_tab:
+    st.json(message.headers)

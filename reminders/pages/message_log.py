@@ -1,0 +1,45 @@
+import streamlit as st
+
+from reminders.pages.widgets import spreadsheet_safe
+from reminders.reporting import find_people, message_log
+from surveys.db import read_session
+from surveys.pages.common import context, require_role, tr
+
+require_role("admin", "quality")
+st.title(tr("reminders.log.title"))
+st.caption(tr("reminders.log.intro"))
+search = st.text_input(tr("reminders.log.search"), key="log_search")
+with read_session(context().engine) as session:
+    people = {person.id: person for person in find_people(session=session, search=search)}
+if not people:
+    st.caption(tr("reminders.log.nobody"))
+    st.stop()
+
+person_id = st.selectbox(
+    tr("reminders.log.person"),
+    list(people),
+    key="log_person",
+    format_func=lambda key: (
+        f"{people[key].first_name} {people[key].last_name} <{people[key].email}>"
+    ),
+)
+person = people[person_id]
+if person.opted_out_at:
+    st.warning(tr("reminders.log.opted_out", date=person.opted_out_at.date()))
+if person.bounced_at:
+    st.warning(tr("reminders.log.bounced", date=person.bounced_at.date()))
+with read_session(context().engine) as session:
+    rows = message_log(session=session, person_id=person_id)
+if not rows:
+    st.caption(tr("reminders.log.no_message"))
+    st.stop()
+for row in rows:
+    row["kind"] = tr(f"reminders.kind.{row['kind']}")
+    row["status"] = tr(f"reminders.message_status.{row['status']}")
+st.dataframe(
+    spreadsheet_safe(
+        [{tr(f"reminders.columns.{key}"): value for key, value in row.items()} for row in rows]
+    ),
+    hide_index=True,
+    key="log_table",
+)

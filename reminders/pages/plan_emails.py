@@ -1,0 +1,100 @@
+import streamlit as st
+
+from reminders.operations import CampaignActionError, reset_plan_email, save_plan_email
+from reminders.pages.widgets import plain, show_refusal
+from reminders.rendering import (
+    EMAIL_TEMPLATE_NAMES,
+    PLACEHOLDERS,
+    EmailSource,
+    EmailTemplateError,
+    plan_source,
+    render_email,
+    sample_facts,
+)
+from reminders.reporting import plan_choices
+from surveys.db import read_session, write_session
+from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
+from surveys.models import OrganisationSettings, SurveyPlan
+from surveys.pages.common import context, require_role, tr
+
+who = require_role("admin", "quality")
+st.title(tr("reminders.emails.title"))
+st.caption(tr("reminders.emails.intro"))
+with read_session(context().engine) as session:
+    plans = dict(plan_choices(session=session))
+    organisation = session.get(OrganisationSettings, 1)
+    organisation_name = organisation.name if organisation else ""
+if not plans:
+    st.info(tr("reminders.emails.no_plan"))
+    st.stop()
+
+columns = st.columns(3)
+plan_id = columns[0].selectbox(
+    tr("reminders.emails.plan"), list(plans), key="emails_plan", format_func=plans.get
+)
+language = columns[1].selectbox(
+    tr("reminders.emails.language"),
+    SUPPORTED_LANGUAGES,
+    key="emails_language",
+    format_func=LANGUAGE_NAMES.get,
+)
+template = columns[2].selectbox(
+    tr("reminders.emails.kind"),
+    EMAIL_TEMPLATE_NAMES,
+    key="emails_kind",
+    format_func=lambda name: tr(f"reminders.emails.kinds.{name}"),
+)
+with read_session(context().engine) as session:
+    source = plan_source(session.get(SurveyPlan, plan_id).email_overrides, template, language)
+suffix = f"{plan_id}_{language}_{template}"
+subject = st.text_input(
+    tr("reminders.emails.subject"), value=source.subject, key=f"emails_subject_{suffix}"
+)
+body = st.text_area(
+    tr("reminders.emails.body"), value=source.body, height=260, key=f"emails_body_{suffix}"
+)
+st.caption(
+    tr(
+        "reminders.emails.placeholders",
+        names=", ".join("{{ " + name + " }}" for name in PLACEHOLDERS),
+    )
+)
+
+st.subheader(tr("reminders.emails.preview"))
+try:
+    facts = sample_facts(language, organisation_name=organisation_name or "—")
+    preview = render_email(EmailSource(subject=subject, body=body), facts)
+except EmailTemplateError as error:
+    st.error(tr("reminders.errors.template", detail=str(error)))
+else:
+    st.markdown(f"**{tr('reminders.columns.subject')}** : {plain(preview.subject)}")
+    st.html(preview.html)
+
+save, reset = st.columns(2)
+try:
+    if save.button(tr("reminders.emails.save"), key="emails_save", type="primary"):
+        with write_session(context().engine) as session:
+            save_plan_email(
+                session=session,
+                plan_id=plan_id,
+                language=language,
+                template_name=template,
+                subject=subject,
+                body=body,
+                actor=who.email,
+            )
+        st.success(tr("common.saved"))
+    if reset.button(tr("reminders.emails.reset"), key="emails_reset"):
+        with write_session(context().engine) as session:
+            reset_plan_email(
+                session=session,
+                plan_id=plan_id,
+                language=language,
+                template_name=template,
+                actor=who.email,
+            )
+        st.session_state.pop(f"emails_subject_{suffix}", None)
+        st.session_state.pop(f"emails_body_{suffix}", None)
+        st.rerun()
+except CampaignActionError as error:
+    show_refusal(error)

@@ -1,0 +1,173 @@
+"""Streamlit pieces shared by the reminders pages (not a page itself)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+from reminders.dispatcher import dispatch_due
+from reminders.operations import CampaignActionError, resend_to_person, resolve_unknown
+from reminders.reporting import CampaignCounts, campaign_recipients, unknown_messages
+from reminders.transport import build_sender
+from surveys.db import read_session, write_session
+from surveys.i18n import TranslatableError
+from surveys.models import utc_now
+from surveys.pages.common import context, lang, tr, vocab
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(text: str) -> str:
+    """Text shown through st.markdown without any markup (or LaTeX) taking effect."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def spreadsheet_safe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cells a spreadsheet would run as formulas get a leading apostrophe: st.dataframe
+    offers a CSV download, and that is an export."""
+    return [
+        {
+            key: "'" + value
+            if isinstance(value, str) and value.startswith(_FORMULA_START)
+            else value
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
+
+
+def show_refusal(error: TranslatableError) -> None:
+    st.error(error.message(lang()))
+
+
+def send_with_progress(campaign_id: int) -> None:
+    """Send the campaign's due messages now, with a progress bar, then say what happened."""
+    settings = context().settings
+    bar = st.progress(0.0, text=tr("reminders.progress.starting"))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(
+            min(done / total, 1.0), text=tr("reminders.progress.running", done=done, total=total)
+        )
+
+    summary = dispatch_due(
+        engine=context().engine,
+        sender=build_sender(settings),
+        now=utc_now(),
+        settings=settings,
+        campaign_id=campaign_id,
+        on_progress=progress,
+    )
+    bar.progress(1.0, text=tr("reminders.progress.done"))
+    st.success(
+        tr(
+            "reminders.progress.summary",
+            sent=summary.sent,
+            retry=summary.retry,
+            failed=summary.failed,
+            cancelled=summary.cancelled,
+        )
+    )
+    if summary.more:
+        st.info(tr("reminders.progress.rate_limited"))
+    if not settings.smtp_configured:
+        st.caption(tr("reminders.mailbox.local_notice_short"))
+
+
+def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
+    """The campaigns table, with translated headings and words."""
+
+    def rate(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    counted = (
+        "invited",
+        "sent",
+        "reminded",
+        "answered",
+        "opted_out",
+        "bounced",
+        "failed",
+        "unknown",
+    )
+    return [
+        {
+            tr("reminders.columns.campaign"): item.label,
+            tr("reminders.columns.audience"): vocab("stakeholder", item.audience),
+            tr("reminders.columns.status"): tr(f"reminders.campaign_status.{item.status}"),
+            tr("reminders.columns.start"): item.scheduled_at.date(),
+            **{tr(f"reminders.columns.{name}"): getattr(item, name) for name in counted},
+            tr("reminders.columns.response_rate"): rate(item.response_rate),
+        }
+        for item in campaigns
+    ]
+
+
+def resend_section(campaign_id: int, *, actor: str) -> None:
+    """Choose one invited person and send them their link again."""
+    st.subheader(tr("reminders.campaigns.resend_title"))
+    with read_session(context().engine) as session:
+        people = {
+            row["invitation_id"]: row
+            for row in campaign_recipients(session=session, campaign_id=campaign_id)
+        }
+    if not people:
+        st.caption(tr("common.none"))
+        return
+    invitation_id = st.selectbox(
+        tr("reminders.campaigns.resend_choose"),
+        list(people),
+        key="campaigns_resend_choice",
+        format_func=lambda key: (
+            f"{people[key]['name']} <{people[key]['email']}> — "
+            + tr(f"reminders.invitation_status.{people[key]['status']}")
+        ),
+    )
+    if st.button(tr("reminders.campaigns.resend"), key="campaigns_resend"):
+        try:
+            with write_session(context().engine) as session:
+                resend_to_person(
+                    session=session, invitation_id=invitation_id, now=utc_now(), actor=actor
+                )
+        except CampaignActionError as error:
+            show_refusal(error)
+            return
+        send_with_progress(campaign_id)
+
+
+def unknown_messages_section(*, actor: str) -> None:
+    """Messages a crashed dispatcher may have handed over: staff decide, nothing automatic."""
+    with read_session(context().engine) as session:
+        unknown = unknown_messages(session=session)
+    if not unknown:
+        return
+    st.subheader(tr("reminders.unknown.title"))
+    st.warning(tr("reminders.unknown.explain"))
+    table = [
+        {tr(f"reminders.columns.{key}"): value for key, value in row.items()} for row in unknown
+    ]
+    st.dataframe(spreadsheet_safe(table), hide_index=True, key="campaigns_unknown_table")
+    by_id = {row["id"]: row for row in unknown}
+    chosen = st.selectbox(
+        tr("reminders.unknown.choose"),
+        list(by_id),
+        key="campaigns_unknown",
+        format_func=lambda key: (
+            f"{by_id[key]['email']} — {by_id[key]['campaign']} ({by_id[key]['message_id']})"
+        ),
+    )
+    columns = st.columns(2)
+    for column, decision in zip(columns, ("sent", "resend"), strict=True):
+        if column.button(tr(f"reminders.unknown.{decision}"), key=f"campaigns_unknown_{decision}"):
+            with write_session(context().engine) as session:
+                resolve_unknown(
+                    session=session,
+                    message_id=chosen,
+                    decision=decision,
+                    actor=actor,
+                    now=utc_now(),
+                )
+            st.rerun()

@@ -1,0 +1,321 @@
+"""Turning plans into campaigns, invitations and outbox rows. Idempotent and safe to overlap:
+campaigns have unique keys, invitations are unique per (campaign, person), outbox rows per
+(invitation, kind, sequence), and planners take turns (one write transaction at a time on
+SQLite, an advisory lock on PostgreSQL).
+
+A pass, at `now`:
+1. closes campaigns past their closing time (their unsent messages are cancelled);
+2. creates the campaigns whose time has come: one per session of a planned programme, one per
+   year for organisation-wide plans (the financers' yearly survey);
+3. invites the audience of every open campaign who is not invited yet (late enrolments too);
+4. queues the next reminder of each invitation that is due one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from reminders import policy
+from surveys.campaigns import new_invitation, session_campaign_key, yearly_campaign_key
+from surveys.config import Settings
+from surveys.models import (
+    Campaign,
+    Enrolment,
+    Invitation,
+    OutboundMessage,
+    Person,
+    Survey,
+    SurveyPlan,
+    SurveyVersion,
+    TrainingSession,
+)
+
+PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
+OUTSTANDING_STATUSES = ("pending", "sending", "retry")
+
+
+def plan_due(*, session: Session, now: datetime, settings: Settings) -> int:
+    """Plan everything due at `now`; returns how many messages were queued."""
+    _take_planner_lock(session)
+    close_finished_campaigns(session=session, now=now)
+    for plan, version_id, title in active_plans(session=session):
+        if plan.programme_id is None:
+            _create_yearly_campaign(session, plan, version_id, title, now)
+        else:
+            _create_session_campaigns(session, plan, version_id, title, now)
+    planned = 0
+    for campaign in open_campaigns(session=session, now=now):
+        planned += invite_audience(
+            session=session, campaign=campaign, now=now, session_secret=settings.session_secret
+        )
+    return planned + plan_due_reminders(session=session, now=now)
+
+
+def _take_planner_lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNER_LOCK_KEY})
+
+
+def plan_schedule(plan: SurveyPlan) -> policy.Schedule:
+    return policy.Schedule(
+        offset_days=plan.offset_days,
+        send_time=plan.send_time,
+        reminder_offsets_days=tuple(plan.reminder_offsets_days or ()),
+        close_after_days=plan.close_after_days,
+    )
+
+
+def active_plans(*, session: Session) -> list[tuple[SurveyPlan, int, str]]:
+    """Active plans whose survey is active and published: (plan, latest version id, title)."""
+    latest = (
+        select(SurveyVersion.survey_id, sa.func.max(SurveyVersion.id).label("version_id"))
+        .group_by(SurveyVersion.survey_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(SurveyPlan, latest.c.version_id, Survey.title)
+        .join(Survey, Survey.id == SurveyPlan.survey_id)
+        .join(latest, latest.c.survey_id == SurveyPlan.survey_id)
+        .where(SurveyPlan.active.is_(True), Survey.status == "active")
+        .order_by(SurveyPlan.id)
+    ).all()
+    return [(plan, version_id, title) for plan, version_id, title in rows]
+
+
+def _existing_keys(session: Session, plan_id: int) -> set[str]:
+    return set(session.exec(select(Campaign.key).where(Campaign.plan_id == plan_id)).all())
+
+
+def _new_campaign(
+    plan: SurveyPlan,
+    version_id: int,
+    *,
+    key: str,
+    label: str,
+    start: datetime,
+    session_id: int | None,
+) -> Campaign:
+    schedule = plan_schedule(plan)
+    return Campaign(
+        key=key,
+        plan_id=plan.id,
+        survey_version_id=version_id,
+        session_id=session_id,
+        audience=plan.audience,
+        timing=plan.timing,
+        label=label[:200],
+        scheduled_at=start,
+        closes_at=policy.closes_at(start, schedule),
+        reminder_offsets_days=list(schedule.reminder_offsets_days),
+        status="open",
+    )
+
+
+def _create_session_campaigns(
+    session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
+) -> None:
+    schedule = plan_schedule(plan)
+    today = now.astimezone(policy.PARIS).date()
+    # Only sessions whose campaign could be due now: started at most close_after_days ago.
+    earliest_end = today - timedelta(days=plan.offset_days + plan.close_after_days + 1)
+    latest_end = today - timedelta(days=plan.offset_days - 1)
+    sessions = session.exec(
+        select(TrainingSession).where(
+            TrainingSession.programme_id == plan.programme_id,
+            TrainingSession.end_date >= earliest_end,
+            TrainingSession.end_date <= latest_end,
+        )
+    ).all()
+    existing = _existing_keys(session, plan.id)
+    for training in sessions:
+        key = session_campaign_key(plan.id, training.id)
+        start = policy.session_campaign_start(schedule, training.end_date)
+        if key in existing or not policy.session_campaign_is_due(start, schedule, now):
+            continue
+        session.add(
+            _new_campaign(
+                plan,
+                version_id,
+                key=key,
+                label=f"{title} – {training.code}",
+                start=start,
+                session_id=training.id,
+            )
+        )
+    session.flush()
+
+
+def _create_yearly_campaign(
+    session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
+) -> None:
+    year = policy.paris_year(now)
+    key = yearly_campaign_key(plan.id, year)
+    start = policy.yearly_campaign_start(plan_schedule(plan), year, now)
+    if start is None or key in _existing_keys(session, plan.id):
+        return
+    session.add(
+        _new_campaign(
+            plan, version_id, key=key, label=f"{title} {year}", start=start, session_id=None
+        )
+    )
+    session.flush()
+
+
+def close_finished_campaigns(*, session: Session, now: datetime) -> int:
+    """Close campaigns past their closing time and cancel their unsent messages."""
+    finished = select(Campaign.id).where(Campaign.status != "closed", Campaign.closes_at <= now)
+    ids = list(session.exec(finished).all())
+    if not ids:
+        return 0
+    invitations = select(Invitation.id).where(Invitation.campaign_id.in_(ids))
+    session.execute(
+        sa.update(OutboundMessage)
+        .where(
+            OutboundMessage.invitation_id.in_(invitations),
+            OutboundMessage.status.in_(("pending", "retry")),
+        )
+        .values(status="cancelled", last_error="campaign_closed")
+    )
+    session.execute(sa.update(Campaign).where(Campaign.id.in_(ids)).values(status="closed"))
+    return len(ids)
+
+
+def open_campaigns(*, session: Session, now: datetime) -> list[Campaign]:
+    """Campaigns that have started and are not closed or paused (opening the scheduled ones)."""
+    campaigns = list(
+        session.exec(
+            select(Campaign)
+            .where(
+                Campaign.status.in_(policy.OPEN_CAMPAIGN_STATUSES),
+                Campaign.scheduled_at <= now,
+                Campaign.closes_at > now,
+            )
+            .order_by(Campaign.id)
+        ).all()
+    )
+    for campaign in campaigns:
+        if campaign.status == "scheduled":
+            campaign.status = "open"
+            session.add(campaign)
+    return campaigns
+
+
+def audience_to_invite(*, session: Session, campaign: Campaign) -> list[Person]:
+    """The campaign's audience not invited yet: the session's enrolments with the campaign's
+    role, or for a yearly campaign every person of that stakeholder type."""
+    already = select(Invitation.id).where(
+        Invitation.campaign_id == campaign.id, Invitation.person_id == Person.id
+    )
+    query = select(Person).where(
+        Person.email.is_not(None), Person.erased_at.is_(None), ~sa.exists(already)
+    )
+    if campaign.session_id is None:
+        query = query.where(Person.stakeholder_type == campaign.audience)
+    else:
+        query = query.join(Enrolment, Enrolment.person_id == Person.id).where(
+            Enrolment.session_id == campaign.session_id, Enrolment.role == campaign.audience
+        )
+    return list(session.exec(query.order_by(Person.id)).unique().all())
+
+
+def invite_audience(
+    *, session: Session, campaign: Campaign, now: datetime, session_secret: str
+) -> int:
+    """Invite whoever is missing; queue their invitation email. Returns messages queued.
+
+    People who opted out or bounced still get an invitation row (the audit shows why they
+    were not asked) but no email.
+    """
+    people = audience_to_invite(session=session, campaign=campaign)
+    invitations = []
+    for person in people:
+        invitation = new_invitation(
+            campaign_id=campaign.id, person=person, session_secret=session_secret
+        )
+        if person.opted_out_at is not None:
+            invitation.status = "opted_out"
+        elif person.bounced_at is not None:
+            invitation.status = "bounced"
+        invitations.append(invitation)
+    session.add_all(invitations)
+    session.flush()
+    messages = [
+        OutboundMessage(
+            invitation_id=invitation.id,
+            kind="invitation",
+            sequence=0,
+            due_at=campaign.scheduled_at,
+            created_at=now,
+        )
+        for invitation in invitations
+        if invitation.status == "pending"
+    ]
+    session.add_all(messages)
+    session.flush()
+    return len(messages)
+
+
+def plan_due_reminders(*, session: Session, now: datetime) -> int:
+    """Queue the next reminder of every invitation that is due one: sent, not answered, the
+    person reachable, the campaign open, and no message still on its way."""
+    message = OutboundMessage
+    planned = (
+        select(sa.func.count())
+        .where(message.invitation_id == Invitation.id, message.kind == "reminder")
+        .correlate(Invitation)
+        .scalar_subquery()
+    )
+    outstanding = (
+        select(sa.func.count())
+        .where(message.invitation_id == Invitation.id, message.status.in_(OUTSTANDING_STATUSES))
+        .correlate(Invitation)
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(
+            Invitation.id,
+            Invitation.sent_at,
+            Invitation.last_reminded_at,
+            Campaign.reminder_offsets_days,
+            planned,
+        )
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .join(Person, Person.id == Invitation.person_id)
+        .where(
+            Campaign.status.in_(policy.OPEN_CAMPAIGN_STATUSES),
+            Campaign.scheduled_at <= now,
+            Campaign.closes_at > now,
+            Invitation.status == "sent",
+            Invitation.sent_at.is_not(None),
+            Person.opted_out_at.is_(None),
+            Person.bounced_at.is_(None),
+            Person.erased_at.is_(None),
+            Person.email.is_not(None),
+            outstanding == 0,
+        )
+    ).all()
+    queued = []
+    for invitation_id, sent_at, last_reminded_at, offsets, count in rows:
+        upcoming = policy.next_reminder(
+            invited_at=sent_at,
+            offsets_days=offsets or (),
+            reminders_planned=count,
+            last_reminded_at=last_reminded_at,
+        )
+        if upcoming is not None and upcoming[1] <= now:
+            sequence, due = upcoming
+            queued.append(
+                OutboundMessage(
+                    invitation_id=invitation_id,
+                    kind="reminder",
+                    sequence=sequence,
+                    due_at=due,
+                    created_at=now,
+                )
+            )
+    session.add_all(queued)
+    session.flush()
+    return len(queued)

@@ -1,0 +1,185 @@
+"""Getting a composed message out: yagmail over SMTP, or a local mailbox folder.
+
+A sender opens one connection per batch (`with sender.connect() as connection`) and sends
+each message's bytes on it. Failures come back as `DeliveryError`, already sorted into
+"try again later" (4xx replies, connection problems) and "permanent" (5xx replies), so the
+dispatcher records them without knowing SMTP.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib  # only for the exception types yagmail lets through
+import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import yagmail
+
+from reminders.rendering import OutgoingEmail
+from surveys.config import Settings
+
+SMTP_TIMEOUT_SECONDS = 30
+MAILBOX_SUFFIX = ".eml"
+
+
+@dataclass
+class DeliveryError(Exception):
+    """A message was not accepted. `permanent` means never retry; `recipient_refused` marks a
+    hard bounce of the address; `connection_lost` means the rest of the batch cannot go."""
+
+    reply: str
+    permanent: bool = False
+    recipient_refused: bool = False
+    connection_lost: bool = False
+
+    def __str__(self) -> str:
+        return self.reply
+
+
+class Connection(Protocol):
+    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None: ...
+
+
+class Sender(Protocol):
+    local: bool
+
+    def connect(self) -> AbstractContextManager[Connection]: ...
+
+
+def _reply_text(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return f"{code} {' '.join(text.split())}"[:1000]
+
+
+def classify_smtp_error(error: BaseException) -> DeliveryError:
+    """4xx and connection failures are temporary; 5xx replies are permanent."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(error.recipients.values()), (451, b"refused"))
+        permanent = 500 <= code < 600
+        return DeliveryError(
+            _reply_text(code, message), permanent=permanent, recipient_refused=permanent
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return DeliveryError(f"connection lost: {error}"[:1000], connection_lost=True)
+    if isinstance(error, smtplib.SMTPResponseException):
+        code = error.smtp_code
+        return DeliveryError(
+            _reply_text(code, error.smtp_error),
+            permanent=500 <= code < 600,
+            connection_lost=code == 421,
+        )
+    if isinstance(error, OSError):
+        return DeliveryError(f"connection failed: {error}"[:1000], connection_lost=True)
+    return DeliveryError(f"{type(error).__name__}: {error}"[:1000])
+
+
+class _SmtpConnection:
+    def __init__(self, client: yagmail.SMTP) -> None:
+        self.client = client
+
+    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
+        try:
+            self.client.smtp.sendmail(envelope_from, [message.recipient], message.data)
+        except (smtplib.SMTPException, OSError) as error:
+            raise classify_smtp_error(error) from error
+
+
+@dataclass
+class SmtpSender:
+    """yagmail on one connection per batch (STARTTLS, SSL or plain, login when a user is set)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    security: str
+    mail_from: str
+    timeout: float = SMTP_TIMEOUT_SECONDS
+    local: bool = False
+
+    def _client(self) -> yagmail.SMTP:
+        login = bool(self.user)
+        return yagmail.SMTP(
+            user=self.user or self.mail_from,
+            password=self.password if login else "",
+            host=self.host,
+            port=self.port,
+            smtp_ssl=self.security == "ssl",
+            smtp_starttls=self.security == "starttls",
+            smtp_skip_login=not login,
+            soft_email_validation=False,
+            timeout=self.timeout,
+        )
+
+    @contextmanager
+    def connect(self) -> Iterator[_SmtpConnection]:
+        client = self._client()
+        try:
+            client.login()
+        except (smtplib.SMTPException, OSError) as error:
+            # Any failure to open the session (refused, timeout, bad login) waits for a retry:
+            # a misconfigured server must not fail every message for good.
+            failure = classify_smtp_error(error)
+            raise DeliveryError(failure.reply, connection_lost=True) from error
+        try:
+            yield _SmtpConnection(client)
+        finally:
+            # The messages are sent or recorded already: a rude goodbye changes nothing.
+            with suppress(smtplib.SMTPException, OSError):
+                client.close()
+
+
+class _MailboxConnection:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
+        name = f"{_stamp()}-{uuid.uuid4().hex[:12]}{MAILBOX_SUFFIX}"
+        temporary = self.directory / f".{name}.tmp"
+        temporary.write_bytes(message.data)
+        os.replace(temporary, self.directory / name)  # readers never see half a message
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+@dataclass
+class LocalMailboxSender:
+    """Writes each message as an .eml file under the data folder: nothing leaves the machine."""
+
+    directory: Path
+    local: bool = True
+
+    @contextmanager
+    def connect(self) -> Iterator[_MailboxConnection]:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DeliveryError(
+                f"mailbox folder unavailable: {error}", connection_lost=True
+            ) from error
+        yield _MailboxConnection(self.directory)
+
+
+MAILBOX_NAME = re.compile(r"^[0-9T]{15,30}-[0-9a-f]{12}\.eml$")
+
+
+def build_sender(settings: Settings) -> SmtpSender | LocalMailboxSender:
+    """The SMTP sender when SMTP_HOST is set, else the local mailbox under DATA_DIR."""
+    if not settings.smtp_configured:
+        return LocalMailboxSender(settings.mailbox_dir)
+    return SmtpSender(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        security=settings.smtp_security,
+        mail_from=settings.mail_from,
+    )

@@ -1,0 +1,376 @@
+"""The complaints and incidents register (Qualiopi indicator 31).
+
+A complaint ("réclamation"), a difficulty or a technical incident ("aléa") is recorded with
+its source, the stakeholder type, a theme and the day it was received; then acknowledged,
+answered and closed. Each step is dated, so the delays an auditor asks about (days to
+acknowledge, to answer, to close) are measured, not declared. The statistics functions at the
+end are pure: they take rows (or the frame built from them) and never touch the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from surveys.audit import record
+from surveys.i18n import TranslatableError
+from surveys.models import (
+    COMPLAINT_KINDS,
+    COMPLAINT_STATUSES,
+    STAKEHOLDER_TYPES,
+    Campaign,
+    Complaint,
+    NamedResponse,
+    Response,
+    utc_now,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+COMPLAINT_SOURCES = ("survey", "email", "phone", "meeting", "ticket", "lms", "other")
+OTHER_THEME = "other"
+SUMMARY_MAX_LENGTH = 300
+DETAILS_MAX_LENGTH = 5000
+OPEN_STATUSES = ("received", "acknowledged", "answered")
+DELAY_COLUMNS = ("days_to_acknowledge", "days_to_answer", "days_to_close")
+
+
+class ComplaintError(TranslatableError):
+    """A register operation was refused; the message (French by default) says why."""
+
+
+@dataclass(frozen=True)
+class ComplaintInput:
+    """What a person types to record a complaint or an incident."""
+
+    kind: str
+    source: str
+    stakeholder_type: str
+    theme: str
+    summary: str
+    received_on: date
+    details: str = ""
+    session_id: int | None = None
+    person_id: int | None = None
+    response_id: str | None = None
+
+
+def known_themes() -> tuple[str, ...]:
+    """The themes a complaint may carry: the question banks' themes, plus "other"."""
+    from question_banks.loader import load_catalog
+
+    return (*(theme.id for theme in load_catalog().themes), OTHER_THEME)
+
+
+def _validate(item: ComplaintInput, *, today: date) -> None:
+    checks = (
+        (item.kind in COMPLAINT_KINDS, "improve.errors.kind", {"value": item.kind}),
+        (item.source in COMPLAINT_SOURCES, "improve.errors.source", {"value": item.source}),
+        (
+            item.stakeholder_type in STAKEHOLDER_TYPES,
+            "improve.errors.stakeholder",
+            {"value": item.stakeholder_type},
+        ),
+        (item.theme in known_themes(), "improve.errors.theme", {"value": item.theme}),
+        (bool(item.summary.strip()), "improve.errors.summary_missing", {}),
+        (
+            len(item.summary) <= SUMMARY_MAX_LENGTH,
+            "improve.errors.summary_long",
+            {"limit": SUMMARY_MAX_LENGTH},
+        ),
+        (
+            len(item.details) <= DETAILS_MAX_LENGTH,
+            "improve.errors.details_long",
+            {"limit": DETAILS_MAX_LENGTH},
+        ),
+        (item.received_on <= today, "improve.errors.received_future", {}),
+    )
+    for passed, key, params in checks:
+        if not passed:
+            raise ComplaintError(key, **params)
+
+
+def record_complaint(
+    *, session: Session, item: ComplaintInput, actor: str, now: datetime | None = None
+) -> Complaint:
+    """Add a complaint, difficulty or incident to the register (status "received")."""
+    now = now or utc_now()
+    _validate(item, today=now.astimezone(PARIS).date())
+    complaint = Complaint(
+        kind=item.kind,
+        source=item.source,
+        stakeholder_type=item.stakeholder_type,
+        theme=item.theme,
+        summary=item.summary.strip(),
+        details=item.details.strip(),
+        received_on=item.received_on,
+        session_id=item.session_id,
+        person_id=item.person_id,
+        response_id=item.response_id,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(complaint)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="complaint.record",
+        target=f"complaint:{complaint.id}",
+        details={"kind": item.kind, "theme": item.theme},
+        at=now,
+    )
+    return complaint
+
+
+def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise ComplaintError("improve.errors.complaint_missing", id=complaint_id)
+    return complaint
+
+
+def _step(session: Session, complaint: Complaint, action: str, actor: str, now: datetime) -> None:
+    session.add(complaint)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=f"complaint.{action}",
+        target=f"complaint:{complaint.id}",
+        at=now,
+    )
+
+
+def acknowledge_complaint(
+    *, session: Session, complaint_id: int, actor: str, now: datetime | None = None
+) -> Complaint:
+    """Record that the complainant was told their complaint was received."""
+    now = now or utc_now()
+    complaint = get_complaint(session=session, complaint_id=complaint_id)
+    if complaint.status != "received":
+        raise ComplaintError("improve.errors.already_acknowledged")
+    complaint.acknowledged_at, complaint.status = now, "acknowledged"
+    _step(session, complaint, "acknowledge", actor, now)
+    return complaint
+
+
+def answer_complaint(
+    *, session: Session, complaint_id: int, answer: str, actor: str, now: datetime | None = None
+) -> Complaint:
+    """Record the answer (or, for an incident, how it was resolved). Answering also counts as
+    acknowledging when that step was skipped: the person did hear back."""
+    now = now or utc_now()
+    complaint = get_complaint(session=session, complaint_id=complaint_id)
+    if complaint.status == "closed":
+        raise ComplaintError("improve.errors.closed")
+    if not answer.strip():
+        raise ComplaintError("improve.errors.answer_missing")
+    if len(answer) > DETAILS_MAX_LENGTH:
+        raise ComplaintError("improve.errors.details_long", limit=DETAILS_MAX_LENGTH)
+    complaint.acknowledged_at = complaint.acknowledged_at or now
+    complaint.answered_at, complaint.answer, complaint.status = now, answer.strip(), "answered"
+    _step(session, complaint, "answer", actor, now)
+    return complaint
+
+
+def close_complaint(
+    *, session: Session, complaint_id: int, actor: str, now: datetime | None = None
+) -> Complaint:
+    """Close a complaint that was answered (an unanswered one cannot be closed: indicator 31
+    asks for the answer given to each complainant)."""
+    now = now or utc_now()
+    complaint = get_complaint(session=session, complaint_id=complaint_id)
+    if complaint.status == "closed":
+        raise ComplaintError("improve.errors.closed")
+    if complaint.status != "answered":
+        raise ComplaintError("improve.errors.close_unanswered")
+    complaint.closed_at, complaint.status = now, "closed"
+    _step(session, complaint, "close", actor, now)
+    return complaint
+
+
+def list_complaints(
+    *,
+    session: Session,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+) -> list[Complaint]:
+    """Complaints received between `start` and `end` (inclusive), oldest first."""
+    query = select(Complaint)
+    if start is not None:
+        query = query.where(Complaint.received_on >= start)
+    if end is not None:
+        query = query.where(Complaint.received_on <= end)
+    if status is not None:
+        query = query.where(Complaint.status == status)
+    return list(session.exec(query.order_by(Complaint.received_on, Complaint.id)))
+
+
+def complaint_for_response(*, session: Session, response_id: str) -> Complaint | None:
+    """The complaint already recorded from this survey response, if any."""
+    query = select(Complaint).where(Complaint.response_id == response_id)
+    return session.exec(query.order_by(Complaint.id).limit(1)).first()
+
+
+def recorded_response_ids(*, session: Session) -> set[str]:
+    """The survey responses whose comment is already in the register."""
+    query = select(Complaint.response_id).where(Complaint.response_id.is_not(None))
+    return set(session.exec(query))
+
+
+def record_complaint_from_answer(
+    *,
+    session: Session,
+    response_id: str,
+    text: str,
+    theme: str,
+    actor: str,
+    kind: str = "complaint",
+    now: datetime | None = None,
+) -> Complaint:
+    """Put a free-text answer that reads as a complaint into the register.
+
+    The stakeholder type, session and day come from the response's campaign; the person only
+    when the response is named (an anonymous response stays anonymous in the register too).
+    Recording the same response twice is refused, so a comment is never counted twice."""
+    response = session.get(Response, response_id)
+    if response is None:
+        raise ComplaintError("improve.errors.response_missing")
+    if complaint_for_response(session=session, response_id=response_id) is not None:
+        raise ComplaintError("improve.errors.response_recorded")
+    campaign = session.get(Campaign, response.campaign_id)
+    link = session.get(NamedResponse, response_id)
+    summary = " ".join(text.split())
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        summary = summary[: SUMMARY_MAX_LENGTH - 1].rstrip() + "…"
+    item = ComplaintInput(
+        kind=kind,
+        source="survey",
+        theme=theme,
+        summary=summary,
+        details=text.strip(),
+        stakeholder_type=campaign.audience if campaign else "learner",
+        received_on=response.submitted_on,
+        session_id=campaign.session_id if campaign else None,
+        person_id=link.person_id if link else None,
+        response_id=response_id,
+    )
+    return record_complaint(session=session, item=item, actor=actor, now=now)
+
+
+# -- Delays and statistics (pure) ---------------------------------------------------------
+
+
+def _paris_day(moment: datetime | None) -> date | None:
+    return moment.astimezone(PARIS).date() if moment is not None else None
+
+
+def _days_between(start: date, moment: datetime | None) -> int | None:
+    day = _paris_day(moment)
+    return None if day is None else (day - start).days
+
+
+def complaint_row(complaint: Complaint) -> dict[str, Any]:
+    """One register line, with its delays in days counted from the day of receipt (Paris)."""
+    received = complaint.received_on
+    return {
+        "id": complaint.id,
+        "kind": complaint.kind,
+        "source": complaint.source,
+        "stakeholder_type": complaint.stakeholder_type,
+        "theme": complaint.theme,
+        "summary": complaint.summary,
+        "received_on": received,
+        "status": complaint.status,
+        "session_id": complaint.session_id,
+        "response_id": complaint.response_id,
+        "acknowledged_on": _paris_day(complaint.acknowledged_at),
+        "answered_on": _paris_day(complaint.answered_at),
+        "closed_on": _paris_day(complaint.closed_at),
+        "answer": complaint.answer,
+        "days_to_acknowledge": _days_between(received, complaint.acknowledged_at),
+        "days_to_answer": _days_between(received, complaint.answered_at),
+        "days_to_close": _days_between(received, complaint.closed_at),
+    }
+
+
+COMPLAINT_COLUMNS = (
+    "id",
+    "kind",
+    "source",
+    "stakeholder_type",
+    "theme",
+    "summary",
+    "received_on",
+    "status",
+    "session_id",
+    "response_id",
+    "acknowledged_on",
+    "answered_on",
+    "closed_on",
+    "answer",
+    *DELAY_COLUMNS,
+)
+
+
+def complaints_frame(complaints: Iterable[Complaint]) -> pd.DataFrame:
+    """The register as a frame (one row per complaint; delays as nullable integers)."""
+    frame = pd.DataFrame(
+        [complaint_row(item) for item in complaints], columns=list(COMPLAINT_COLUMNS)
+    )
+    for column in DELAY_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _median(values: pd.Series) -> float | None:
+    clean = values.dropna()
+    return round(float(clean.median()), 1) if len(clean) else None
+
+
+def complaint_statistics(
+    frame: pd.DataFrame, by: Sequence[str] = ("theme", "kind")
+) -> pd.DataFrame:
+    """Per group: how many, how many still open, and the median delays in days.
+
+    Sorted by count (descending) then by the group keys, so the output is stable."""
+    columns = [*by, "count", "open", "closed", *(f"median_{c}" for c in DELAY_COLUMNS)]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for keys, group in frame.groupby(list(by), sort=True, dropna=False):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        rows.append(
+            {
+                **dict(zip(by, keys, strict=True)),
+                "count": len(group),
+                "open": int(group["status"].isin(OPEN_STATUSES).sum()),
+                "closed": int((group["status"] == "closed").sum()),
+                **{f"median_{c}": _median(group[c]) for c in DELAY_COLUMNS},
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(
+        ["count", *by], ascending=[False, *[True] * len(by)], ignore_index=True
+    )
+
+
+def complaint_totals(frame: pd.DataFrame) -> dict[str, Any]:
+    """Headline figures of the register: counts per kind and status, and median delays."""
+    totals: dict[str, Any] = {
+        "count": len(frame),
+        "by_kind": {kind: int((frame["kind"] == kind).sum()) for kind in COMPLAINT_KINDS},
+        "by_status": {
+            status: int((frame["status"] == status).sum()) for status in COMPLAINT_STATUSES
+        },
+    }
+    for column in DELAY_COLUMNS:
+        totals[f"median_{column}"] = _median(frame[column]) if len(frame) else None
+    return totals

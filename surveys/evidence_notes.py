@@ -1,0 +1,122 @@
+"""Evidence notes: proof that a stakeholder's appreciation was gathered other than by a survey.
+
+Indicator 30 lets a training organisation replace the yearly financer survey by its
+participation in the financer's webinars or meetings on good practice, and accepts interviews,
+steering committees and debriefs as ways of collecting appreciations. Such an event is recorded
+here (who, what, when, what came out of it) and shown in the evidence pack; a financer with a
+note in the year counts as solicited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from surveys.audit import record
+from surveys.i18n import TranslatableError
+from surveys.models import STAKEHOLDER_TYPES, EvidenceNote, utc_now
+
+NOTE_KINDS = (
+    "webinar",
+    "meeting",
+    "interview",
+    "steering_committee",
+    "debrief",
+    "financer_platform",
+    "other",
+)
+SUMMARY_MAX_LENGTH = 2000
+ORGANISATION_MAX_LENGTH = 200
+
+
+class EvidenceNoteError(TranslatableError):
+    """An evidence note was refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class EvidenceNoteInput:
+    stakeholder_type: str
+    kind: str
+    occurred_on: date
+    summary: str
+    organisation: str = ""
+    person_id: int | None = None
+
+
+def _validate(item: EvidenceNoteInput, *, today: date) -> None:
+    checks = (
+        (
+            item.stakeholder_type in STAKEHOLDER_TYPES,
+            "improve.errors.stakeholder",
+            {"value": item.stakeholder_type},
+        ),
+        (item.kind in NOTE_KINDS, "improve.errors.note_kind", {"value": item.kind}),
+        (bool(item.summary.strip()), "improve.errors.summary_missing", {}),
+        (
+            len(item.summary) <= SUMMARY_MAX_LENGTH,
+            "improve.errors.summary_long",
+            {"limit": SUMMARY_MAX_LENGTH},
+        ),
+        (
+            len(item.organisation) <= ORGANISATION_MAX_LENGTH,
+            "improve.errors.summary_long",
+            {"limit": ORGANISATION_MAX_LENGTH},
+        ),
+        (item.occurred_on <= today, "improve.errors.note_future", {}),
+    )
+    for passed, key, params in checks:
+        if not passed:
+            raise EvidenceNoteError(key, **params)
+
+
+def record_evidence_note(
+    *, session: Session, item: EvidenceNoteInput, actor: str, now: datetime | None = None
+) -> EvidenceNote:
+    now = now or utc_now()
+    _validate(item, today=now.date())
+    note = EvidenceNote(
+        stakeholder_type=item.stakeholder_type,
+        kind=item.kind,
+        occurred_on=item.occurred_on,
+        summary=item.summary.strip(),
+        organisation=item.organisation.strip(),
+        person_id=item.person_id,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(note)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="evidence_note.record",
+        target=f"note:{note.id}",
+        details={"kind": item.kind, "stakeholder": item.stakeholder_type},
+        at=now,
+    )
+    return note
+
+
+def list_evidence_notes(
+    *, session: Session, start: date | None = None, end: date | None = None
+) -> list[EvidenceNote]:
+    """Notes of events between `start` and `end` (inclusive), oldest first."""
+    query = select(EvidenceNote)
+    if start is not None:
+        query = query.where(EvidenceNote.occurred_on >= start)
+    if end is not None:
+        query = query.where(EvidenceNote.occurred_on <= end)
+    return list(session.exec(query.order_by(EvidenceNote.occurred_on, EvidenceNote.id)))
+
+
+def solicited_organisations(
+    notes: list[EvidenceNote], *, stakeholder_type: str = "financer"
+) -> set[str]:
+    """Organisations of that type whose appreciation a note proves was gathered."""
+    return {
+        note.organisation.strip()
+        for note in notes
+        if note.stakeholder_type == stakeholder_type and note.organisation.strip()
+    }

@@ -1,0 +1,177 @@
+"""Builder part: preview (the respondent's own HTML), publish, versions, duplicate, archive
+(not a page)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+from sqlmodel import Session
+
+from surveys.composition import (
+    archive_survey,
+    duplicate_survey,
+    preview_definition,
+    publish_survey,
+    restore_survey,
+    version_questions,
+)
+from surveys.db import read_session
+from surveys.i18n import LANGUAGE_NAMES, TranslatableError
+from surveys.models import Survey
+from surveys.pages.builder_parts import (
+    SURVEY_KEY,
+    Loaded,
+    catalog_for,
+    run_action,
+    show_problems,
+    text,
+)
+from surveys.pages.common import context, lang, tr
+from surveys.survey_checks import blocking
+from surveys.survey_preview import draft_preview_url, render_preview, version_preview_url
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _publish(*, session: Session, actor: str, survey: Survey) -> Any:
+    return publish_survey(session=session, survey=survey, catalog=catalog_for(session), actor=actor)
+
+
+def _duplicate(survey_id: int) -> None:
+    copy_id = run_action(duplicate_survey, "builder.duplicated", survey_id=survey_id)
+    if copy_id is not None:
+        st.session_state[SURVEY_KEY] = copy_id
+
+
+def show_preview(loaded: Loaded) -> None:
+    """The survey as respondents will get it: the answer page's own HTML, section by section.
+    The buttons and language links inside the preview page through it on the preview route."""
+    versions = {version.number: version for version in loaded.versions}
+    sources = {0: tr("builder.preview_draft")} | {
+        number: tr("builder.version_label", number=number) for number in reversed(versions)
+    }
+    key = f"builder_preview_{loaded.survey.id}"
+    source_col, language_col, section_col = st.columns(3)
+    source = source_col.selectbox(
+        tr("builder.preview_source"),
+        list(sources),
+        key=f"{key}_source",
+        format_func=sources.__getitem__,
+    )
+    try:
+        definition = (
+            preview_definition(loaded.survey, catalog=loaded.catalog)
+            if source == 0
+            else versions[source].definition
+        )
+    except TranslatableError as error:
+        st.warning(error.message(lang()))
+        return
+    url = (
+        draft_preview_url(loaded.survey.id)
+        if source == 0
+        else version_preview_url(versions[source].id)
+    )
+    language = language_col.radio(
+        tr("builder.preview_language"),
+        definition["languages"],
+        key=f"{key}_language",
+        horizontal=True,
+        format_func=LANGUAGE_NAMES.__getitem__,
+    )
+    sections = [section for section in definition["sections"] if section["questions"]]
+    index = section_col.selectbox(
+        tr("builder.preview_section"),
+        range(len(sections)),
+        key=f"{key}_section",
+        format_func=lambda i: f"{i + 1}. {text(sections[i]['title'])}",
+    )
+    with read_session(context().engine) as session:
+        html = render_preview(
+            session=session,
+            definition=definition,
+            language=language,
+            section_index=index or 0,
+            preview_url=url,
+        )
+    st.iframe(html, height=900, alt=tr("builder.preview_alt"))
+    st.link_button(
+        tr("builder.preview_open"),
+        f"{url}?lang={language}&section={index or 0}",
+        icon=":material/open_in_new:",
+    )
+
+
+def _versions_table(loaded: Loaded) -> None:
+    rows = [
+        {
+            "version": version.number,
+            "published_at": version.published_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
+            "published_by": version.published_by,
+            "questions": len(version_questions(version.definition)),
+            "anonymous": tr("builder.answer_yes") if version.anonymous else tr("builder.answer_no"),
+        }
+        for version in reversed(loaded.versions)
+    ]
+    st.dataframe(
+        [{tr(f"builder.columns.{name}"): value for name, value in row.items()} for row in rows],
+        hide_index=True,
+        key=f"builder_versions_{loaded.survey.id}",
+    )
+
+
+def show_publication(loaded: Loaded) -> None:
+    survey, versions = loaded.survey, loaded.versions
+    archived = survey.status == "archived"
+    if versions:
+        last = versions[-1]
+        st.markdown(
+            tr(
+                "builder.last_version",
+                number=last.number,
+                date=last.published_at.astimezone(PARIS).strftime("%d/%m/%Y"),
+            )
+        )
+    st.markdown(
+        tr("builder.draft_changed")
+        if loaded.changed and versions
+        else tr("builder.draft_same")
+        if versions
+        else tr("builder.never_published")
+    )
+    show_problems(loaded.problems)
+    next_number = (versions[-1].number if versions else 0) + 1
+    st.button(
+        tr("builder.publish", number=next_number),
+        type="primary",
+        key=f"builder_publish_{survey.id}",
+        help=tr("builder.publish_help"),
+        disabled=archived or not loaded.changed or bool(blocking(loaded.problems)),
+        on_click=run_action,
+        args=(_publish, "builder.published"),
+        kwargs={"survey_id": survey.id},
+    )
+    if versions:
+        _versions_table(loaded)
+    st.divider()
+    left, right = st.columns(2)
+    left.button(
+        tr("builder.duplicate"),
+        key=f"builder_duplicate_{survey.id}",
+        help=tr("builder.duplicate_help"),
+        on_click=_duplicate,
+        args=(survey.id,),
+    )
+    action, label = (
+        (restore_survey, "builder.restore") if archived else (archive_survey, "builder.archive")
+    )
+    right.button(
+        tr(label),
+        key=f"builder_status_{survey.id}",
+        help=tr(f"{label}_help"),
+        on_click=run_action,
+        args=(action, f"{label}_done"),
+        kwargs={"survey_id": survey.id},
+    )

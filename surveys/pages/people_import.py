@@ -1,0 +1,116 @@
+import hashlib
+
+import streamlit as st
+
+from surveys.db import write_session
+from surveys.pages.common import context, lang, require_role, tr
+from surveys.people_import import (
+    FIELDS,
+    REQUIRED_FIELDS,
+    ImportFileError,
+    escape_spreadsheet_cell,
+    guess_mapping,
+    import_people,
+    missing_required,
+    read_table,
+)
+
+who = require_role("admin", "quality")
+st.title(tr("people_import.title"))
+st.caption(tr("people_import.intro"))
+upload = st.file_uploader(tr("people_import.file"), type=["csv", "txt", "xlsx"], key="import_file")
+if upload is None:
+    st.stop()
+data = upload.getvalue()
+try:
+    table = read_table(data, upload.name)
+except ImportFileError as error:
+    st.error(error.message(lang()))
+    st.stop()
+
+st.subheader(tr("people_import.mapping"))
+st.caption(tr("people_import.mapping_help"))
+guess, options = guess_mapping(table.headers), [None, *range(len(table.headers))]
+file_key = hashlib.sha256(data).hexdigest()[:12]  # a new file gets a fresh mapping
+columns, mapping = st.columns(3), {}
+for position, name in enumerate(FIELDS):
+    mapping[name] = columns[position % 3].selectbox(
+        tr(f"people_import.fields.{name}") + (" *" if name in REQUIRED_FIELDS else ""),
+        options,
+        index=options.index(guess[name]),
+        key=f"import_map_{name}_{file_key}",
+        format_func=lambda index: "—" if index is None else table.headers[index] or f"#{index + 1}",
+    )
+if missing := missing_required(mapping):
+    st.warning(
+        tr(
+            "people_import.missing_columns",
+            fields=", ".join(tr(f"people_import.fields.{name}") for name in missing),
+        )
+    )
+    st.stop()
+
+st.subheader(tr("people_import.preview"))
+with write_session(context().engine) as session:
+    preview = import_people(
+        session=session, table=table, mapping=mapping, actor=who.email, dry_run=True
+    )
+figures = st.columns(5)
+for column, (key, value) in zip(
+    figures,
+    (
+        ("rows", preview.rows),
+        ("importable", preview.imported_rows),
+        ("refused", preview.refused_rows),
+        ("people_created", preview.people_created),
+        ("sessions_created", preview.sessions_created),
+    ),
+    strict=True,
+):
+    column.metric(tr(f"people_import.figures.{key}"), value)
+if preview.problems:
+    st.error(tr("people_import.refused_rows", count=preview.refused_rows))
+    st.dataframe(
+        [
+            {
+                tr("people_import.columns.row"): problem.row,
+                tr("people_import.columns.column"): escape_spreadsheet_cell(problem.column),
+                tr("people_import.columns.reason"): problem.message(lang()),
+            }
+            for problem in preview.problems
+        ],
+        hide_index=True,
+        key="import_problems",
+    )
+st.dataframe(
+    [
+        {
+            tr(f"people_import.fields.{name}"): escape_spreadsheet_cell(
+                row[index] if index is not None and index < len(row) else ""
+            )
+            for name, index in mapping.items()
+        }
+        for row in table.rows[:20]
+    ],
+    hide_index=True,
+    key="import_sample",
+)
+
+if st.button(
+    tr("people_import.run", count=preview.imported_rows),
+    type="primary",
+    disabled=preview.imported_rows == 0,
+    key="import_run",
+):
+    with write_session(context().engine) as session:
+        report = import_people(session=session, table=table, mapping=mapping, actor=who.email)
+    st.success(
+        tr(
+            "people_import.done",
+            rows=report.imported_rows,
+            people=report.people_created,
+            updated=report.people_updated,
+            sessions=report.sessions_created,
+            enrolments=report.enrolments_created,
+        )
+    )

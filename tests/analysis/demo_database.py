@@ -1,0 +1,34 @@
+"""A demo organisation in a SQLite file, at a fixed moment, for the end-to-end analysis tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from surveys.db import create_db_engine, write_session
+from surveys.demo import load_demo
+from surveys.runtime import AppContext, prepare_database
+from tests.conftest import TEST_SECRET, make_settings
+
+# Four months after the demo's yearly financer campaign (15 November of the year before).
+DEMO_NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+
+
+def demo_environment(folder: Path) -> dict[str, str]:
+    return {
+        "DATA_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
+        "SESSION_SECRET": TEST_SECRET,
+        "DEMO_DATA": "off",
+        "DISPATCHER": "off",
+    }
+
+
+def build_demo_database(folder: Path, now: datetime = DEMO_NOW) -> AppContext:
+    """Load the demo as of `now` into `folder`/app.db and return its context."""
+    settings = make_settings(folder, f"sqlite:///{folder / 'app.db'}", DATA_DIR=str(folder))
+    context = AppContext(settings=settings, engine=create_db_engine(settings.database_url))
+    prepare_database(context)
+    with write_session(context.engine) as session:
+        load_demo(session=session, now=now, session_secret=settings.session_secret)
+    return context

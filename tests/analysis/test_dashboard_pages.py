@@ -1,0 +1,229 @@
+"""Every analysis page runs on the demo data with each class of filter combination, and shows
+the signals the demo planted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from analysis.pages import PAGES
+from surveys import runtime
+from surveys.auth import make_session_cookie
+from surveys.db import read_session, write_session
+from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
+from surveys.models import Person, TrainingSession, utc_now
+from surveys.pages.common import TEST_COOKIE_KEY
+from surveys.runtime import AppContext
+from tests import factories
+from tests.analysis.demo_database import build_demo_database, demo_environment
+from tests.conftest import TEST_SECRET
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+DASHBOARD_PAGES = ("dashboard", "breakdowns", "coverage", "verbatims")
+PAGE_PATHS = [spec.path for spec in PAGES if Path(spec.path).stem in DASHBOARD_PAGES]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
+    folder = tmp_path_factory.mktemp("demo_pages")
+    context = build_demo_database(folder, now=utc_now())
+    yield context
+    context.engine.dispose()
+
+
+@pytest.fixture
+def app_env(demo: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
+    for name, value in demo_environment(demo.settings.data_dir).items():
+        monkeypatch.setenv(name, value)
+    runtime.app_context.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield demo
+    runtime.app_context.cache_clear()
+
+
+def open_page(
+    context: AppContext, path: str, role: str = "director", language: str = "fr"
+) -> AppTest:
+    with write_session(context.engine) as session:
+        user = factories.staff(session, role=role, language=language)
+        cookie = make_session_cookie(user, secret=TEST_SECRET)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[TEST_COOKIE_KEY] = cookie
+    app.run()
+    return app.switch_page(path).run()
+
+
+def _bruno(context: AppContext) -> list[int]:
+    with read_session(context.engine) as session:
+        return [session.exec(select(Person.id).where(Person.email == WEAK_TRAINER_EMAIL)).one()]
+
+
+def _a_session(context: AppContext) -> list[str]:
+    with read_session(context.engine) as session:
+        return [
+            session.exec(
+                select(TrainingSession.code)
+                .where(TrainingSession.code.startswith("BILAN"))
+                .order_by(TrainingSession.end_date)
+            ).first()
+        ]
+
+
+@dataclass(frozen=True)
+class Setting:
+    widget: str  # the end of the widget key: "<page>_<widget>"
+    value: Callable[[AppContext], object]
+
+    def apply(self, app: AppTest, page: str, context: AppContext) -> None:
+        widget = app.date_input if self.widget == "period" else app.multiselect
+        widget(key=f"{page}_{self.widget}").set_value(self.value(context))
+        app.run()
+
+
+def _days(back: int, length: int) -> Callable[[AppContext], tuple[date, date]]:
+    end = utc_now().date() - timedelta(days=back)
+    return lambda _context: (end - timedelta(days=length), end)
+
+
+FILTER_CLASSES: dict[str, list[Setting]] = {
+    "no filter": [],
+    "a recent month": [Setting("period", _days(0, 30))],
+    "a period before any data": [Setting("period", _days(2000, 30))],
+    "a programme": [Setting("programmes", lambda c: [DROPPING_PROGRAMME])],
+    "a programme and one of its sessions": [
+        Setting("programmes", lambda c: ["BILAN"]),
+        Setting("sessions", _a_session),
+    ],
+    "a trainer": [Setting("trainers", _bruno)],
+    "a modality": [Setting("modalities", lambda c: ["remote"])],
+    "an audience with small groups": [Setting("audiences", lambda c: ["trainer"])],
+    "a timing": [Setting("timings", lambda c: ["cold"])],
+    "everything at once": [
+        Setting("period", _days(0, 500)),
+        Setting("programmes", lambda c: [DROPPING_PROGRAMME]),
+        Setting("trainers", _bruno),
+        Setting("modalities", lambda c: ["hybrid"]),
+        Setting("audiences", lambda c: ["learner"]),
+        Setting("timings", lambda c: ["hot"]),
+    ],
+    "filters that exclude each other": [
+        Setting("programmes", lambda c: [DROPPING_PROGRAMME]),
+        Setting("modalities", lambda c: ["onsite"]),
+    ],
+}
+PERIOD_ONLY_PAGES = {"analysis/pages/coverage.py"}
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+@pytest.mark.parametrize("case", list(FILTER_CLASSES))
+def test_every_analysis_page_runs_with_each_class_of_filters(
+    app_env: AppContext, path: str, case: str
+) -> None:
+    settings = [
+        setting
+        for setting in FILTER_CLASSES[case]
+        if path not in PERIOD_ONLY_PAGES or setting.widget == "period"
+    ]
+    app = open_page(app_env, path)
+    for setting in settings:
+        setting.apply(app, Path(path).stem, app_env)
+    assert not app.exception, [item.value for item in app.exception]
+    assert not app.error, [item.value for item in app.error]
+    assert app.title
+
+
+def _table(app: AppTest, column: str) -> pd.DataFrame:
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def test_the_dashboard_shows_the_weak_theme_lowest(app_env: AppContext) -> None:
+    app = open_page(app_env, "analysis/pages/dashboard.py")
+    app.multiselect(key="dashboard_audiences").set_value(["learner"]).run()
+    app.multiselect(key="dashboard_timings").set_value(["hot"]).run()
+    scores = _table(app, "Moyenne (sur 5)")
+    lowest = scores.sort_values("Moyenne (sur 5)").iloc[0]
+    assert lowest["Thème"] == "Assistance technique et pédagogique"
+    assert [metric.label for metric in app.metric][:2] == ["Réponses", "Taux de réponse"]
+
+
+def test_the_dashboard_shows_the_hot_to_cold_drop_of_the_dropping_programme(
+    app_env: AppContext,
+) -> None:
+    app = open_page(app_env, "analysis/pages/dashboard.py")
+    by_programme = _table(app, "Formation")
+    drops = dict(zip(by_programme["Formation"], by_programme["Évolution"], strict=True))
+    assert min(drops, key=drops.get) == DROPPING_PROGRAMME and drops[DROPPING_PROGRAMME] < -0.6
+
+
+def test_the_breakdown_by_trainer_shows_the_weaker_trainer_lowest(app_env: AppContext) -> None:
+    app = open_page(app_env, "analysis/pages/breakdowns.py")
+    app.selectbox(key="breakdowns_dimension").set_value("trainer").run()
+    app.selectbox(key="breakdowns_theme").set_value("trainer_digital_mastery").run()
+    table = _table(app, "Formateur").dropna(subset=["Moyenne (sur 5)"])
+    assert table.sort_values("Moyenne (sur 5)").iloc[0]["Formateur"] == "Bruno Lefèvre"
+
+
+@pytest.mark.parametrize("dimension", ["programme", "session", "modality", "financer"])
+def test_every_breakdown_dimension_draws(app_env: AppContext, dimension: str) -> None:
+    app = open_page(app_env, "analysis/pages/breakdowns.py")
+    app.selectbox(key="breakdowns_dimension").set_value(dimension).run()
+    assert not app.exception and len(_table(app, "Moyenne (sur 5)")) > 1
+
+
+def test_the_coverage_page_names_the_financers_never_asked(app_env: AppContext) -> None:
+    app = open_page(app_env, "analysis/pages/coverage.py")
+    warnings = " ".join(item.value for item in app.warning)
+    assert "Financeur jamais sollicité — Financeurs — Région Occitanie" in warnings
+    assert "Agefiph" in warnings
+
+
+def test_the_verbatim_browser_searches_and_filters_by_theme(app_env: AppContext) -> None:
+    app = open_page(app_env, "analysis/pages/verbatims.py")
+    app.text_input(key="verbatims_search").set_value("hotline").run()
+    found = _table(app, "Réponse")
+    assert len(found) > 0 and found["Réponse"].str.contains("hotline", case=False).all()
+    app.multiselect(key="verbatims_themes").set_value(["transfer_to_work"]).run()
+    assert not app.exception
+
+
+def test_respondent_names_show_to_the_quality_team_only(app_env: AppContext) -> None:
+    director = open_page(app_env, "analysis/pages/verbatims.py", role="director")
+    quality = open_page(app_env, "analysis/pages/verbatims.py", role="quality")
+    assert "Répondant" not in _table(director, "Réponse").columns
+    assert _table(quality, "Réponse")["Répondant"].notna().any()
+
+
+def test_reruns_and_filter_changes_reuse_the_frames_read_once(
+    app_env: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.pages import shared
+
+    reads: list[int] = []
+    original = shared.load_frames
+
+    def counting_load_frames(**kwargs: object):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return original(**kwargs)
+
+    monkeypatch.setattr(shared, "load_frames", counting_load_frames)
+    app = open_page(app_env, "analysis/pages/dashboard.py")
+    app.run()
+    app.multiselect(key="dashboard_timings").set_value(["cold"]).run()
+    app.switch_page("analysis/pages/breakdowns.py").run()
+    assert not app.exception and len(reads) == 1
+
+
+def test_the_dashboard_speaks_english_to_an_english_speaker(app_env: AppContext) -> None:
+    app = open_page(app_env, "analysis/pages/dashboard.py", language="en")
+    assert app.title[0].value == "Satisfaction dashboard"
+    assert "Mean (out of 5)" in _table(app, "Mean (out of 5)").columns

@@ -1,0 +1,26 @@
+"""The evidence-pack page: any staff member (a director too) builds the pack and gets the PDF
+and the HTML to download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from surveys.auth import StaffIdentity
+from tests.test_pages import app_env  # noqa: F401  (fixture)
+
+PAGE = str(Path(__file__).resolve().parents[2] / "analysis" / "pages" / "evidence_pack.py")
+DIRECTOR = StaffIdentity(2, "d@example.org", "Diane", "director", "fr")
+
+
+def test_a_director_builds_the_pack_and_gets_both_downloads(app_env) -> None:  # noqa: F811
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    app.session_state["identity"] = DIRECTOR
+    app.run()
+    app.button(key="pack_build").click().run()
+    assert not app.exception, [item.value for item in app.exception]
+    assert any("Dossier prêt" in item.value for item in app.success)
+    html, pdf, _start, _end = app.session_state["evidence_pack"]
+    assert pdf.startswith(b"%PDF-") and 'data-section="notes"' in html
+    assert len(app.get("download_button")) == 2

@@ -1,0 +1,99 @@
+"""A real SMTP server on loopback (aiosmtpd) that records what it accepts and can misbehave:
+refuse some recipients (4xx / 5xx), refuse data, go slow, or call back on each message."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    mail_from: str
+    recipients: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=default)  # type: ignore[return-value]
+
+
+@dataclass
+class RecordingHandler:
+    received: list[Received] = field(default_factory=list)
+    recipient_replies: dict[str, str] = field(default_factory=dict)
+    data_reply: str | None = None
+    delay_seconds: float = 0.0
+    on_message: Callable[[Received], None] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.recipient_replies.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        item = Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        with self.lock:
+            self.received.append(item)
+        if self.on_message is not None:
+            self.on_message(item)
+        return "250 Message accepted for delivery"
+
+    def recipients(self) -> Counter[str]:
+        with self.lock:
+            return Counter(address for item in self.received for address in item.recipients)
+
+    def messages_to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [item.message for item in self.received if address in item.recipients]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} messages, got {len(self.received)}")
+
+
+class SmtpServer:
+    """Start and stop a recording server on a fixed loopback port."""
+
+    def __init__(self, port: int | None = None, handler: RecordingHandler | None = None) -> None:
+        self.port = port or free_port()
+        self.handler = handler or RecordingHandler()
+        self.controller: Controller | None = None
+
+    def start(self) -> SmtpServer:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None

@@ -1,0 +1,289 @@
+"""The complaints and incidents register (indicator 31): steps, delays, refusals, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import func, select
+
+from surveys.complaints import (
+    ComplaintError,
+    ComplaintInput,
+    acknowledge_complaint,
+    answer_complaint,
+    close_complaint,
+    complaint_statistics,
+    complaint_totals,
+    complaints_frame,
+    list_complaints,
+    record_complaint,
+    record_complaint_from_answer,
+)
+from surveys.db import read_session, write_session
+from surveys.models import (
+    Answer,
+    AuditLog,
+    Campaign,
+    Complaint,
+    Invitation,
+    NamedResponse,
+    Response,
+)
+from surveys.runtime import AppContext
+from surveys.tokens import hash_token
+from tests import factories
+
+RECEIVED = date(2026, 3, 2)
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+SUPPORT_INCIDENT = ComplaintInput(
+    kind="incident",
+    source="email",
+    stakeholder_type="learner",
+    theme="technical_support",
+    summary="Connexion impossible à la plateforme",
+    received_on=RECEIVED,
+)
+
+
+def at(day: int, hour: int = 9) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+
+
+def respond(session, campaign: Campaign, text_answers: dict[str, str], day: date) -> Response:
+    response = Response(
+        campaign_id=campaign.id, survey_version_id=campaign.survey_version_id, submitted_on=day
+    )
+    session.add(response)
+    session.flush()
+    for question_id, text in text_answers.items():
+        session.add(Answer(response_id=response.id, question_id=question_id, text=text))
+    session.flush()
+    return response
+
+
+def test_a_complaint_goes_through_every_step_and_its_delays_are_measured(
+    context: AppContext,
+) -> None:
+    with write_session(context.engine) as session:
+        complaint = record_complaint(
+            session=session, item=SUPPORT_INCIDENT, actor="q@x.org", now=at(2)
+        )
+        acknowledge_complaint(session=session, complaint_id=complaint.id, actor="q", now=at(3))
+        answer_complaint(
+            session=session,
+            complaint_id=complaint.id,
+            actor="q",
+            now=at(6),
+            answer="Identifiants renvoyés et procédure de connexion expliquée.",
+        )
+        close_complaint(session=session, complaint_id=complaint.id, actor="q", now=at(9))
+        complaint_id = complaint.id
+    with read_session(context.engine) as session:
+        [row] = complaints_frame(list_complaints(session=session)).to_dict("records")
+        actions = session.exec(
+            select(AuditLog.action)
+            .where(AuditLog.target == f"complaint:{complaint_id}")
+            .order_by(AuditLog.id)
+        ).all()
+    assert row["status"] == "closed"
+    assert (row["days_to_acknowledge"], row["days_to_answer"], row["days_to_close"]) == (1, 4, 7)
+    assert actions == [
+        "complaint.record",
+        "complaint.acknowledge",
+        "complaint.answer",
+        "complaint.close",
+    ]
+
+
+def test_delays_are_counted_in_paris_calendar_days(context: AppContext) -> None:
+    late_evening_utc = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # 3 March in Paris
+    with write_session(context.engine) as session:
+        complaint = record_complaint(session=session, item=SUPPORT_INCIDENT, actor="q", now=at(2))
+        acknowledge_complaint(
+            session=session, complaint_id=complaint.id, actor="q", now=late_evening_utc
+        )
+        [row] = complaints_frame([complaint]).to_dict("records")
+    assert row["days_to_acknowledge"] == 1
+
+
+def test_answering_directly_also_counts_as_the_acknowledgement(context: AppContext) -> None:
+    with write_session(context.engine) as session:
+        complaint = record_complaint(session=session, item=SUPPORT_INCIDENT, actor="q", now=at(2))
+        answer_complaint(
+            session=session, complaint_id=complaint.id, answer="Réglé.", actor="q", now=at(4)
+        )
+        assert complaint.acknowledged_at == complaint.answered_at == at(4)
+        assert complaint.status == "answered"
+
+
+@pytest.mark.parametrize(
+    ("steps", "refused", "message"),
+    [
+        ((), "close", "qu'après sa réponse"),
+        (("acknowledge",), "acknowledge", "déjà fait l'objet"),
+        (("answer", "close"), "answer", "est close"),
+        (("answer", "close"), "close", "est close"),
+    ],
+)
+def test_steps_out_of_order_are_refused_with_a_clear_message(
+    context: AppContext, steps: tuple[str, ...], refused: str, message: str
+) -> None:
+    operations = {
+        "acknowledge": lambda s, i: acknowledge_complaint(
+            session=s, complaint_id=i, actor="q", now=at(5)
+        ),
+        "answer": lambda s, i: answer_complaint(
+            session=s, complaint_id=i, answer="Réglé.", actor="q", now=at(5)
+        ),
+        "close": lambda s, i: close_complaint(session=s, complaint_id=i, actor="q", now=at(6)),
+    }
+    with write_session(context.engine) as session:
+        complaint = record_complaint(session=session, item=SUPPORT_INCIDENT, actor="q", now=at(2))
+        for step in steps:
+            operations[step](session, complaint.id)
+        status = complaint.status
+        with pytest.raises(ComplaintError) as refusal:
+            operations[refused](session, complaint.id)
+        assert complaint.status == status
+    assert message in refusal.value.message("fr")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "rumour"}, "Nature inconnue"),
+        ({"source": "pigeon"}, "Origine inconnue"),
+        ({"stakeholder_type": "neighbour"}, "partie prenante inconnu"),
+        ({"theme": "weather"}, "Thème inconnu"),
+        ({"summary": "   "}, "l'objet en une phrase"),
+        ({"summary": "x" * 301}, "300 caractères"),
+        ({"received_on": date(2026, 3, 11)}, "dans le futur"),
+    ],
+)
+def test_bad_input_is_refused_in_french_and_nothing_is_saved(
+    context: AppContext, change: dict, message: str
+) -> None:
+    with write_session(context.engine) as session, pytest.raises(ComplaintError) as refusal:
+        record_complaint(
+            session=session, item=replace(SUPPORT_INCIDENT, **change), actor="q", now=NOW
+        )
+    assert message in str(refusal.value)
+    with read_session(context.engine) as session:
+        assert session.exec(select(func.count()).select_from(Complaint)).one() == 0
+
+
+def test_a_named_free_text_answer_enters_the_register_once_with_its_context(
+    context: AppContext,
+) -> None:
+    with write_session(context.engine) as session:
+        course = factories.training_session(session)
+        campaign = factories.campaign(session, session_id=course.id, audience="learner")
+        learner = factories.person(session)
+        invitation = Invitation(
+            campaign_id=campaign.id,
+            person_id=learner.id,
+            token_hash=hash_token("t1"),
+            token_salt="s",
+            status="completed",
+        )
+        session.add(invitation)
+        session.flush()
+        response = respond(
+            session,
+            campaign,
+            {"free-difficulty-report": "Hotline injoignable, bug bloquant."},
+            date(2026, 3, 4),
+        )
+        session.add(
+            NamedResponse(
+                response_id=response.id, invitation_id=invitation.id, person_id=learner.id
+            )
+        )
+        session.flush()
+        complaint = record_complaint_from_answer(
+            session=session,
+            response_id=response.id,
+            text="Hotline injoignable, bug bloquant.",
+            theme="technical_support",
+            actor="q",
+            now=NOW,
+        )
+        assert (
+            complaint.source,
+            complaint.stakeholder_type,
+            complaint.session_id,
+            complaint.person_id,
+            complaint.received_on,
+        ) == ("survey", "learner", course.id, learner.id, date(2026, 3, 4))
+        with pytest.raises(ComplaintError, match="figure déjà au registre"):
+            record_complaint_from_answer(
+                session=session,
+                response_id=response.id,
+                text="x",
+                theme="technical_support",
+                actor="q",
+                now=NOW,
+            )
+
+
+def test_an_anonymous_answer_stays_anonymous_in_the_register(context: AppContext) -> None:
+    with write_session(context.engine) as session:
+        campaign = factories.campaign(session, audience="company", timing="cold")
+        response = respond(
+            session,
+            campaign,
+            {"free-improvements": "Aucune réponse à nos mails, inadmissible."},
+            date(2026, 3, 4),
+        )
+        complaint = record_complaint_from_answer(
+            session=session,
+            response_id=response.id,
+            theme="organisation_information",
+            text="Aucune réponse à nos mails, inadmissible.",
+            actor="q",
+            now=NOW,
+        )
+        assert complaint.person_id is None
+        assert complaint.stakeholder_type == "company"
+
+
+def _complaint(theme: str, kind: str, received: int, closed: int | None) -> Complaint:
+    item = Complaint(
+        kind=kind, theme=theme, summary="s", received_on=date(2026, 3, received), status="received"
+    )
+    if closed is not None:
+        item.acknowledged_at = at(received + 1)
+        item.answered_at = at(closed)
+        item.closed_at = at(closed)
+        item.status = "closed"
+    return item
+
+
+def test_statistics_count_each_theme_and_kind_with_their_median_delays() -> None:
+    frame = complaints_frame(
+        [
+            _complaint("technical_support", "incident", 1, 3),
+            _complaint("technical_support", "incident", 1, 7),
+            _complaint("technical_support", "incident", 2, None),
+            _complaint("virtual_classroom", "complaint", 5, 6),
+        ]
+    )
+    table = complaint_statistics(frame)
+    assert table[["theme", "kind", "count", "open", "closed"]].values.tolist() == [
+        ["technical_support", "incident", 3, 1, 2],
+        ["virtual_classroom", "complaint", 1, 0, 1],
+    ]
+    assert table.loc[0, "median_days_to_close"] == 4.0  # (2 + 6) / 2
+    assert table.loc[0, "median_days_to_acknowledge"] == 1.0
+    totals = complaint_totals(frame)
+    assert totals["count"] == 4
+    assert totals["by_kind"] == {"complaint": 1, "incident": 3, "difficulty": 0}
+    assert totals["by_status"]["closed"] == 3
+
+
+def test_statistics_of_an_empty_register_are_empty_not_an_error() -> None:
+    frame = complaints_frame([])
+    assert complaint_statistics(frame).empty
+    assert complaint_totals(frame)["median_days_to_close"] is None
