@@ -17,6 +17,7 @@ from analysis.pages import PAGES as analysis_pages
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
+from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.respondent.routes import respondent_routes
@@ -45,9 +46,12 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     # it stops between two messages on shutdown. Extra `python -m reminders run` workers
     # may run beside it: rows are claimed, never sent twice.
     dispatcher = start_background_dispatcher(context) if context.settings.dispatcher else None
+    daily_jobs = DailyJobs(context)  # the retention purge, once a day
+    daily_jobs.start()
     try:
         yield
     finally:
+        await asyncio.to_thread(daily_jobs.stop)
         if dispatcher is not None:
             await asyncio.to_thread(dispatcher.stop)
 

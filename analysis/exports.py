@@ -17,18 +17,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analysis.frames import PARIS
+from surveys.spreadsheet import neutralise_formula
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM
 EXCEL_SHEET_NAME_MAX = 31
 EXCEL_FORBIDDEN = str.maketrans({character: " " for character in "[]:*?/\\"})
-
-
-def neutralise_formula(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _text_cells(column: pd.Series) -> bool:

@@ -26,88 +26,26 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from reminders import policy
+from reminders import outbox, policy
 from reminders.composer import MessageComposer
+from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
 from reminders.rendering import EmailTemplateError, new_message_id
 from reminders.transport import DeliveryError, Sender, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
-from surveys.models import Campaign, Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 
 log = logging.getLogger("reminders.dispatcher")
 
-OUTBOX = OutboundMessage.__table__  # type: ignore[attr-defined]
-INVITATIONS = Invitation.__table__  # type: ignore[attr-defined]
-PEOPLE = Person.__table__  # type: ignore[attr-defined]
-CAMPAIGNS = Campaign.__table__  # type: ignore[attr-defined]
 DEFAULT_BATCH_SIZE = 100
-CLAIMABLE = ("pending", "retry")
-
-# The statements run once per message are built once (building a SQLAlchemy statement costs
-# more than executing it on SQLite); parameters are bound by name at execution.
-_MINE = sa.and_(
-    OUTBOX.c.id == sa.bindparam("b_id"),
-    OUTBOX.c.claimed_by == sa.bindparam("b_worker"),
-    sa.or_(*(OUTBOX.c.status == status for status in CLAIMABLE)),  # no IN list to expand
-)
-RECIPIENT_FACTS = (
-    sa.select(
-        PEOPLE.c.email,
-        PEOPLE.c.erased_at,
-        PEOPLE.c.opted_out_at,
-        PEOPLE.c.bounced_at,
-        INVITATIONS.c.status,
-        CAMPAIGNS.c.status,
-        CAMPAIGNS.c.closes_at,
-    )
-    .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
-    .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
-    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
-)
-MARK_SENDING = (
-    sa.update(OUTBOX)
-    .where(_MINE)
-    .values(
-        status="sending",
-        attempts=OUTBOX.c.attempts + 1,
-        claimed_at=sa.bindparam("b_now"),
-        message_id=sa.bindparam("b_message_id"),
-    )
-)
-RELEASE_ONE = sa.update(OUTBOX).where(_MINE).values(claimed_by=None)
-CANCEL_ONE = (
-    sa.update(OUTBOX).where(_MINE).values(status="cancelled", last_error=sa.bindparam("b_reason"))
-)
-RECORD_SENT = (
-    sa.update(OUTBOX)
-    .where(OUTBOX.c.id == sa.bindparam("b_id"))
-    .values(status="sent", sent_at=sa.bindparam("b_now"), last_error=None)
-)
-INVITATION_SENT = (
-    sa.update(INVITATIONS)
-    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
-    .values(
-        sent_at=sa.func.coalesce(INVITATIONS.c.sent_at, sa.bindparam("b_now")),
-        status=sa.case(
-            (INVITATIONS.c.status.in_(("pending", "failed")), "sent"), else_=INVITATIONS.c.status
-        ),
-    )
-)
-INVITATION_REMINDED = (
-    sa.update(INVITATIONS)
-    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
-    .values(reminder_count=INVITATIONS.c.reminder_count + 1, last_reminded_at=sa.bindparam("b_now"))
-)
 
 
 @dataclass(frozen=True)
@@ -120,17 +58,10 @@ class DispatchOptions:
 
 
 def dispatch_options(settings: Settings, **overrides: Any) -> DispatchOptions:
-    """Options from the settings (MAIL_RETRY_DAYS, DISPATCH_LEASE_SECONDS when declared)."""
-
-    def read(attribute: str, env: str, default: float) -> float:
-        value = getattr(settings, attribute, None) or settings.extra.get(env)
-        return float(value) if value not in (None, "") else default
-
+    """Options from the settings (MAIL_RETRY_DAYS, DISPATCH_LEASE_SECONDS), then overrides."""
     values = {
-        "lease_seconds": read("dispatch_lease_seconds", "DISPATCH_LEASE_SECONDS", 600.0),
-        "retry_give_up_days": read(
-            "mail_retry_days", "MAIL_RETRY_DAYS", policy.DEFAULT_RETRY_GIVE_UP_DAYS
-        ),
+        "lease_seconds": settings.dispatch_lease_seconds,
+        "retry_give_up_days": settings.mail_retry_days,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     return DispatchOptions(**values)
@@ -154,22 +85,6 @@ class DispatchSummary:
         }
 
 
-@dataclass(frozen=True)
-class ClaimedMessage:
-    id: int
-    kind: str
-    sequence: int
-    attempts: int
-    invitation_id: int
-    token_salt: str
-    language: str
-    first_name: str
-    last_name: str
-    closes_at: datetime
-    plan_id: int | None
-    survey_version_id: int
-
-
 @dataclass
 class _Outcome:
     message: ClaimedMessage
@@ -190,21 +105,10 @@ class _Pass:
     options: DispatchOptions
     composer: MessageComposer
     summary: DispatchSummary = field(default_factory=DispatchSummary)
-    cache: dict[Any, Any] = field(default_factory=dict)
     should_stop: Callable[[], bool] = lambda: False
     on_progress: Callable[[int, int], None] | None = None
     total: int = 0
     done: int = 0
-
-    @contextmanager
-    def transaction(self) -> Iterator[sa.Connection]:
-        bind = self.cache.get("bind")
-        if bind is None:
-            sqlite = self.engine.dialect.name == "sqlite"
-            bind = self.engine.execution_options(sqlite_immediate=True) if sqlite else self.engine
-            self.cache["bind"] = bind
-        with bind.begin() as connection:
-            yield connection
 
 
 def new_worker_id() -> str:
@@ -237,19 +141,19 @@ def dispatch_due(
         should_stop=should_stop or (lambda: False),
         on_progress=on_progress,
     )
-    work.summary.unknown += mark_stale_as_unknown(
+    work.summary.unknown += outbox.mark_stale_as_unknown(
         engine=engine, now=now, lease_seconds=work.options.lease_seconds
     )
     if on_progress is not None:
-        work.total = count_due(engine=engine, now=now, campaign_id=campaign_id)
+        work.total = outbox.count_due(engine=engine, now=now, campaign_id=campaign_id)
     started = time.monotonic()
     while not work.should_stop():
         allowance = _rate_allowance(work, batch_size)
         if allowance == 0:
             work.summary.more = True
             break
-        with work.transaction() as connection:
-            batch = claim_batch(
+        with outbox.write_transaction(engine) as connection:
+            batch = outbox.claim_batch(
                 connection,
                 now=now,
                 worker=work.worker,
@@ -266,100 +170,8 @@ def dispatch_due(
     return work.summary
 
 
-def _claimable(now: datetime, lease_seconds: float, campaign_id: int | None) -> sa.Select:
-    expired = now - timedelta(seconds=lease_seconds)
-    query = (
-        sa.select(OUTBOX.c.id)
-        .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
-        .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
-        .where(
-            OUTBOX.c.status.in_(CLAIMABLE),
-            OUTBOX.c.due_at <= now,
-            sa.or_(OUTBOX.c.claimed_by.is_(None), OUTBOX.c.claimed_at < expired),
-            CAMPAIGNS.c.status != "paused",
-        )
-    )
-    return query if campaign_id is None else query.where(CAMPAIGNS.c.id == campaign_id)
-
-
-def count_due(*, engine: sa.Engine, now: datetime, campaign_id: int | None = None) -> int:
-    due = _claimable(now, 0, campaign_id).subquery()
-    with engine.connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(due)).scalar_one()
-
-
-def claim_batch(
-    connection: sa.Connection,
-    *,
-    now: datetime,
-    worker: str,
-    limit: int,
-    lease_seconds: float,
-    campaign_id: int | None = None,
-) -> list[ClaimedMessage]:
-    """Lease up to `limit` due rows to `worker` (skipping rows another worker holds)."""
-    query = (
-        _claimable(now, lease_seconds, campaign_id)
-        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=OUTBOX)
-    )
-    ids = list(connection.execute(query).scalars())
-    if not ids:
-        return []
-    connection.execute(
-        sa.update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_by=worker, claimed_at=now)
-    )
-    rows = connection.execute(
-        sa.select(
-            OUTBOX.c.id,
-            OUTBOX.c.kind,
-            OUTBOX.c.sequence,
-            OUTBOX.c.attempts,
-            INVITATIONS.c.id,
-            INVITATIONS.c.token_salt,
-            INVITATIONS.c.language,
-            PEOPLE.c.first_name,
-            PEOPLE.c.last_name,
-            CAMPAIGNS.c.closes_at,
-            CAMPAIGNS.c.plan_id,
-            CAMPAIGNS.c.survey_version_id,
-        )
-        .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
-        .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
-        .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
-        .where(OUTBOX.c.id.in_(ids))
-        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
-    ).all()
-    return [ClaimedMessage(*row) for row in rows]
-
-
-def mark_stale_as_unknown(*, engine: sa.Engine, now: datetime, lease_seconds: float) -> int:
-    """Rows left in `sending` by a worker that died: the server may or may not have them."""
-    stale = now - timedelta(seconds=lease_seconds)
-    bind = (
-        engine.execution_options(sqlite_immediate=True)
-        if engine.dialect.name == "sqlite"
-        else engine
-    )
-    with bind.begin() as connection:
-        result = connection.execute(
-            sa.update(OUTBOX)
-            .where(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < stale)
-            .values(status="unknown", last_error="dispatcher stopped while sending")
-        )
-    if result.rowcount:
-        log.warning("%s message(s) left in 'sending' are now 'unknown'", result.rowcount)
-    return result.rowcount
-
-
 def _rate_allowance(work: _Pass, wanted: int) -> int:
-    minute, day = work.now - timedelta(minutes=1), work.now - timedelta(days=1)
-    recent = sa.select(sa.func.count().filter(OUTBOX.c.sent_at > minute), sa.func.count()).where(
-        OUTBOX.c.status == "sent", OUTBOX.c.sent_at > day
-    )
-    with work.engine.connect() as connection:
-        last_minute, last_day = connection.execute(recent).one()
+    last_minute, last_day = outbox.sent_recently(work.engine, work.now)
     return policy.rate_allowance(
         sent_last_minute=last_minute,
         sent_last_day=last_day,
@@ -378,7 +190,7 @@ def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
                 if work.should_stop():
                     break
                 message_id = new_message_id(work.settings.mail_from)
-                with work.transaction() as db:
+                with outbox.write_transaction(work.engine) as db:
                     if previous is not None:
                         _record(db, work, previous)
                         previous = None
@@ -390,15 +202,15 @@ def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
                 if previous.error is not None and previous.error.connection_lost:
                     break
     except DeliveryError as error:  # could not connect: the whole batch waits
-        with work.transaction() as db:
+        with outbox.write_transaction(work.engine) as db:
             for message in batch:
                 _record_unreachable(db, work, message, error)
         return False
     finally:
-        with work.transaction() as db:
+        with outbox.write_transaction(work.engine) as db:
             if previous is not None:
                 _record(db, work, previous)
-            _release_leases(db, work.worker)
+            outbox.release_leases(db, work.worker)
     return True
 
 
@@ -412,11 +224,10 @@ def _begin_sending(
     db: sa.Connection, work: _Pass, message: ClaimedMessage, message_id: str
 ) -> str | None:
     """Re-check the message may go and mark it `sending`; the recipient's address, or None."""
-    facts = db.execute(RECIPIENT_FACTS, {"b_invitation": message.invitation_id}).one()
+    facts = outbox.recipient_facts(db, message.invitation_id)
     email, erased, opted_out, bounced, invitation_status, campaign_status, closes = facts
-    mine = {"b_id": message.id, "b_worker": work.worker}
-    if campaign_status == "paused":
-        db.execute(RELEASE_ONE, mine)
+    if campaign_status == "paused":  # not refused: it waits for the campaign to resume
+        outbox.release(db, message.id, work.worker)
         return None
     reason = policy.refusal_reason(
         policy.Recipient(
@@ -431,19 +242,10 @@ def _begin_sending(
         work.now,
     )
     if reason is not None:
-        cancelled = db.execute(CANCEL_ONE, {**mine, "b_reason": reason})
-        work.summary.cancelled += cancelled.rowcount
+        work.summary.cancelled += outbox.cancel(db, message.id, work.worker, reason)
         return None
-    marked = db.execute(
-        MARK_SENDING,
-        {
-            "b_id": message.id,
-            "b_worker": work.worker,
-            "b_now": work.now,
-            "b_message_id": message_id,
-        },
-    )
-    return email if marked.rowcount == 1 else None
+    marked = outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
+    return email if marked else None
 
 
 def _deliver(
@@ -461,85 +263,31 @@ def _deliver(
 
 
 def _record(db: sa.Connection, work: _Pass, outcome: _Outcome) -> None:
+    """Write what happened to a message: sent; retry later (4xx, connection) unless the
+    retries add up to the limit; or failed with the server's reply."""
     message, now = outcome.message, work.now
-    row = OUTBOX.c.id == message.id
     if outcome.status == "sent":
-        db.execute(RECORD_SENT, {"b_id": message.id, "b_now": now})
-        _record_sent_invitation(db, message, now)
+        outbox.record_sent(db, message, now)
         work.summary.sent += 1
         return
     error = outcome.error or DeliveryError("unknown error")
     attempts = message.attempts + 1
-    if outcome.status == "retry" and not policy.retry_gives_up(
-        attempts, work.options.retry_give_up_days
-    ):
-        db.execute(
-            sa.update(OUTBOX)
-            .where(row)
-            .values(
-                status="retry",
-                due_at=now + policy.retry_delay(attempts),
-                claimed_by=None,
-                last_error=error.reply,
-            )
-        )
+    gives_up = policy.retry_gives_up(attempts, work.options.retry_give_up_days)
+    if outcome.status == "retry" and not gives_up:
+        outbox.record_retry(db, message.id, now + policy.retry_delay(attempts), error.reply)
         work.summary.retry += 1
         return
     reply = error.reply if outcome.status == "failed" else f"gave up: {error.reply}"
-    db.execute(sa.update(OUTBOX).where(row).values(status="failed", last_error=reply[:2000]))
-    _record_failed_invitation(db, message, error, now)
+    outbox.record_failed(db, message, reply, recipient_refused=error.recipient_refused, now=now)
     work.summary.failed += 1
-
-
-def _record_sent_invitation(db: sa.Connection, message: ClaimedMessage, now: datetime) -> None:
-    statement = INVITATION_REMINDED if message.kind == "reminder" else INVITATION_SENT
-    db.execute(statement, {"b_invitation": message.invitation_id, "b_now": now})
-
-
-def _record_failed_invitation(
-    db: sa.Connection, message: ClaimedMessage, error: DeliveryError, now: datetime
-) -> None:
-    invitation = INVITATIONS.c.id == message.invitation_id
-    if error.recipient_refused:  # a hard bounce: never write to this address again
-        person = sa.select(INVITATIONS.c.person_id).where(invitation).scalar_subquery()
-        db.execute(
-            sa.update(PEOPLE)
-            .where(PEOPLE.c.id == person, PEOPLE.c.bounced_at.is_(None))
-            .values(bounced_at=now)
-        )
-        db.execute(
-            sa.update(INVITATIONS)
-            .where(invitation, INVITATIONS.c.status.in_(("pending", "sent", "failed")))
-            .values(status="bounced")
-        )
-    elif message.kind == "invitation":
-        db.execute(
-            sa.update(INVITATIONS)
-            .where(invitation, INVITATIONS.c.status == "pending")
-            .values(status="failed")
-        )
 
 
 def _record_unreachable(
     db: sa.Connection, work: _Pass, message: ClaimedMessage, error: DeliveryError
 ) -> None:
     """The server could not be reached: count an attempt and wait (the row was never sent)."""
-    mine = sa.and_(
-        OUTBOX.c.id == message.id,
-        OUTBOX.c.claimed_by == work.worker,
-        OUTBOX.c.status.in_(CLAIMABLE),
-    )
-    updated = db.execute(sa.update(OUTBOX).where(mine).values(attempts=OUTBOX.c.attempts + 1))
-    if updated.rowcount:
+    if outbox.count_attempt(db, message.id, work.worker):
         _record(db, work, _Outcome(message, "retry", "", error))
-
-
-def _release_leases(db: sa.Connection, worker: str) -> None:
-    db.execute(
-        sa.update(OUTBOX)
-        .where(OUTBOX.c.claimed_by == worker, OUTBOX.c.status.in_(CLAIMABLE))
-        .values(claimed_by=None)
-    )
 
 
 def run_pass(

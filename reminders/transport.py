@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 import smtplib  # only for the exception types yagmail lets through
+import ssl
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -102,19 +103,30 @@ class SmtpSender:
     mail_from: str
     timeout: float = SMTP_TIMEOUT_SECONDS
     local: bool = False
+    _tls_context: ssl.SSLContext | None = field(default=None, repr=False)
+
+    def _tls(self) -> ssl.SSLContext:
+        # smtplib's own TLS default does not check the server's certificate: use a verifying
+        # context (built once: loading the CA store costs milliseconds).
+        if self._tls_context is None:
+            self._tls_context = ssl.create_default_context()
+        return self._tls_context
 
     def _client(self) -> yagmail.SMTP:
         login = bool(self.user)
+        starttls = {"context": self._tls()} if self.security == "starttls" else False
+        extra = {"context": self._tls()} if self.security == "ssl" else {}
         return yagmail.SMTP(
             user=self.user or self.mail_from,
             password=self.password if login else "",
             host=self.host,
             port=self.port,
             smtp_ssl=self.security == "ssl",
-            smtp_starttls=self.security == "starttls",
+            smtp_starttls=starttls,
             smtp_skip_login=not login,
             soft_email_validation=False,
             timeout=self.timeout,
+            **extra,
         )
 
     @contextmanager
@@ -142,7 +154,10 @@ class _MailboxConnection:
     def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
         name = f"{_stamp()}-{uuid.uuid4().hex[:12]}{MAILBOX_SUFFIX}"
         temporary = self.directory / f".{name}.tmp"
-        temporary.write_bytes(message.data)
+        # Personal answer links inside: readable by the server's account only.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(message.data)
         os.replace(temporary, self.directory / name)  # readers never see half a message
 
 
@@ -160,7 +175,7 @@ class LocalMailboxSender:
     @contextmanager
     def connect(self) -> Iterator[_MailboxConnection]:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise DeliveryError(
                 f"mailbox folder unavailable: {error}", connection_lost=True

@@ -146,7 +146,11 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
 
     from surveys.i18n import t
     from surveys.people_import import (
-        ImportFileError, guess_mapping, import_people, missing_required, read_table,
+        ImportFileError,
+        guess_mapping,
+        import_people,
+        missing_required,
+        read_table,
     )
 
     prepare_database(context)
@@ -165,14 +169,27 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
         print(t("people_import.errors.missing_columns", fields=fields), file=sys.stderr)
         return 2
     with write_session(context.engine) as session:
-        report = import_people(session=session, table=table, mapping=mapping,
-                               actor=f"cli:{path.name}", dry_run=args.dry_run)
+        report = import_people(
+            session=session,
+            table=table,
+            mapping=mapping,
+            actor=f"cli:{path.name}",
+            dry_run=args.dry_run,
+        )
     for problem in report.problems:
         print(problem.describe(), file=sys.stderr)
-    print(t("people_import.summary", rows=report.rows, imported=report.imported_rows,
-            refused=report.refused_rows, people=report.people_created,
-            updated=report.people_updated, sessions=report.sessions_created,
-            enrolments=report.enrolments_created))
+    print(
+        t(
+            "people_import.summary",
+            rows=report.rows,
+            imported=report.imported_rows,
+            refused=report.refused_rows,
+            people=report.people_created,
+            updated=report.people_updated,
+            sessions=report.sessions_created,
+            enrolments=report.enrolments_created,
+        )
+    )
     if args.dry_run:
         print(t("people_import.dry_run_note"))
     return 1 if report.problems else 0

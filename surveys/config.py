@@ -44,6 +44,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("MAIL_FROM", "qualite@example.org", "Sender address of survey emails."),
     SettingSpec("MAIL_RATE_PER_MINUTE", "120", "Most emails sent in one minute."),
     SettingSpec("MAIL_RATE_PER_DAY", "2000", "Most emails sent in one day."),
+    SettingSpec(
+        "MAIL_RETRY_DAYS", "3", "Days a temporarily refused email is retried before failing."
+    ),
+    SettingSpec(
+        "DISPATCH_LEASE_SECONDS",
+        "600",
+        "After this, a message left 'sending' by a dead dispatcher is marked unknown.",
+    ),
     SettingSpec("DISPATCHER", "on", "`on` runs the email dispatcher inside the web server."),
     SettingSpec("DEMO_DATA", "on", "`on` loads demo data when the database is empty at start."),
     SettingSpec("LOGIN_MAX_FAILURES", "5", "Failed logins before an account is locked."),
@@ -72,6 +80,8 @@ class Settings:
     mail_from: str
     mail_rate_per_minute: int
     mail_rate_per_day: int
+    mail_retry_days: float
+    dispatch_lease_seconds: float
     dispatcher: bool
     demo_data: bool
     login_max_failures: int
@@ -145,6 +155,16 @@ def _integer(raw: dict[str, str], name: str) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw[name]!r}.") from error
 
 
+def _number(raw: dict[str, str], name: str) -> float:
+    try:
+        value = float(raw[name])
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a number, got {raw[name]!r}.") from error
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than zero, got {raw[name]!r}.")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the given mapping)."""
     raw = _raw(os.environ if env is None else env)
@@ -170,6 +190,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         mail_from=raw["MAIL_FROM"].strip(),
         mail_rate_per_minute=_integer(raw, "MAIL_RATE_PER_MINUTE"),
         mail_rate_per_day=_integer(raw, "MAIL_RATE_PER_DAY"),
+        mail_retry_days=_number(raw, "MAIL_RETRY_DAYS"),
+        dispatch_lease_seconds=_number(raw, "DISPATCH_LEASE_SECONDS"),
         dispatcher=raw["DISPATCHER"].strip().lower() in {"on", "1", "true", "yes"},
         demo_data=raw["DEMO_DATA"].strip().lower() in {"on", "1", "true", "yes"},
         login_max_failures=_integer(raw, "LOGIN_MAX_FAILURES"),

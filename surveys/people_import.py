@@ -9,8 +9,8 @@ imported; the good rows are. Re-importing the same file changes nothing: people 
 by email, sessions by code, enrolments by (person, session, role).
 
 Safety: cells a spreadsheet would run as formulas (`=`, `+`, `-`, `@`...) are stored as the
-text they are; `escape_spreadsheet_cell` must be applied to anything exported. Control
-characters are refused (a name is never a way to inject an email header).
+text they are; `surveys.spreadsheet.neutralise_formula` must be applied to anything
+exported. Control characters are refused (a name is never a way to inject an email header).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from sqlmodel import Session, func, select
 from surveys.audit import record
 from surveys.i18n import TranslatableError, t
 from surveys.models import Enrolment, Person, Programme, TrainingSession
+from surveys.spreadsheet import neutralise_formula
 
 FIELDS = (
     "last_name",
@@ -54,7 +55,6 @@ MAX_LENGTHS = {
     "programme": 200,
 }
 MAX_FILE_BYTES = 10 * 1024 * 1024
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 
@@ -281,14 +281,6 @@ class ImportReport:
                 self.enrolments_created,
             )
         )
-
-
-def escape_spreadsheet_cell(value: Any) -> Any:
-    """What to write in a CSV/XLSX export: text a spreadsheet would run as a formula gets a
-    leading apostrophe (OWASP "CSV injection")."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 # ---------------------------------------------------------------------------- reading files
@@ -719,3 +711,44 @@ def import_people(
         )
     report.problems.sort(key=lambda problem: problem.row)
     return report
+
+
+# ---------------------------------------------------------------------------- showing results
+
+
+def report_figures(report: ImportReport) -> list[tuple[str, int]]:
+    """The preview's headline figures, keyed like `people_import.figures.*`."""
+    return [
+        ("rows", report.rows),
+        ("importable", report.imported_rows),
+        ("refused", report.refused_rows),
+        ("people_created", report.people_created),
+        ("sessions_created", report.sessions_created),
+    ]
+
+
+def problem_rows(report: ImportReport, language: str) -> list[dict[str, Any]]:
+    """One row per refused row: its number, column and reason, in the reader's language."""
+    return [
+        {
+            t("people_import.columns.row", language): problem.row,
+            t("people_import.columns.column", language): neutralise_formula(problem.column),
+            t("people_import.columns.reason", language): problem.message(language),
+        }
+        for problem in report.problems
+    ]
+
+
+def sample_rows(
+    table: Table, mapping: dict[str, int | None], language: str, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The first rows as the import reads them (field -> cell), safe to export."""
+    return [
+        {
+            t(f"people_import.fields.{name}", language): neutralise_formula(
+                cells[index] if index is not None and index < len(cells) else ""
+            )
+            for name, index in mapping.items()
+        }
+        for cells in table.rows[:limit]
+    ]

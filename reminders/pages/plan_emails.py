@@ -1,15 +1,12 @@
 import streamlit as st
 
 from reminders.operations import CampaignActionError, reset_plan_email, save_plan_email
-from reminders.pages.widgets import plain, show_refusal
+from reminders.pages.widgets import email_preview, show_refusal
 from reminders.rendering import (
     EMAIL_TEMPLATE_NAMES,
     PLACEHOLDERS,
     EmailSource,
-    EmailTemplateError,
     plan_source,
-    render_email,
-    sample_facts,
 )
 from reminders.reporting import plan_choices
 from surveys.db import read_session, write_session
@@ -54,21 +51,10 @@ body = st.text_area(
     tr("reminders.emails.body"), value=source.body, height=260, key=f"emails_body_{suffix}"
 )
 st.caption(
-    tr(
-        "reminders.emails.placeholders",
-        names=", ".join("{{ " + name + " }}" for name in PLACEHOLDERS),
-    )
+    tr("reminders.emails.placeholders", names=", ".join(f"{{{{ {n} }}}}" for n in PLACEHOLDERS))
 )
 
-st.subheader(tr("reminders.emails.preview"))
-try:
-    facts = sample_facts(language, organisation_name=organisation_name or "—")
-    preview = render_email(EmailSource(subject=subject, body=body), facts)
-except EmailTemplateError as error:
-    st.error(tr("reminders.errors.template", detail=str(error)))
-else:
-    st.markdown(f"**{tr('reminders.columns.subject')}** : {plain(preview.subject)}")
-    st.html(preview.html)
+email_preview(EmailSource(subject=subject, body=body), language, organisation_name)
 
 save, reset = st.columns(2)
 try:

@@ -9,34 +9,21 @@ import streamlit as st
 
 from reminders.dispatcher import dispatch_due
 from reminders.operations import CampaignActionError, resend_to_person, resolve_unknown
+from reminders.rendering import EmailSource, EmailTemplateError, render_email, sample_facts
 from reminders.reporting import CampaignCounts, campaign_recipients, unknown_messages
 from reminders.transport import build_sender
 from surveys.db import read_session, write_session
 from surveys.i18n import TranslatableError
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
+from surveys.spreadsheet import spreadsheet_safe
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(text: str) -> str:
     """Text shown through st.markdown without any markup (or LaTeX) taking effect."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-def spreadsheet_safe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cells a spreadsheet would run as formulas get a leading apostrophe: st.dataframe
-    offers a CSV download, and that is an export."""
-    return [
-        {
-            key: "'" + value
-            if isinstance(value, str) and value.startswith(_FORMULA_START)
-            else value
-            for key, value in row.items()
-        }
-        for row in rows
-    ]
 
 
 def show_refusal(error: TranslatableError) -> None:
@@ -171,3 +158,16 @@ def unknown_messages_section(*, actor: str) -> None:
                     now=utc_now(),
                 )
             st.rerun()
+
+
+def email_preview(source: EmailSource, language: str, organisation_name: str) -> None:
+    """The email as a person would see it (invented name and link), or why it cannot be."""
+    st.subheader(tr("reminders.emails.preview"))
+    facts = sample_facts(language, organisation_name=organisation_name or "—")
+    try:
+        preview = render_email(source, facts)
+    except EmailTemplateError as error:
+        st.error(tr("reminders.errors.template", detail=str(error)))
+        return
+    st.markdown(f"**{tr('reminders.columns.subject')}** : {plain(preview.subject)}")
+    st.html(preview.html)

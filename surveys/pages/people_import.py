@@ -8,11 +8,13 @@ from surveys.people_import import (
     FIELDS,
     REQUIRED_FIELDS,
     ImportFileError,
-    escape_spreadsheet_cell,
     guess_mapping,
     import_people,
     missing_required,
+    problem_rows,
     read_table,
+    report_figures,
+    sample_rows,
 )
 
 who = require_role("admin", "quality")
@@ -55,46 +57,12 @@ with write_session(context().engine) as session:
     preview = import_people(
         session=session, table=table, mapping=mapping, actor=who.email, dry_run=True
     )
-figures = st.columns(5)
-for column, (key, value) in zip(
-    figures,
-    (
-        ("rows", preview.rows),
-        ("importable", preview.imported_rows),
-        ("refused", preview.refused_rows),
-        ("people_created", preview.people_created),
-        ("sessions_created", preview.sessions_created),
-    ),
-    strict=True,
-):
+for column, (key, value) in zip(st.columns(5), report_figures(preview), strict=True):
     column.metric(tr(f"people_import.figures.{key}"), value)
 if preview.problems:
     st.error(tr("people_import.refused_rows", count=preview.refused_rows))
-    st.dataframe(
-        [
-            {
-                tr("people_import.columns.row"): problem.row,
-                tr("people_import.columns.column"): escape_spreadsheet_cell(problem.column),
-                tr("people_import.columns.reason"): problem.message(lang()),
-            }
-            for problem in preview.problems
-        ],
-        hide_index=True,
-        key="import_problems",
-    )
-st.dataframe(
-    [
-        {
-            tr(f"people_import.fields.{name}"): escape_spreadsheet_cell(
-                row[index] if index is not None and index < len(row) else ""
-            )
-            for name, index in mapping.items()
-        }
-        for row in table.rows[:20]
-    ],
-    hide_index=True,
-    key="import_sample",
-)
+    st.dataframe(problem_rows(preview, lang()), hide_index=True, key="import_problems")
+st.dataframe(sample_rows(table, mapping, lang()), hide_index=True, key="import_sample")
 
 if st.button(
     tr("people_import.run", count=preview.imported_rows),

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from analysis.exports import (
-    neutralise_formula,
     responses_for_export,
     sheet_name,
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from surveys.spreadsheet import neutralise_formula
 from tests.analysis.frames_for_tests import answers
 
 

@@ -144,8 +144,9 @@ def test_a_paused_campaign_keeps_its_messages_until_resumed(
 def test_rate_limits_hold_messages_back_until_the_next_minute(
     tmp_path: Path, database_url: str, smtp: SmtpServer
 ) -> None:
-    context = make_context(tmp_path, database_url,
-                           **{**smtp_settings(smtp.port), "MAIL_RATE_PER_MINUTE": "2"})
+    context = make_context(
+        tmp_path, database_url, **{**smtp_settings(smtp.port), "MAIL_RATE_PER_MINUTE": "2"}
+    )
     try:
         hot_session(context, learners=5)
         assert tick(context=context, now=HOT_SEND_TIME)["sent"] == 2
@@ -154,4 +155,63 @@ def test_rate_limits_hold_messages_back_until_the_next_minute(
         assert tick(context=context, now=HOT_SEND_TIME + timedelta(seconds=122))["sent"] == 1
         assert sum(smtp.handler.recipients().values()) == 5
     finally:
+        context.engine.dispose()
+
+
+def test_starttls_refuses_a_server_whose_certificate_cannot_be_verified(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """The password must never go to an impostor: an unverifiable certificate is a
+    connection failure (retried later), not a silent downgrade."""
+    import shutil
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    from tests.reminders.smtp import RecordingHandler
+    from tests.support.tools import missing_tool
+
+    if shutil.which("openssl") is None:
+        missing_tool("openssl", "apt-get install openssl")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    handler, port = RecordingHandler(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=True
+    )
+    controller.start()
+    context = make_context(
+        tmp_path, sqlite_url, **{**smtp_settings(port), "SMTP_SECURITY": "starttls"}
+    )
+    try:
+        hot_session(context, learners=1)
+        assert tick(context=context, now=HOT_SEND_TIME)["retry"] == 1
+        [row] = outbox(context)
+        assert "certificate verify failed" in row.last_error.lower()
+        assert handler.received == []
+    finally:
+        controller.stop()
         context.engine.dispose()

@@ -18,13 +18,13 @@ from surveys.db import read_session, write_session
 from surveys.models import Enrolment, Person, Programme, TrainingSession, utc_now
 from surveys.people_import import (
     ImportFileError,
-    escape_spreadsheet_cell,
     guess_mapping,
     import_people,
     parse_date,
     read_table,
 )
 from surveys.runtime import AppContext
+from surveys.spreadsheet import neutralise_formula
 from tests.conftest import TEST_SECRET
 from tests.test_pages import app_env  # noqa: F401  (a fixture)
 
@@ -176,8 +176,8 @@ def test_formula_cells_are_stored_as_text_and_escaped_when_exported(context: App
         person = session.exec(select(Person)).one()
     assert person.last_name == '=HYPERLINK("http://evil.example";"clic")'
     assert person.first_name == "@SUM(1+1)" and person.organisation == "+33 6 00"
-    assert escape_spreadsheet_cell(person.last_name) == "'" + person.last_name
-    assert escape_spreadsheet_cell("Dupont") == "Dupont"
+    assert neutralise_formula(person.last_name) == "'" + person.last_name
+    assert neutralise_formula("Dupont") == "Dupont"
 
 
 @pytest.mark.parametrize(

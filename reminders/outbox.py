@@ -1,0 +1,293 @@
+"""The outbox in SQL: claiming due rows, marking them, recording what happened. No decisions
+here (they are in `reminders.policy` and `reminders.dispatcher`), only statements, each built
+once: building a SQLAlchemy statement costs more than running it on SQLite."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from surveys.models import Campaign, Invitation, OutboundMessage, Person
+
+log = logging.getLogger("reminders.outbox")
+
+OUTBOX = OutboundMessage.__table__  # type: ignore[attr-defined]
+INVITATIONS = Invitation.__table__  # type: ignore[attr-defined]
+PEOPLE = Person.__table__  # type: ignore[attr-defined]
+CAMPAIGNS = Campaign.__table__  # type: ignore[attr-defined]
+CLAIMABLE = ("pending", "retry")
+
+# Parameters are bound by name at execution.
+_MINE = sa.and_(
+    OUTBOX.c.id == sa.bindparam("b_id"),
+    OUTBOX.c.claimed_by == sa.bindparam("b_worker"),
+    sa.or_(*(OUTBOX.c.status == status for status in CLAIMABLE)),  # no IN list to expand
+)
+RECIPIENT_FACTS = (
+    sa.select(
+        PEOPLE.c.email,
+        PEOPLE.c.erased_at,
+        PEOPLE.c.opted_out_at,
+        PEOPLE.c.bounced_at,
+        INVITATIONS.c.status,
+        CAMPAIGNS.c.status,
+        CAMPAIGNS.c.closes_at,
+    )
+    .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
+    .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
+    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
+)
+MARK_SENDING = (
+    sa.update(OUTBOX)
+    .where(_MINE)
+    .values(
+        status="sending",
+        attempts=OUTBOX.c.attempts + 1,
+        claimed_at=sa.bindparam("b_now"),
+        message_id=sa.bindparam("b_message_id"),
+    )
+)
+RELEASE_ONE = sa.update(OUTBOX).where(_MINE).values(claimed_by=None)
+COUNT_ATTEMPT = sa.update(OUTBOX).where(_MINE).values(attempts=OUTBOX.c.attempts + 1)
+CANCEL_ONE = (
+    sa.update(OUTBOX).where(_MINE).values(status="cancelled", last_error=sa.bindparam("b_reason"))
+)
+RECORD_SENT = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == sa.bindparam("b_id"))
+    .values(status="sent", sent_at=sa.bindparam("b_now"), last_error=None)
+)
+INVITATION_SENT = (
+    sa.update(INVITATIONS)
+    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
+    .values(
+        sent_at=sa.func.coalesce(INVITATIONS.c.sent_at, sa.bindparam("b_now")),
+        status=sa.case(
+            (INVITATIONS.c.status.in_(("pending", "failed")), "sent"), else_=INVITATIONS.c.status
+        ),
+    )
+)
+INVITATION_REMINDED = (
+    sa.update(INVITATIONS)
+    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
+    .values(reminder_count=INVITATIONS.c.reminder_count + 1, last_reminded_at=sa.bindparam("b_now"))
+)
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    id: int
+    kind: str
+    sequence: int
+    attempts: int
+    invitation_id: int
+    token_salt: str
+    language: str
+    first_name: str
+    last_name: str
+    closes_at: datetime
+    plan_id: int | None
+    survey_version_id: int
+
+
+@contextmanager
+def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A short write transaction (BEGIN IMMEDIATE on SQLite: writers queue, never deadlock)."""
+    sqlite = engine.dialect.name == "sqlite"
+    bind = engine.execution_options(sqlite_immediate=True) if sqlite else engine
+    with bind.begin() as connection:
+        yield connection
+
+
+def _claimable(now: datetime, lease_seconds: float, campaign_id: int | None) -> sa.Select:
+    expired = now - timedelta(seconds=lease_seconds)
+    query = (
+        sa.select(OUTBOX.c.id)
+        .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
+        .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
+        .where(
+            OUTBOX.c.status.in_(CLAIMABLE),
+            OUTBOX.c.due_at <= now,
+            sa.or_(OUTBOX.c.claimed_by.is_(None), OUTBOX.c.claimed_at < expired),
+            CAMPAIGNS.c.status != "paused",
+        )
+    )
+    return query if campaign_id is None else query.where(CAMPAIGNS.c.id == campaign_id)
+
+
+def count_due(*, engine: sa.Engine, now: datetime, campaign_id: int | None = None) -> int:
+    due = _claimable(now, 0, campaign_id).subquery()
+    with engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(due)).scalar_one()
+
+
+def claim_batch(
+    connection: sa.Connection,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    lease_seconds: float,
+    campaign_id: int | None = None,
+) -> list[ClaimedMessage]:
+    """Lease up to `limit` due rows to `worker` (skipping rows another worker holds)."""
+    query = (
+        _claimable(now, lease_seconds, campaign_id)
+        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OUTBOX)
+    )
+    ids = list(connection.execute(query).scalars())
+    if not ids:
+        return []
+    connection.execute(
+        sa.update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_by=worker, claimed_at=now)
+    )
+    rows = connection.execute(
+        sa.select(
+            OUTBOX.c.id,
+            OUTBOX.c.kind,
+            OUTBOX.c.sequence,
+            OUTBOX.c.attempts,
+            INVITATIONS.c.id,
+            INVITATIONS.c.token_salt,
+            INVITATIONS.c.language,
+            PEOPLE.c.first_name,
+            PEOPLE.c.last_name,
+            CAMPAIGNS.c.closes_at,
+            CAMPAIGNS.c.plan_id,
+            CAMPAIGNS.c.survey_version_id,
+        )
+        .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
+        .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
+        .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
+        .where(OUTBOX.c.id.in_(ids))
+        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+    ).all()
+    return [ClaimedMessage(*row) for row in rows]
+
+
+def mark_stale_as_unknown(*, engine: sa.Engine, now: datetime, lease_seconds: float) -> int:
+    """Rows left in `sending` by a worker that died: the server may or may not have them."""
+    stale = now - timedelta(seconds=lease_seconds)
+    bind = (
+        engine.execution_options(sqlite_immediate=True)
+        if engine.dialect.name == "sqlite"
+        else engine
+    )
+    with bind.begin() as connection:
+        result = connection.execute(
+            sa.update(OUTBOX)
+            .where(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < stale)
+            .values(status="unknown", last_error="dispatcher stopped while sending")
+        )
+    if result.rowcount:
+        log.warning("%s message(s) left in 'sending' are now 'unknown'", result.rowcount)
+    return result.rowcount
+
+
+def sent_recently(engine: sa.Engine, now: datetime) -> tuple[int, int]:
+    """Messages sent in the minute and in the day before `now` (for the rate limits)."""
+    minute, day = now - timedelta(minutes=1), now - timedelta(days=1)
+    recent = sa.select(sa.func.count().filter(OUTBOX.c.sent_at > minute), sa.func.count()).where(
+        OUTBOX.c.status == "sent", OUTBOX.c.sent_at > day
+    )
+    with engine.connect() as connection:
+        last_minute, last_day = connection.execute(recent).one()
+    return last_minute, last_day
+
+
+def recipient_facts(db: sa.Connection, invitation_id: int) -> sa.Row:
+    """(email, erased_at, opted_out_at, bounced_at, invitation status, campaign status,
+    closes_at), read in the transaction that marks the message."""
+    return db.execute(RECIPIENT_FACTS, {"b_invitation": invitation_id}).one()
+
+
+def release(db: sa.Connection, message_id: int, worker: str) -> None:
+    db.execute(RELEASE_ONE, {"b_id": message_id, "b_worker": worker})
+
+
+def cancel(db: sa.Connection, message_id: int, worker: str, reason: str) -> int:
+    return db.execute(
+        CANCEL_ONE, {"b_id": message_id, "b_worker": worker, "b_reason": reason}
+    ).rowcount
+
+
+def mark_sending(
+    db: sa.Connection, message_id: int, worker: str, now: datetime, smtp_message_id: str
+) -> bool:
+    """`sending`, one more attempt, with its Message-ID; False when the lease was lost."""
+    parameters = {
+        "b_id": message_id,
+        "b_worker": worker,
+        "b_now": now,
+        "b_message_id": smtp_message_id,
+    }
+    return db.execute(MARK_SENDING, parameters).rowcount == 1
+
+
+def record_sent(db: sa.Connection, message: ClaimedMessage, now: datetime) -> None:
+    db.execute(RECORD_SENT, {"b_id": message.id, "b_now": now})
+    statement = INVITATION_REMINDED if message.kind == "reminder" else INVITATION_SENT
+    db.execute(statement, {"b_invitation": message.invitation_id, "b_now": now})
+
+
+def record_retry(db: sa.Connection, message_id: int, due_at: datetime, reply: str) -> None:
+    db.execute(
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.id == message_id)
+        .values(status="retry", due_at=due_at, claimed_by=None, last_error=reply[:2000])
+    )
+
+
+def record_failed(
+    db: sa.Connection,
+    message: ClaimedMessage,
+    reply: str,
+    *,
+    recipient_refused: bool,
+    now: datetime,
+) -> None:
+    db.execute(
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.id == message.id)
+        .values(status="failed", last_error=reply[:2000])
+    )
+    invitation = INVITATIONS.c.id == message.invitation_id
+    if recipient_refused:  # a hard bounce: never write to this address again
+        person = sa.select(INVITATIONS.c.person_id).where(invitation).scalar_subquery()
+        db.execute(
+            sa.update(PEOPLE)
+            .where(PEOPLE.c.id == person, PEOPLE.c.bounced_at.is_(None))
+            .values(bounced_at=now)
+        )
+        db.execute(
+            sa.update(INVITATIONS)
+            .where(invitation, INVITATIONS.c.status.in_(("pending", "sent", "failed")))
+            .values(status="bounced")
+        )
+    elif message.kind == "invitation":
+        db.execute(
+            sa.update(INVITATIONS)
+            .where(invitation, INVITATIONS.c.status == "pending")
+            .values(status="failed")
+        )
+
+
+def count_attempt(db: sa.Connection, message_id: int, worker: str) -> bool:
+    """One more attempt on a leased row that never reached a server; False if not ours."""
+    mine = {"b_id": message_id, "b_worker": worker}
+    return db.execute(COUNT_ATTEMPT, mine).rowcount == 1
+
+
+def release_leases(db: sa.Connection, worker: str) -> None:
+    db.execute(
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.claimed_by == worker, OUTBOX.c.status.in_(CLAIMABLE))
+        .values(claimed_by=None)
+    )
