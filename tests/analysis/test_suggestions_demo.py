@@ -19,7 +19,7 @@ from analysis import metrics
 from analysis.frames import AnalysisFilters, apply_filters, load_frames, now_paris
 from surveys.db import read_session, write_session
 from surveys.demo import DROPPING_PROGRAMME, WEAK_THEME, WEAK_TRAINER_THEMES, load_demo
-from surveys.models import Answer, utc_now
+from surveys.models import Answer, Complaint, utc_now
 from surveys.runtime import AppContext
 from tests.conftest import TEST_SECRET, make_context
 
@@ -157,8 +157,10 @@ def test_the_weaker_trainer_is_named_on_the_planted_themes_and_no_one_else(
 def test_every_suggestion_has_evidence_and_quotes_only_real_comments(
     demo: AppContext, printed: dict
 ) -> None:
+    """Quotes come from free-text answers, or from the complaints register for its rules."""
     with read_session(demo.engine) as session:
         comments = set(session.exec(select(Answer.text).where(Answer.text.is_not(None))))
+        comments |= set(session.exec(select(Complaint.summary)))
     for item in printed["suggestions"]:
         evidence = item["evidence"]
         assert evidence["figures"] and evidence["period"]["end"], item["id"]
