@@ -2,6 +2,9 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8501
+# Links in emails point at this server unless PUBLIC_BASE_URL says otherwise.
+PUBLIC_BASE_URL ?= http://localhost:$(PORT)
+export PUBLIC_BASE_URL
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: run test lint format bench clean
