@@ -35,7 +35,10 @@ def ensure_organisation(context: AppContext) -> OrganisationSettings:
         organisation = session.get(OrganisationSettings, 1)
         if organisation is None:
             organisation = OrganisationSettings(
-                id=1, name="Mon organisme de formation", contact_email=context.settings.mail_from
+                id=1,
+                name="Mon organisme de formation",
+                contact_email=context.settings.mail_from,
+                small_group_min=context.settings.small_group_min,
             )
             session.add(organisation)
             session.flush()

@@ -53,3 +53,14 @@ def test_default_database_is_a_sqlite_file_under_the_data_dir(tmp_path: Path) ->
 def test_bad_values_are_refused_with_the_setting_named(tmp_path: Path, name, value) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value, "DATA_DIR": str(tmp_path)})
+
+
+def test_small_group_setting_seeds_the_organisation_threshold(tmp_path: Path) -> None:
+    from surveys.db import read_session
+    from surveys.models import OrganisationSettings
+    from tests.conftest import make_context
+
+    context = make_context(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", SMALL_GROUP_MIN="7")
+    with read_session(context.engine) as session:
+        assert session.get(OrganisationSettings, 1).small_group_min == 7
+    context.engine.dispose()
