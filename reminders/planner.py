@@ -27,6 +27,7 @@ from surveys.models import (
     Invitation,
     OutboundMessage,
     Person,
+    ResponseDraft,
     Survey,
     SurveyPlan,
     SurveyVersion,
@@ -179,6 +180,8 @@ def close_finished_campaigns(*, session: Session, now: datetime) -> int:
         )
         .values(status="cancelled", last_error="campaign_closed")
     )
+    # Unfinished answers can no longer be submitted: keeping them would only keep personal data.
+    session.execute(sa.delete(ResponseDraft).where(ResponseDraft.invitation_id.in_(invitations)))
     session.execute(sa.update(Campaign).where(Campaign.id.in_(ids)).values(status="closed"))
     return len(ids)
 

@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "placeholder"})
 MIN_SECRET_LENGTH = 32
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")  # stored in UTC, shown in Paris time
+
+
+def paris_day(moment: datetime) -> date:
+    """The calendar day in France of an aware datetime (the day a person there would say)."""
+    return moment.astimezone(DISPLAY_TIMEZONE).date()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.config import paris_day
 from surveys.i18n import TranslatableError
 from surveys.models import STAKEHOLDER_TYPES, EvidenceNote, utc_now
 
@@ -75,7 +76,7 @@ def record_evidence_note(
     *, session: Session, item: EvidenceNoteInput, actor: str, now: datetime | None = None
 ) -> EvidenceNote:
     now = now or utc_now()
-    _validate(item, today=now.date())
+    _validate(item, today=paris_day(now))
     note = EvidenceNote(
         stakeholder_type=item.stakeholder_type,
         kind=item.kind,

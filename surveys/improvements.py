@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from surveys.audit import record
 from surveys.complaints import OTHER_THEME, get_complaint, known_themes
+from surveys.config import paris_day
 from surveys.i18n import TranslatableError
 from surveys.models import ACTION_STATUSES, ImprovementAction, utc_now
 
@@ -188,7 +189,7 @@ def update_action(
         action.owner = owner.strip()
     action.due_on = due_on or action.due_on
     if add_note.strip():
-        line = f"{(today or utc_now().date()).isoformat()} — {add_note.strip()}"
+        line = f"{(today or paris_day(utc_now())).isoformat()} — {add_note.strip()}"
         notes = f"{action.notes}\n{line}" if action.notes else line
         if len(notes) > TEXT_MAX_LENGTH:
             raise ActionError("improve.errors.details_long", limit=TEXT_MAX_LENGTH)

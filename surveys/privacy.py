@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.config import paris_day
 from surveys.models import (
     Answer,
     Campaign,
@@ -48,6 +49,7 @@ from surveys.spreadsheet import neutralise_formula
 
 LEGAL_ENTITY_TYPES = ("financer", "company")  # their organisation is not personal data
 UNSENT_STATUSES = ("pending", "retry")
+ERASED_COMPLAINT_SUMMARY = "[texte effacé à la demande de la personne / erased on request]"
 
 
 class PrivacyError(ValueError):
@@ -160,6 +162,16 @@ def export_person(*, session: Session, person_id: int, actor: str) -> dict[str, 
             for m in messages
         ],
         "named_answers": _named_answers(session, person_id),
+        "unfinished_answers": [
+            {
+                "invitation_id": d.invitation_id,
+                "answers": d.answers,
+                "updated_at": _value(d.updated_at),
+            }
+            for d in session.exec(
+                select(ResponseDraft).where(ResponseDraft.invitation_id.in_(invitation_ids))
+            )
+        ],
         "complaints": [
             _row(
                 c, ("id", "kind", "theme", "summary", "details", "received_on", "status", "answer")
@@ -305,8 +317,12 @@ def _is_free_text(session: Session, response_ids: list[str]) -> sa.ColumnElement
 
 
 def _detach(session: Session, person_id: int) -> None:
+    """Unlink the register and notes; a complaint keeps its kind, theme and dates (indicator 31
+    statistics) but loses the person's own words."""
     session.execute(
-        sa.update(Complaint).where(Complaint.person_id == person_id).values(person_id=None)
+        sa.update(Complaint)
+        .where(Complaint.person_id == person_id)
+        .values(person_id=None, details="", summary=ERASED_COMPLAINT_SUMMARY, response_id=None)
     )
     session.execute(
         sa.update(EvidenceNote).where(EvidenceNote.person_id == person_id).values(person_id=None)
@@ -327,7 +343,7 @@ def people_past_retention(*, session: Session, now: datetime) -> tuple[date, lis
     created) more than the retention period ago."""
     organisation = session.get(OrganisationSettings, 1)
     years = organisation.retention_years if organisation else 3
-    today = now.date()
+    today = paris_day(now)
     try:
         cutoff = today.replace(year=today.year - years)
     except ValueError:  # 29 February

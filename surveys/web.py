@@ -48,7 +48,7 @@ def organisation_name(context: AppContext) -> str:
         return organisation.name if organisation else ""
 
 
-def _request_language(request: Request, form_value: str | None = None) -> str:
+def request_language(request: Request, form_value: str | None = None) -> str:
     chosen = form_value or request.query_params.get("lang")
     if chosen:
         return normalise_language(chosen)
@@ -94,7 +94,7 @@ def _login_page(
 
 def login_form(context: AppContext) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
-        lang = _request_language(request)
+        lang = request_language(request)
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         message = t("login.logged_out", lang) if request.query_params.get("bye") else ""
         return _login_page(context, lang=lang, csrf=csrf, message=message)
@@ -109,7 +109,7 @@ def login_submit(context: AppContext) -> Callable[[Request], Response]:
         if int(request.headers.get("content-length") or 0) > MAX_LOGIN_FORM_BYTES:
             return too_large()
         form = await request.form()
-        lang = _request_language(request, str(form.get("lang", "")))
+        lang = request_language(request, str(form.get("lang", "")))
         cookie_token = request.cookies.get(CSRF_COOKIE, "")
         form_token = str(form.get("csrf", ""))
         fresh = secrets.token_urlsafe(32)
@@ -158,8 +158,41 @@ def too_large() -> Response:
     )
 
 
-def logout(context: AppContext) -> Callable[[Request], Response]:
+def logout_form(context: AppContext) -> Callable[[Request], Response]:
+    """A confirmation page: logging out is a POST, so no other site can do it for you."""
+
     def endpoint(request: Request) -> Response:
+        lang = request_language(request)
+        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        body = render_html(
+            "logout.html",
+            lang=lang,
+            csrf=csrf,
+            page_title=t("logout.title", lang),
+            organisation_name=organisation_name(context),
+        )
+        response = secure_html(body)
+        response.set_cookie(
+            CSRF_COOKIE,
+            csrf,
+            httponly=True,
+            samesite="strict",
+            secure=_cookie_secure(context),
+            path="/auth",
+        )
+        return response
+
+    return endpoint
+
+
+def logout(context: AppContext) -> Callable[[Request], Response]:
+    async def endpoint(request: Request) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_LOGIN_FORM_BYTES:
+            return too_large()
+        form = await request.form()
+        cookie_token = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie_token or not hmac.compare_digest(cookie_token, str(form.get("csrf", ""))):
+            return RedirectResponse("/auth/logout", status_code=303, headers=SECURITY_HEADERS)
         with write_session(context.engine) as session:
             identity = identity_from_cookie(
                 session=session,
@@ -200,7 +233,8 @@ def staff_routes(context: AppContext) -> list[BaseRoute]:
     return [
         Route("/auth/login", login_form(context), methods=["GET"]),
         Route("/auth/login", login_submit(context), methods=["POST"]),
-        Route("/auth/logout", logout(context), methods=["GET", "POST"]),
+        Route("/auth/logout", logout_form(context), methods=["GET"]),
+        Route("/auth/logout", logout(context), methods=["POST"]),
         Route("/healthz", health(context), methods=["GET"]),
         Route("/assets/site.css", stylesheet, methods=["GET"]),
     ]

@@ -80,6 +80,8 @@ def test_wrong_password_shows_one_message_and_logout_ends_the_session(server, br
     _log_in(page, server, QUALITY)
     page.get_by_text(HOME_TITLE).wait_for(timeout=30_000)
     page.goto(f"{server.base_url}/auth/logout")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{server.base_url}/auth/login**")
     page.goto(f"{server.base_url}/")
     page.get_by_text("Connectez-vous pour accéder à la plateforme.").wait_for(timeout=30_000)
     context.close()

@@ -5,6 +5,7 @@ from analysis import charts
 from analysis.labels import display_table
 from analysis.pages.shared import downloads, filter_bar, language, refresh_button, show_figure
 from analysis.pages.shared import tables as dashboard_tables
+from surveys.config import paris_day
 from surveys.models import utc_now
 from surveys.pages.common import require_role, tr
 
@@ -30,6 +31,8 @@ else:
         )
     downloads("alertes", display_table(alerts, code), "coverage_alerts")
 show_figure(
-    charts.coverage_chart(numbers["coverage"], now=pd.Timestamp(utc_now().date()), language=code),
+    charts.coverage_chart(
+        numbers["coverage"], now=pd.Timestamp(paris_day(utc_now())), language=code
+    ),
     "coverage_matrix",
 )

@@ -41,7 +41,7 @@ from surveys.improvements import (
     update_action,
 )
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
-from surveys.pages.common import context, lang, tr, vocab
+from surveys.pages.common import context, lang, plain, tr, vocab
 
 
 def _write(change: Callable[[Session], Any]) -> Any | None:
@@ -239,7 +239,7 @@ def register_offer_form(me: StaffIdentity, candidates: pd.DataFrame) -> None:
         key="sg_flagged",
         format_func=lambda value: texts[value][:90],
     )
-    st.markdown(f"> {texts[chosen]}")
+    st.markdown("> " + plain(texts[chosen]))
     theme = _theme("sg_flag_theme", default=themes_of[chosen])
     kind = st.radio(
         tr("improve.pages.kind"),

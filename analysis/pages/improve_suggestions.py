@@ -3,7 +3,7 @@ import streamlit as st
 
 from analysis.pages.improve_forms import register_offer_form, suggestion_action_form
 from analysis.pages.improve_shared import figures_table, period, suggestions_and_candidates
-from surveys.pages.common import lang, require_role, tr
+from surveys.pages.common import lang, plain, require_role, tr
 
 me = require_role("admin", "quality")
 st.title(tr("improve.pages.suggestions_title"))
@@ -22,7 +22,7 @@ for index, item in enumerate(found):
         if item.evidence.rows:
             st.dataframe(pd.DataFrame(item.evidence.rows), hide_index=True, key=f"sg_rows_{index}")
         for quote in item.evidence.verbatims:
-            st.markdown(f"> {quote}")
+            st.markdown("> " + plain(quote))
         suggestion_action_form(me, item, index)
 st.header(tr("improve.pages.flagged_title"))
 st.caption(tr("improve.pages.flagged_intro", count=len(candidates)))

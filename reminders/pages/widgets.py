@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -15,15 +14,8 @@ from reminders.transport import build_sender
 from surveys.db import read_session, write_session
 from surveys.i18n import TranslatableError
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, tr, vocab
+from surveys.pages.common import context, lang, plain, tr, vocab
 from surveys.spreadsheet import spreadsheet_safe
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def plain(text: str) -> str:
-    """Text shown through st.markdown without any markup (or LaTeX) taking effect."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def show_refusal(error: TranslatableError) -> None:

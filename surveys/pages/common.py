@@ -7,6 +7,7 @@ goes through the same signature, expiry and revocation checks.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,7 @@ from surveys.i18n import label, t
 from surveys.runtime import AppContext, app_context
 
 TEST_COOKIE_KEY = "staff_session_cookie"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @st.cache_resource
@@ -71,3 +73,9 @@ def require_role(*roles: str) -> StaffIdentity:
 def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rename row keys with the `columns.*` labels for display."""
     return [{tr(f"columns.{key}"): value for key, value in row.items()} for row in rows]
+
+
+def plain(text: str) -> str:
+    """Text shown through st.markdown with no markup, link, image or LaTeX taking effect:
+    respondents' words are shown to staff as they typed them, never interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from surveys.config import paris_day
 from surveys.db import read_session
 from surveys.models import utc_now
 from surveys.overview import headline, list_sessions, upcoming_sessions
@@ -9,8 +10,8 @@ require_role("admin", "quality", "director")
 st.title(tr("home.title"))
 with read_session(context().engine) as session:
     figures = headline(session=session)
-    upcoming = upcoming_sessions(session=session, today=utc_now().date())
-    recent = list_sessions(session=session, ending_to=utc_now().date(), limit=8)
+    upcoming = upcoming_sessions(session=session, today=paris_day(utc_now()))
+    recent = list_sessions(session=session, ending_to=paris_day(utc_now()), limit=8)
 
 columns = st.columns(4)
 columns[0].metric(tr("home.programmes"), figures.programmes)

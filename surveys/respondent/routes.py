@@ -73,7 +73,7 @@ from surveys.respondent.service import (
     unsubscribe_status,
 )
 from surveys.runtime import AppContext
-from surveys.web import SECURITY_HEADERS
+from surveys.web import SECURITY_HEADERS, request_language
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +106,6 @@ def redirect(url: str) -> Response:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def request_language(request: Request) -> str:
-    chosen = request.query_params.get("lang")
-    if chosen:
-        return normalise_language(chosen)
-    accept = request.headers.get("accept-language", "")
-    return normalise_language(accept.split(",")[0] if accept else None)
 
 
 async def read_body(request: Request, limit: int) -> bytes | None:

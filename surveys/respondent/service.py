@@ -466,7 +466,9 @@ def submit_response(
             campaign_id=link.campaign_id,
             survey_version_id=link.version_id,
             anonymous=form.anonymous,
-            language=link.language,
+            # An anonymous response keeps the survey's default language, not the one the
+            # person chose: a lone English speaker must not be recognisable by it.
+            language=form.languages[0] if form.anonymous else link.language,
             submitted_on=paris_date(now),
         )
     )

@@ -209,6 +209,18 @@ def test_an_anonymous_response_keeps_no_link_and_only_the_day(context: AppContex
     assert all(response.id not in str(entry.details) + entry.target for entry in audit)
 
 
+def test_an_anonymous_response_does_not_keep_the_respondents_language(
+    context: AppContext,
+) -> None:
+    """A lone English speaker in a campaign must not be recognisable by the response's language."""
+    invited = builders.make_invited(context, language="en", anonymous=True)
+    save_all(context, invited.token)
+    assert submit(context, invited.token).status == "created"
+    with read_session(context.engine) as session:
+        response = session.exec(select(Response)).one()
+    assert response.language == "fr"
+
+
 def test_the_response_table_has_no_column_pointing_to_a_person_or_invitation(
     context: AppContext,
 ) -> None:

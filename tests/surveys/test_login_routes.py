@@ -91,7 +91,10 @@ def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
 def test_logout_revokes_the_cookie_everywhere(context: AppContext, client: TestClient) -> None:
     _post_login(client, "quality@example.org", PASSWORD)
     stolen_copy = client.cookies.get(SESSION_COOKIE)
-    response = client.get("/auth/logout")
+    page = client.get("/auth/logout")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert _identity(context, client) is not None  # showing the page logs nobody out
+    response = client.post("/auth/logout", data={"csrf": csrf})
     assert response.status_code == 303
     with read_session(context.engine) as session:
         assert (
@@ -108,3 +111,10 @@ def test_logout_revokes_the_cookie_everywhere(context: AppContext, client: TestC
 def test_health_route_checks_the_database(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_logout_without_the_form_token_logs_nobody_out(context: AppContext, client) -> None:
+    _post_login(client, "quality@example.org", PASSWORD)
+    response = client.post("/auth/logout", data={"csrf": "forged"})
+    assert response.status_code == 303 and response.headers["location"] == "/auth/logout"
+    assert _identity(context, client) is not None

@@ -234,3 +234,21 @@ def test_restore_refuses_a_file_that_is_not_a_database(sqlite_context, tmp_path:
         restore_sqlite(sqlite_context.engine, bogus)
     with read_session(sqlite_context.engine) as session:
         assert session.exec(select(Response)).all() == []  # nothing was touched
+
+
+def test_erasure_removes_the_persons_words_from_the_register(context: AppContext) -> None:
+    from surveys.models import Complaint
+    from tests import factories
+
+    with write_session(context.engine) as session:
+        person = factories.person(session, email="plaignant@example.org")
+        session.add(Complaint(kind="complaint", theme="technical_support", person_id=person.id,
+                              summary="Mon nom est Jean Plaignant", details="Appelez-moi au 06",
+                              received_on=utc_now().date()))
+        person_id = person.id
+    with write_session(context.engine) as session:
+        erase_person(session=session, person_id=person_id, actor="dpo", now=utc_now())
+    with read_session(context.engine) as session:
+        complaint = session.exec(select(Complaint)).one()
+    assert complaint.person_id is None and complaint.theme == "technical_support"
+    assert "Plaignant" not in complaint.summary and complaint.details == ""
