@@ -242,9 +242,16 @@ def test_erasure_removes_the_persons_words_from_the_register(context: AppContext
 
     with write_session(context.engine) as session:
         person = factories.person(session, email="plaignant@example.org")
-        session.add(Complaint(kind="complaint", theme="technical_support", person_id=person.id,
-                              summary="Mon nom est Jean Plaignant", details="Appelez-moi au 06",
-                              received_on=utc_now().date()))
+        session.add(
+            Complaint(
+                kind="complaint",
+                theme="technical_support",
+                person_id=person.id,
+                summary="Mon nom est Jean Plaignant",
+                details="Appelez-moi au 06",
+                received_on=utc_now().date(),
+            )
+        )
         person_id = person.id
     with write_session(context.engine) as session:
         erase_person(session=session, person_id=person_id, actor="dpo", now=utc_now())
