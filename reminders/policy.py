@@ -64,6 +64,12 @@ def paris_time(day: date, send_time: str) -> datetime:
     return local.astimezone(UTC)
 
 
+def add_days_in_paris(moment: datetime, days: int) -> datetime:
+    """`days` calendar days later at the same Paris wall-clock time (17:00 stays 17:00 across a
+    daylight-saving change), as UTC."""
+    return (moment.astimezone(PARIS) + timedelta(days=days)).astimezone(UTC)
+
+
 def session_campaign_start(schedule: Schedule, session_end: date) -> datetime:
     return paris_time(session_end + timedelta(days=schedule.offset_days), schedule.send_time)
 
@@ -73,7 +79,7 @@ def yearly_campaign_nominal_start(schedule: Schedule, year: int) -> datetime:
 
 
 def closes_at(start: datetime, schedule: Schedule) -> datetime:
-    return start + timedelta(days=schedule.close_after_days)
+    return add_days_in_paris(start, schedule.close_after_days)
 
 
 def session_campaign_is_due(start: datetime, schedule: Schedule, now: datetime) -> bool:
@@ -115,11 +121,11 @@ def next_reminder(
     if invited_at is None or reminders_planned >= len(offsets):
         return None
     sequence = reminders_planned + 1
-    due = invited_at + timedelta(days=offsets[sequence - 1])
+    due = add_days_in_paris(invited_at, offsets[sequence - 1])
     if last_reminded_at is not None:
         previous = offsets[sequence - 2] if sequence > 1 else 0
         gap = max(offsets[sequence - 1] - previous, MIN_DAYS_BETWEEN_REMINDERS)
-        due = max(due, last_reminded_at + timedelta(days=gap))
+        due = max(due, add_days_in_paris(last_reminded_at, gap))
     return sequence, due
 
 

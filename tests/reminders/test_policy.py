@@ -185,3 +185,13 @@ def test_a_send_time_must_read_hh_mm(text) -> None:
 )
 def test_each_message_kind_has_its_template(kind, sequence, name) -> None:
     assert policy.email_template_name(kind, sequence) == name
+
+
+def test_closing_and_reminders_keep_the_paris_time_across_daylight_saving() -> None:
+    start = datetime(2026, 3, 27, 16, 0, tzinfo=UTC)  # 17:00 in Paris, winter time
+    schedule = policy.default_schedule("hot")  # closes 30 days later
+    assert policy.closes_at(start, schedule) == datetime(2026, 4, 26, 15, 0, tzinfo=UTC)
+    reminder = policy.next_reminder(
+        invited_at=start, offsets_days=(3,), reminders_planned=0, last_reminded_at=None
+    )
+    assert reminder == (1, datetime(2026, 3, 30, 15, 0, tzinfo=UTC))  # still 17:00 in Paris
