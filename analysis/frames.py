@@ -34,14 +34,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from surveys.config import Settings
+from surveys.config import DISPLAY_TIMEZONE, Settings
 from surveys.models import (
     Answer,
     Campaign,
@@ -57,7 +56,7 @@ from surveys.models import (
     TrainingSession,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DISPLAY_TIMEZONE
 # Invitations in these states were really addressed to somebody (a pending one was not yet).
 SOLICITED_STATUSES = ("sent", "completed", "opted_out", "bounced", "failed")
 CATEGORY_COLUMNS = (

@@ -5,13 +5,12 @@ once: building a SQLAlchemy statement costs more than running it on SQLite."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from surveys.db import write_connection
 from surveys.models import Campaign, Invitation, OutboundMessage, Person
 
 log = logging.getLogger("reminders.outbox")
@@ -95,13 +94,7 @@ class ClaimedMessage:
     survey_version_id: int
 
 
-@contextmanager
-def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A short write transaction (BEGIN IMMEDIATE on SQLite: writers queue, never deadlock)."""
-    sqlite = engine.dialect.name == "sqlite"
-    bind = engine.execution_options(sqlite_immediate=True) if sqlite else engine
-    with bind.begin() as connection:
-        yield connection
+write_transaction = write_connection  # kept name: a short Core write transaction
 
 
 def _claimable(now: datetime, lease_seconds: float, campaign_id: int | None) -> sa.Select:
@@ -175,12 +168,7 @@ def claim_batch(
 def mark_stale_as_unknown(*, engine: sa.Engine, now: datetime, lease_seconds: float) -> int:
     """Rows left in `sending` by a worker that died: the server may or may not have them."""
     stale = now - timedelta(seconds=lease_seconds)
-    bind = (
-        engine.execution_options(sqlite_immediate=True)
-        if engine.dialect.name == "sqlite"
-        else engine
-    )
-    with bind.begin() as connection:
+    with write_connection(engine) as connection:
         result = connection.execute(
             sa.update(OUTBOX)
             .where(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < stale)

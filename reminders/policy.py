@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from surveys.config import DISPLAY_TIMEZONE
+
+PARIS = DISPLAY_TIMEZONE
 DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
 DEFAULT_CLOSE_AFTER_DAYS = 30
 DEFAULT_SEND_TIMES = {"hot": "17:00", "cold": "10:00", "annual": "10:00"}

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.config import DISPLAY_TIMEZONE
 from surveys.i18n import TranslatableError
 from surveys.models import (
     COMPLAINT_KINDS,
@@ -31,7 +31,7 @@ from surveys.models import (
     utc_now,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DISPLAY_TIMEZONE
 COMPLAINT_SOURCES = ("survey", "email", "phone", "meeting", "ticket", "lms", "other")
 OTHER_THEME = "other"
 SUMMARY_MAX_LENGTH = 300

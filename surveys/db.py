@@ -66,11 +66,22 @@ def read_session(engine: sa.Engine) -> Iterator[Session]:
         yield session
 
 
+def write_bind(engine: sa.Engine) -> sa.Engine:
+    """The engine whose transactions take the write lock first (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(sqlite_immediate=True) if is_sqlite(str(engine.url)) else engine
+
+
+@contextmanager
+def write_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A short Core write transaction: writers queue for the lock, never deadlock."""
+    with write_bind(engine).begin() as connection:
+        yield connection
+
+
 @contextmanager
 def write_session(engine: sa.Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock first (SQLite) and commits at the end."""
-    bind = engine.execution_options(sqlite_immediate=True) if is_sqlite(str(engine.url)) else engine
-    with Session(bind) as session:
+    with Session(write_bind(engine)) as session:
         try:
             yield session
             session.commit()

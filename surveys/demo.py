@@ -17,7 +17,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -27,6 +26,7 @@ from surveys.accounts import create_user
 from surveys.audit import record
 from surveys.campaigns import session_campaign_key, yearly_campaign_key
 from surveys.composition import create_survey_from_template, publish_survey, version_questions
+from surveys.config import DISPLAY_TIMEZONE
 from surveys.models import (
     Answer,
     Campaign,
@@ -47,7 +47,7 @@ from surveys.models import (
 )
 from surveys.tokens import hash_token, make_token
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DISPLAY_TIMEZONE
 DEMO_SEED = 20261127
 WEAK_THEME = "technical_support"
 DROPPING_PROGRAMME = "DEV-WEB"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlmodel import Session
@@ -17,6 +16,7 @@ from surveys.composition import (
     restore_survey,
     version_questions,
 )
+from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session
 from surveys.i18n import LANGUAGE_NAMES, TranslatableError
 from surveys.models import Survey
@@ -32,7 +32,7 @@ from surveys.pages.common import context, lang, tr
 from surveys.survey_checks import blocking
 from surveys.survey_preview import draft_preview_url, render_preview, version_preview_url
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DISPLAY_TIMEZONE
 
 
 def _publish(*, session: Session, actor: str, survey: Survey) -> Any:

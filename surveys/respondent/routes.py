@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from surveys.db import is_sqlite, read_session, write_session
+from surveys.db import is_sqlite, read_session, write_bind, write_session
 from surveys.i18n import normalise_language, t
 from surveys.models import utc_now
 from surveys.respondent.form import (
@@ -164,7 +164,7 @@ class RespondentRoutes:
         if is_sqlite(str(engine.url)):
             self.write_lock = threading.Lock()
             self.inline_reads = True
-            self.write_engine = engine.execution_options(sqlite_immediate=True)
+            self.write_engine = write_bind(engine)
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers-writer")
 
     # ---- helpers -------------------------------------------------------------------------

@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from threading import Lock
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.config import DISPLAY_TIMEZONE
 from surveys.models import (
     Answer,
     Campaign,
@@ -56,7 +56,7 @@ from surveys.respondent.form import (
 )
 from surveys.tokens import hash_token, looks_like_token
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = DISPLAY_TIMEZONE
 ANSWERABLE_STATUSES = ("pending", "sent", "bounced", "failed")
 CANCELLABLE_MESSAGE_STATUSES = ("pending", "retry")
 FORM_CACHE_SIZE = 256
