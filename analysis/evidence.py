@@ -27,6 +27,13 @@ from sqlmodel import select
 from analysis import metrics
 from analysis.effects import action_effects
 from analysis.frames import AnalysisFilters, apply_filters, load_frames, small_group_min
+from analysis.register import (
+    actions_frame,
+    complaint_statistics,
+    complaint_totals,
+    complaints_frame,
+    plan_totals,
+)
 from analysis.suggestions import (
     Suggestion,
     SuggestionSettings,
@@ -36,12 +43,11 @@ from analysis.suggestions import (
     theme_label,
 )
 from analysis.text import free_text_answers, tag_comments, verbatims
-from surveys.complaints import complaint_statistics, complaint_totals, complaints_frame
 from surveys.complaints import list_complaints as list_register
 from surveys.db import read_session
 from surveys.evidence_notes import list_evidence_notes
 from surveys.i18n import label, t
-from surveys.improvements import actions_frame, list_actions, plan_totals
+from surveys.improvements import list_actions
 from surveys.models import (
     Campaign,
     Invitation,

@@ -305,7 +305,8 @@ def gather_inputs(*, engine: Any, start: date | None, end: date, today: date) ->
     """The frames for the period (answers and campaigns inside it; solicitations whole, since
     coverage looks back), the tagged free text, and the register's entries of the period."""
     from analysis.frames import AnalysisFilters, apply_filters, load_frames
-    from surveys.complaints import complaints_frame, list_complaints
+    from analysis.register import complaints_frame
+    from surveys.complaints import list_complaints
     from surveys.db import read_session
 
     # read whole, then filtered in memory: coverage and hot-cold pairs look across the edges

@@ -3,18 +3,16 @@
 A complaint ("réclamation"), a difficulty or a technical incident ("aléa") is recorded with
 its source, the stakeholder type, a theme and the day it was received; then acknowledged,
 answered and closed. Each step is dated, so the delays an auditor asks about (days to
-acknowledge, to answer, to close) are measured, not declared. The statistics functions at the
-end are pure: they take rows (or the frame built from them) and never touch the database.
+acknowledge, to answer, to close) are measured, not declared. `complaint_row` is pure; the
+register's frame and statistics are computed in `analysis.register`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 from sqlmodel import Session, select
 
 from surveys.audit import record
@@ -22,7 +20,6 @@ from surveys.config import DISPLAY_TIMEZONE
 from surveys.i18n import TranslatableError
 from surveys.models import (
     COMPLAINT_KINDS,
-    COMPLAINT_STATUSES,
     STAKEHOLDER_TYPES,
     Campaign,
     Complaint,
@@ -265,7 +262,7 @@ def record_complaint_from_answer(
     return record_complaint(session=session, item=item, actor=actor, now=now)
 
 
-# -- Delays and statistics (pure) ---------------------------------------------------------
+# -- Delays (pure) ---------------------------------------------------------------------
 
 
 def _paris_day(moment: datetime | None) -> date | None:
@@ -318,59 +315,3 @@ COMPLAINT_COLUMNS = (
     "answer",
     *DELAY_COLUMNS,
 )
-
-
-def complaints_frame(complaints: Iterable[Complaint]) -> pd.DataFrame:
-    """The register as a frame (one row per complaint; delays as nullable integers)."""
-    frame = pd.DataFrame(
-        [complaint_row(item) for item in complaints], columns=list(COMPLAINT_COLUMNS)
-    )
-    for column in DELAY_COLUMNS:
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def _median(values: pd.Series) -> float | None:
-    clean = values.dropna()
-    return round(float(clean.median()), 1) if len(clean) else None
-
-
-def complaint_statistics(
-    frame: pd.DataFrame, by: Sequence[str] = ("theme", "kind")
-) -> pd.DataFrame:
-    """Per group: how many, how many still open, and the median delays in days.
-
-    Sorted by count (descending) then by the group keys, so the output is stable."""
-    columns = [*by, "count", "open", "closed", *(f"median_{c}" for c in DELAY_COLUMNS)]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for keys, group in frame.groupby(list(by), sort=True, dropna=False):
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        rows.append(
-            {
-                **dict(zip(by, keys, strict=True)),
-                "count": len(group),
-                "open": int(group["status"].isin(OPEN_STATUSES).sum()),
-                "closed": int((group["status"] == "closed").sum()),
-                **{f"median_{c}": _median(group[c]) for c in DELAY_COLUMNS},
-            }
-        )
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(
-        ["count", *by], ascending=[False, *[True] * len(by)], ignore_index=True
-    )
-
-
-def complaint_totals(frame: pd.DataFrame) -> dict[str, Any]:
-    """Headline figures of the register: counts per kind and status, and median delays."""
-    totals: dict[str, Any] = {
-        "count": len(frame),
-        "by_kind": {kind: int((frame["kind"] == kind).sum()) for kind in COMPLAINT_KINDS},
-        "by_status": {
-            status: int((frame["status"] == status).sum()) for status in COMPLAINT_STATUSES
-        },
-    }
-    for column in DELAY_COLUMNS:
-        totals[f"median_{column}"] = _median(frame[column]) if len(frame) else None
-    return totals

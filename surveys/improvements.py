@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 from sqlmodel import Session, select
 
 from surveys.audit import record
@@ -261,17 +260,3 @@ ACTION_COLUMNS = (
     "overdue",
     "days_overdue",
 )
-
-
-def actions_frame(actions: Iterable[ImprovementAction], *, today: date) -> pd.DataFrame:
-    return pd.DataFrame(
-        [action_row(action, today=today) for action in actions], columns=list(ACTION_COLUMNS)
-    )
-
-
-def plan_totals(frame: pd.DataFrame) -> dict[str, int]:
-    """How many actions per status, and how many are overdue."""
-    totals = {status: int((frame["status"] == status).sum()) for status in ACTION_STATUSES}
-    totals["overdue"] = int(frame["overdue"].sum()) if len(frame) else 0
-    totals["count"] = len(frame)
-    return totals

@@ -4,8 +4,9 @@ from analysis.effects import action_effects
 from analysis.pages.improve_forms import new_action_form, update_action_form
 from analysis.pages.improve_shared import theme_name, today
 from analysis.pages.shared import frames, threshold
+from analysis.register import actions_frame, plan_totals
 from surveys.db import read_session
-from surveys.improvements import actions_frame, list_actions, plan_totals
+from surveys.improvements import list_actions
 from surveys.pages.common import context, require_role, tr
 
 me = require_role("admin", "quality", "director")

@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.frames import AnalysisFilters, apply_filters, now_paris
 from analysis.pages.shared import frames, threshold
+from analysis.register import complaints_frame
 from analysis.suggestions import (
     Suggestion,
     SuggestionSettings,
@@ -24,7 +25,7 @@ from analysis.suggestions import (
     theme_label,
 )
 from analysis.text import register_candidates
-from surveys.complaints import complaints_frame, known_themes, list_complaints
+from surveys.complaints import known_themes, list_complaints
 from surveys.complaints import recorded_response_ids as recorded_ids
 from surveys.db import read_session
 from surveys.i18n import TranslatableError

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.action_catalog import load_action_catalog
+from analysis.register import complaints_frame
 from analysis.suggestion_rules import (
     rule_declining_trend,
     rule_group_below,
@@ -30,7 +31,6 @@ from analysis.suggestions import (
     suggestion_dict,
 )
 from analysis.text import tag_comments
-from surveys.complaints import complaints_frame
 from surveys.models import Complaint
 
 TODAY = date(2026, 6, 30)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from analysis.effects import action_effects
 from analysis.evidence import collect_evidence, render_evidence_html
 from analysis.frames import load_frames
+from analysis.register import actions_frame
 from analysis.text import free_text_answers, register_candidates, tag_comments
 from surveys.complaints import (
     acknowledge_complaint,
@@ -19,12 +20,7 @@ from surveys.complaints import (
     recorded_response_ids,
 )
 from surveys.db import read_session, write_session
-from surveys.improvements import (
-    action_from_complaint,
-    actions_frame,
-    list_actions,
-    set_action_status,
-)
+from surveys.improvements import action_from_complaint, list_actions, set_action_status
 from surveys.models import Answer, Response
 from surveys.runtime import AppContext
 from tests import factories

@@ -1,4 +1,6 @@
-"""The complaints and incidents register (indicator 31): steps, delays, refusals, statistics."""
+"""The complaints and incidents register (indicator 31): steps, delays, refusals.
+
+Its statistics are tested in tests/analysis/test_register.py."""
 
 from __future__ import annotations
 
@@ -14,9 +16,7 @@ from surveys.complaints import (
     acknowledge_complaint,
     answer_complaint,
     close_complaint,
-    complaint_statistics,
-    complaint_totals,
-    complaints_frame,
+    complaint_row,
     list_complaints,
     record_complaint,
     record_complaint_from_answer,
@@ -81,7 +81,7 @@ def test_a_complaint_goes_through_every_step_and_its_delays_are_measured(
         close_complaint(session=session, complaint_id=complaint.id, actor="q", now=at(9))
         complaint_id = complaint.id
     with read_session(context.engine) as session:
-        [row] = complaints_frame(list_complaints(session=session)).to_dict("records")
+        [row] = [complaint_row(item) for item in list_complaints(session=session)]
         actions = session.exec(
             select(AuditLog.action)
             .where(AuditLog.target == f"complaint:{complaint_id}")
@@ -104,7 +104,7 @@ def test_delays_are_counted_in_paris_calendar_days(context: AppContext) -> None:
         acknowledge_complaint(
             session=session, complaint_id=complaint.id, actor="q", now=late_evening_utc
         )
-        [row] = complaints_frame([complaint]).to_dict("records")
+        row = complaint_row(complaint)
     assert row["days_to_acknowledge"] == 1
 
 
@@ -247,43 +247,3 @@ def test_an_anonymous_answer_stays_anonymous_in_the_register(context: AppContext
         )
         assert complaint.person_id is None
         assert complaint.stakeholder_type == "company"
-
-
-def _complaint(theme: str, kind: str, received: int, closed: int | None) -> Complaint:
-    item = Complaint(
-        kind=kind, theme=theme, summary="s", received_on=date(2026, 3, received), status="received"
-    )
-    if closed is not None:
-        item.acknowledged_at = at(received + 1)
-        item.answered_at = at(closed)
-        item.closed_at = at(closed)
-        item.status = "closed"
-    return item
-
-
-def test_statistics_count_each_theme_and_kind_with_their_median_delays() -> None:
-    frame = complaints_frame(
-        [
-            _complaint("technical_support", "incident", 1, 3),
-            _complaint("technical_support", "incident", 1, 7),
-            _complaint("technical_support", "incident", 2, None),
-            _complaint("virtual_classroom", "complaint", 5, 6),
-        ]
-    )
-    table = complaint_statistics(frame)
-    assert table[["theme", "kind", "count", "open", "closed"]].values.tolist() == [
-        ["technical_support", "incident", 3, 1, 2],
-        ["virtual_classroom", "complaint", 1, 0, 1],
-    ]
-    assert table.loc[0, "median_days_to_close"] == 4.0  # (2 + 6) / 2
-    assert table.loc[0, "median_days_to_acknowledge"] == 1.0
-    totals = complaint_totals(frame)
-    assert totals["count"] == 4
-    assert totals["by_kind"] == {"complaint": 1, "incident": 3, "difficulty": 0}
-    assert totals["by_status"]["closed"] == 3
-
-
-def test_statistics_of_an_empty_register_are_empty_not_an_error() -> None:
-    frame = complaints_frame([])
-    assert complaint_statistics(frame).empty
-    assert complaint_totals(frame)["median_days_to_close"] is None

@@ -7,18 +7,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from analysis.register import actions_frame, plan_totals
 from surveys.complaints import ComplaintInput, record_complaint
 from surveys.db import read_session, write_session
 from surveys.improvements import (
     ActionError,
     ActionInput,
     action_from_complaint,
-    actions_frame,
     create_action,
     is_overdue,
     list_actions,
     overdue_actions,
-    plan_totals,
     set_action_status,
     update_action,
 )
