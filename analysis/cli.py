@@ -1,9 +1,15 @@
 """The `python -m analysis` commands.
 
+    python -m analysis summary [--json] [--from DATE] [--to DATE] [--now ISO]
+    python -m analysis suggestions [--json] [--from DATE] [--to DATE] [--now ISO] [--lang en]
+    python -m analysis evidence --out DIR [--from DATE] [--to DATE] [--lang en]
+
 Each command is a `Command` in `COMMANDS`: its name, its help, a function adding its own
-arguments, and a function running it (`run(context, args) -> exit code`). To add one (the
-`suggestions` and `evidence` commands come this way), write those two functions in your module
-and add `Command(...)` to `COMMANDS`; `add_period_arguments` gives the shared --from/--to/--now.
+arguments, and a function running it (`run(context, args) -> exit code`). To add one, write
+those two functions here and add `Command(...)` to `COMMANDS`; `add_period_arguments` gives
+the shared --from/--to/--now. Without --from/--to, `suggestions` and `evidence` cover the
+twelve months up to today (Paris), the yearly rhythm of indicator 30; `evidence` writes
+`evidence.html` and `evidence.pdf` into DIR.
 """
 
 from __future__ import annotations
@@ -14,14 +20,22 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 
-from analysis import cli_improve
-from analysis.frames import AnalysisFilters, apply_filters, load_frames, small_group_min
+from analysis.evidence import build_evidence, write_evidence
+from analysis.frames import AnalysisFilters, apply_filters, load_frames, now_paris, small_group_min
+from analysis.suggestions import (
+    default_period,
+    gather_inputs,
+    suggest,
+    suggestion_settings,
+    suggestions_json,
+)
 from analysis.summary import MetricOptions, summary_document
 from surveys.config import SettingsError
-from surveys.i18n import t
+from surveys.i18n import SUPPORTED_LANGUAGES, t
 from surveys.runtime import AppContext, app_context
 
 
@@ -107,19 +121,86 @@ def _summary(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _period(args: argparse.Namespace) -> tuple[date | None, date, date]:
+    """(start, end, today): the period asked for, or the twelve months up to today."""
+    today = now_paris(args.now or datetime.now(UTC))
+    end = args.end or today
+    start = args.start or default_period(end)[0]
+    # a past period is judged as of its last day (overdue, coverage), never from the future
+    return start, end, min(today, end)
+
+
+def _configure_suggestions(parser: argparse.ArgumentParser) -> None:
+    add_period_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON (default: text)")
+    parser.add_argument(
+        "--lang", choices=SUPPORTED_LANGUAGES, default="fr", help="language of the text output"
+    )
+
+
+def _suggestions(context: AppContext, args: argparse.Namespace) -> int:
+    start, end, today = _period(args)
+    settings = suggestion_settings(engine=context.engine, settings=context.settings)
+    inputs = gather_inputs(engine=context.engine, start=start, end=end, today=today)
+    items = suggest(inputs, settings)
+    if args.json:
+        document = suggestions_json(items, start=start, end=end, settings=settings)
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for item in items:
+        print(f"[{t(f'improve.severity.{item.severity}', args.lang)}] {item.title(args.lang)}")
+        print(f"    {item.explanation(args.lang)}")
+    if not items:
+        print(t("improve.suggestions.none", args.lang))
+    return 0
+
+
+def _configure_evidence(parser: argparse.ArgumentParser) -> None:
+    add_period_arguments(parser)
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="folder where evidence.html and evidence.pdf are written",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=SUPPORTED_LANGUAGES,
+        default="fr",
+        help="language of the document (default: French)",
+    )
+
+
+def _evidence(context: AppContext, args: argparse.Namespace) -> int:
+    start, end, today = _period(args)
+    document = build_evidence(
+        engine=context.engine,
+        settings=context.settings,
+        start=start,
+        end=end,
+        today=today,
+        language=args.lang,
+    )
+    html_path, pdf_path = write_evidence(document, args.out)
+    print(t("improve.evidence.written", args.lang, html=html_path, pdf=pdf_path))
+    return 0
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("summary", "the numbers behind the dashboard", _configure_summary, _summary),
     Command(
         "suggestions",
         "improvement suggestions with their evidence",
-        cli_improve.configure_suggestions,
-        cli_improve.run_suggestions,
+        _configure_suggestions,
+        _suggestions,
     ),
     Command(
         "evidence",
         "write the audit evidence pack (HTML and PDF)",
-        cli_improve.configure_evidence,
-        cli_improve.run_evidence,
+        _configure_evidence,
+        _evidence,
     ),
 )
 
