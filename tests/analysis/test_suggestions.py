@@ -12,7 +12,15 @@ import pytest
 
 from analysis.action_catalog import load_action_catalog
 from analysis.register import complaints_frame
-from analysis.suggestion_rules import (
+from analysis.suggestions import (
+    RuleInputs,
+    Suggestion,
+    SuggestionSettings,
+    format_params,
+    suggest,
+    suggestion_dict,
+)
+from analysis.suggestions.rules import (
     rule_declining_trend,
     rule_group_below,
     rule_hot_cold_drop,
@@ -21,14 +29,6 @@ from analysis.suggestion_rules import (
     rule_register,
     rule_text_recurring,
     rule_theme_low,
-)
-from analysis.suggestions import (
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-    format_params,
-    suggest,
-    suggestion_dict,
 )
 from analysis.text import tag_comments
 from surveys.models import Complaint
