@@ -11,20 +11,19 @@ period — so the same data gives the same document, byte for byte.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import sqlalchemy as sa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import select
 
 from analysis import metrics
+from analysis.charts import printed
 from analysis.effects import action_effects
 from analysis.frames import AnalysisFilters, apply_filters, load_frames, small_group_min
 from analysis.register import (
@@ -58,8 +57,6 @@ from surveys.models import (
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVu Sans"
 SECTIONS = (
     "plans",
     "instruments",
@@ -73,8 +70,6 @@ SECTIONS = (
     "notes",
 )
 VERBATIMS_SHOWN = 6
-CHART_WIDTH = 560
-LABEL_LIMIT = 300  # points: long theme names stay readable
 
 
 @dataclass(frozen=True)
@@ -280,10 +275,12 @@ def _analysis(
         "nps": _records(promoters.sort_values("audience")),
         "suggestions": [_suggestion_row(item, language) for item in found],
         "charts": {
-            "scores": chart_png(theme_chart(scores, language)),
-            "rates": chart_png(rates_chart(metrics.response_rates(frames.campaigns), language)),
-            "hot_cold": chart_png(hot_cold_chart(hot_cold, language)),
-            "trend": chart_png(trend_chart(trend, language)),
+            "scores": printed.picture(printed.theme_chart(scores, language)),
+            "rates": printed.picture(
+                printed.rates_chart(metrics.response_rates(frames.campaigns), language)
+            ),
+            "hot_cold": printed.picture(printed.hot_cold_chart(hot_cold, language)),
+            "trend": printed.picture(printed.trend_chart(trend, language)),
         },
     }
 
@@ -374,162 +371,6 @@ def collect_evidence(
     data.complaints = _complaints(register)
     data.plan = _plan(actions, everything.answers, data)
     return data
-
-
-# -- Charts (Altair -> PNG with vl-convert, embedded as data URIs) -----------------------------
-
-
-@cache
-def _fonts_registered() -> bool:
-    import vl_convert
-
-    if FONT_DIR.exists():
-        vl_convert.register_font_directory(str(FONT_DIR))
-    return True
-
-
-def _configured(chart: alt.Chart) -> alt.Chart:
-    return (
-        chart.configure(font=FONT)
-        .configure_axis(labelFont=FONT, titleFont=FONT)
-        .configure_legend(labelFont=FONT, titleFont=FONT)
-        .configure_view(stroke=None)
-    )
-
-
-def chart_png(chart: alt.Chart | None) -> str | None:
-    """The chart as a `data:image/png;base64,...` URI (None when there is nothing to draw)."""
-    if chart is None:
-        return None
-    import vl_convert
-
-    _fonts_registered()
-    png = vl_convert.vegalite_to_png(_configured(chart).to_dict(), scale=2)
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def theme_chart(scores: pd.DataFrame, language: str) -> alt.Chart | None:
-    shown = scores[~scores["protected"].astype(bool)].copy()
-    if shown.empty:
-        return None
-    shown["label"] = [
-        f"{label('stakeholder', a, language)} · {theme_label(th, language)}"
-        for a, th in zip(shown["audience"], shown["theme"], strict=True)
-    ]
-    shown = shown.sort_values(["audience", "mean", "theme"])
-    base = alt.Chart(shown[["label", "mean", "ci_low", "ci_high"]]).encode(
-        y=alt.Y(
-            "label:N", sort=list(shown["label"]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)
-        )
-    )
-    bars = base.mark_bar(clip=True, color="#2f6f9f").encode(
-        x=alt.X(
-            "mean:Q",
-            scale=alt.Scale(domain=[1, 5]),
-            title=t("improve.evidence.chart_mean", language),
-        )
-    )
-    interval = base.mark_rule(color="#1b1b1b").encode(x="ci_low:Q", x2="ci_high:Q")
-    return (bars + interval).properties(
-        width=CHART_WIDTH - LABEL_LIMIT, height=max(60, 16 * len(shown))
-    )
-
-
-def rates_chart(rates: pd.DataFrame, language: str) -> alt.Chart | None:
-    if rates.empty:
-        return None
-    shown = rates.assign(
-        label=[
-            f"{label('stakeholder', a, language)} · {label('timing', tm, language)}"
-            for a, tm in zip(rates["audience"], rates["timing"], strict=True)
-        ]
-    )
-    return (
-        alt.Chart(shown[["label", "rate"]])
-        .mark_bar(color="#3f8f5f")
-        .encode(
-            x=alt.X(
-                "rate:Q",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-                title=t("improve.evidence.chart_rate", language),
-            ),
-            y=alt.Y("label:N", sort=list(shown["label"]), title=None),
-        )
-        .properties(width=CHART_WIDTH - 200, height=max(60, 18 * len(shown)))
-    )
-
-
-def hot_cold_chart(table: pd.DataFrame, language: str) -> alt.Chart | None:
-    shown = table[~table["protected"].astype(bool)]
-    if shown.empty:
-        return None
-    hot, cold = label("timing", "hot", language), label("timing", "cold", language)
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "programme": shown["programme"].astype(str),
-                    "when": hot,
-                    "mean": shown["hot_mean"],
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "programme": shown["programme"].astype(str),
-                    "when": cold,
-                    "mean": shown["cold_mean"],
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    return (
-        alt.Chart(long)
-        .mark_bar(clip=True)
-        .encode(
-            y=alt.Y("programme:N", title=None, sort=sorted(shown["programme"].astype(str))),
-            yOffset=alt.YOffset("when:N", sort=[hot, cold]),
-            x=alt.X(
-                "mean:Q",
-                scale=alt.Scale(domain=[1, 5]),
-                title=t("improve.evidence.chart_mean", language),
-            ),
-            color=alt.Color(
-                "when:N",
-                sort=[hot, cold],
-                title=None,
-                scale=alt.Scale(range=["#d9822b", "#2f6f9f"]),
-            ),
-        )
-        .properties(width=CHART_WIDTH - 160, height=max(60, 34 * len(shown)))
-    )
-
-
-def trend_chart(trend: pd.DataFrame, language: str) -> alt.Chart | None:
-    shown = trend[~trend["protected"].astype(bool)].copy()
-    if shown.empty:
-        return None
-    shown["who"] = [label("stakeholder", value, language) for value in shown["audience"]]
-    return (
-        alt.Chart(shown[["period", "who", "mean"]])
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(
-                "period:O",
-                title=None,
-                sort=sorted(shown["period"].astype(str)),
-                axis=alt.Axis(labelAngle=0),
-            ),
-            y=alt.Y(
-                "mean:Q",
-                scale=alt.Scale(domain=[1, 5]),
-                title=t("improve.evidence.chart_mean", language),
-            ),
-            color=alt.Color("who:N", title=None, sort=sorted(shown["who"])),
-        )
-        .properties(width=CHART_WIDTH - 120, height=180)
-    )
 
 
 # -- Rendering ------------------------------------------------------------------------------------
@@ -651,7 +492,6 @@ __all__ = [
     "EvidenceData",
     "EvidenceDocument",
     "build_evidence",
-    "chart_png",
     "collect_evidence",
     "evidence_pdf",
     "render_evidence_html",

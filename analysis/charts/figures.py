@@ -1,9 +1,8 @@
-"""Altair charts of the analysis tables (no streamlit here: pages show what these return).
+"""The dashboard's charts: each builder returns a `Figure` (no streamlit here: pages show it).
 
-Each builder returns a `Figure`: the chart, and the table of the numbers it draws (for screen
-readers and for people who prefer numbers). Protected small groups are left out of charts and
-marked in tables. Labels are French by default, English with `language="en"`. `chart_png`
-renders a chart to PNG without a browser (vl-convert).
+A `Figure` holds the chart and the table of the numbers it draws (for screen readers and for
+people who prefer numbers). Protected small groups are left out of charts and marked in
+tables. Labels are French by default, English with `language="en"`.
 """
 
 from __future__ import annotations
@@ -12,13 +11,11 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from analysis.charts.render import FONT, WIDTH
 from analysis.labels import display_table, localise_values, theme_label, vocabulary_label
 from surveys.i18n import t
 
-FONT = "DejaVu Sans"
-WIDTH = 560
 LIKERT_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")  # colour-blind safe
 TIMING_COLOURS = {"hot": "#d95f02", "cold": "#1b9e77", "annual": "#7570b3"}
 
@@ -353,8 +350,3 @@ def coverage_chart(matrix: pd.DataFrame, *, now: pd.Timestamp, language: str = "
     return Figure(
         title, _finish(alt.layer(chart, never, rule), title), display_table(matrix, language)
     )
-
-
-def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
-    """The chart as a PNG image (vl-convert, no browser)."""
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
