@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -21,10 +21,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 
+from analysis.metrics.engine import plain_keys
+from question_banks.catalog import fold as fold_accents
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_PATH = DATA_DIR / "lexicon_fr.yaml"
 MIN_TERM_LENGTH = 4
-TAGGED_COLUMNS = ("themes", "complaint", "markers")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -148,10 +150,6 @@ def complaint_markers(text: str, lexicon: Lexicon | None = None) -> tuple[str, .
         folded = exclusions.sub(" ", folded)
     found = lexicon.marker_pattern().findall(folded)
     return tuple(dict.fromkeys(found))
-
-
-def reads_as_complaint(text: str, lexicon: Lexicon | None = None) -> bool:
-    return bool(complaint_markers(text, lexicon))
 
 
 # -- A frame of comments ----------------------------------------------------------------------
@@ -317,4 +315,67 @@ def register_candidates(
         flagged = flagged.sort_values(order, ascending=False, kind="stable")
     table = flagged[list(REGISTER_COLUMNS)].drop_duplicates("response_id").head(limit)
     table["response_id"] = table["response_id"].astype(str)
+    return table.reset_index(drop=True)
+
+
+VERBATIM_COLUMNS = [
+    "submitted_on",
+    "audience",
+    "timing",
+    "programme",
+    "session",
+    "theme",
+    "question_fr",
+    "question_en",
+    "text",
+    "respondent",
+]
+
+
+NameLookup = Callable[[list[int]], dict[int, str]]
+
+
+def verbatim_table(
+    answers: pd.DataFrame,
+    *,
+    small_group_min: int,
+    search: str = "",
+    themes: Sequence[str] = (),
+    limit: int | None = None,
+    names: NameLookup | None = None,
+) -> pd.DataFrame:
+    """Free-text answers, newest first, filtered by words (case and accents ignored) and
+    themes, at most `limit`. Anonymous answers never carry who wrote them, and their session is
+    hidden when fewer than `small_group_min` people answered that survey in that session.
+    `names` gives the names of named respondents (called with the person ids shown)."""
+    keep = (answers["type"] == "text").to_numpy(bool) & answers["text"].notna().to_numpy(bool)
+    if themes:
+        keep &= answers["theme"].isin(list(themes)).to_numpy(bool)
+    texts = answers[keep]
+    words = fold_accents(search).split()
+    if words:
+        folded = texts["text"].map(lambda value: fold_accents(str(value)))
+        texts = texts[folded.map(lambda value: all(w in value for w in words)).to_numpy(bool)]
+    if texts.empty:
+        return pd.DataFrame(columns=VERBATIM_COLUMNS)
+    texts = texts.sort_values("submitted_on", ascending=False, kind="stable")
+    texts = texts.head(limit) if limit else texts
+    sizes = answers.groupby("campaign_id", observed=True)["response_id"].nunique()
+    small = texts["campaign_id"].map(sizes).fillna(0).to_numpy() < small_group_min
+    anonymous = (texts["person_id"].isna() | texts["anonymous"]).to_numpy(bool)
+    table = plain_keys(
+        texts[VERBATIM_COLUMNS[:-1]].copy(),
+        ["audience", "timing", "programme", "session", "theme", "question_fr", "question_en"],
+    )
+    table.loc[anonymous & small, "session"] = None
+    named = [
+        int(person)
+        for person, hidden in zip(texts["person_id"], anonymous, strict=True)
+        if not hidden
+    ]
+    found = names(sorted(set(named))) if names and named else {}
+    table["respondent"] = [
+        None if hidden else found.get(int(person))
+        for hidden, person in zip(anonymous, texts["person_id"], strict=True)
+    ]
     return table.reset_index(drop=True)

@@ -27,8 +27,9 @@ from analysis.frames import (
     now_paris,
     small_group_min,
 )
-from analysis.metrics import breakdown, verbatims
+from analysis.metrics import breakdown
 from analysis.summary import MetricOptions, dashboard_tables
+from analysis.text import verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
@@ -122,7 +123,7 @@ def cached_verbatims(
     def names(person_ids: list[int]) -> dict[int, str]:
         return load_respondent_names(engine=context().engine, person_ids=person_ids)
 
-    return verbatims(
+    return verbatim_table(
         apply_filters(frames(), filters).answers,
         small_group_min=threshold(),
         search=search,
