@@ -1,31 +1,29 @@
-"""The audit evidence pack: one HTML document and its PDF for a period (indicators 30 to 32).
+"""Reading and computing what the evidence pack shows (the only database reads of the pack).
 
-`collect_evidence` reads what the auditor asks for (the only database reads of this module:
-through `analysis.frames` and the domain functions of `surveys`); `render_evidence_html` turns
-it into HTML with the Jinja2 templates of `analysis/templates/`; `evidence_pdf` prints that
-HTML with WeasyPrint. The document is a function of the data, the period and the language
-only: no generation time in it (the period is the only date on the cover), every list in a
-stable order, charts drawn by vl-convert from the same numbers, and PDF metadata fixed from the
-period — so the same data gives the same document, byte for byte.
+The audit evidence pack: one HTML document and its PDF for a period (indicators 30 to 32).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from functools import cache
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from analysis import metrics
+from analysis.action_catalog import load_action_catalog
 from analysis.charts import printed
 from analysis.effects import action_effects
-from analysis.frames import AnalysisFilters, apply_filters, load_frames, small_group_min
+from analysis.frames import (
+    AnalysisFilters,
+    AnalysisFrames,
+    apply_filters,
+    load_frames,
+    small_group_min,
+)
 from analysis.register import (
     actions_frame,
     complaint_statistics,
@@ -36,27 +34,27 @@ from analysis.register import (
 from analysis.suggestions import (
     Suggestion,
     SuggestionSettings,
-    format_params,
     inputs_from_frames,
     suggest,
-    theme_label,
 )
+from analysis.summary import records
 from analysis.text import free_text_answers, tag_comments, verbatims
 from surveys.complaints import list_complaints as list_register
+from surveys.config import Settings
 from surveys.db import read_session
 from surveys.evidence_notes import list_evidence_notes
-from surveys.i18n import label, t
 from surveys.improvements import list_actions
 from surveys.models import (
     Campaign,
+    ImprovementAction,
     Invitation,
     OrganisationSettings,
     Programme,
     Survey,
     SurveyVersion,
 )
+from surveys.plans import describe_plan, list_plans
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SECTIONS = (
     "plans",
     "instruments",
@@ -69,17 +67,9 @@ SECTIONS = (
     "plan",
     "notes",
 )
+
+
 VERBATIMS_SHOWN = 6
-
-
-@dataclass(frozen=True)
-class EvidenceDocument:
-    html: str
-    title: str
-    author: str
-    start: date | None
-    end: date
-    language: str
 
 
 @dataclass
@@ -103,10 +93,7 @@ class EvidenceData:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
-# -- Reading ------------------------------------------------------------------------------------
-
-
-def _organisation(session: Any) -> dict[str, Any]:
+def _organisation(session: Session) -> dict[str, Any]:
     row = session.get(OrganisationSettings, 1)
     if row is None:
         return {
@@ -125,10 +112,8 @@ def _organisation(session: Any) -> dict[str, Any]:
     }
 
 
-def _plans(session: Any, language: str) -> list[dict[str, Any]]:
+def _plans(session: Session, language: str) -> list[dict[str, Any]]:
     """Every active plan in words, grouped by stakeholder (who, when, reminders)."""
-    from surveys.plans import describe_plan, list_plans
-
     programmes = list(session.exec(select(Programme).order_by(Programme.code)))
     rows = []
     for programme in [None, *programmes]:
@@ -160,7 +145,7 @@ def _plans(session: Any, language: str) -> list[dict[str, Any]]:
     )
 
 
-def _instruments(session: Any, version_ids: set[int], language: str) -> list[dict[str, Any]]:
+def _instruments(session: Session, version_ids: set[int], language: str) -> list[dict[str, Any]]:
     """The questions of each survey version used in the period, as they were frozen."""
     versions = (
         session.exec(
@@ -203,11 +188,11 @@ def _instruments(session: Any, version_ids: set[int], language: str) -> list[dic
     return instruments
 
 
-def _campaign_versions(session: Any) -> dict[int, int]:
+def _campaign_versions(session: Session) -> dict[int, int]:
     return dict(session.exec(select(Campaign.id, Campaign.survey_version_id)).all())
 
 
-def _reminders_sent(session: Any) -> dict[int, int]:
+def _reminders_sent(session: Session) -> dict[int, int]:
     rows = session.exec(
         select(Invitation.campaign_id, sa.func.sum(Invitation.reminder_count)).group_by(
             Invitation.campaign_id
@@ -216,12 +201,7 @@ def _reminders_sent(session: Any) -> dict[int, int]:
     return {campaign_id: int(total or 0) for campaign_id, total in rows}
 
 
-# -- Computing ------------------------------------------------------------------------------------
-
-
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    from analysis.summary import records
-
     return records(table)
 
 
@@ -257,7 +237,7 @@ def _expression(answers: pd.DataFrame, instruments: list[dict[str, Any]]) -> dic
 
 
 def _analysis(
-    frames: Any, register: pd.DataFrame, data: EvidenceData, language: str
+    frames: AnalysisFrames, register: pd.DataFrame, data: EvidenceData, language: str
 ) -> dict[str, Any]:
     sgm = data.small_group_min
     answers = frames.answers
@@ -286,8 +266,6 @@ def _analysis(
 
 
 def _suggestion_row(item: Suggestion, language: str) -> dict[str, Any]:
-    from analysis.action_catalog import load_action_catalog
-
     catalog = load_action_catalog()
     return {
         "id": item.id,
@@ -300,7 +278,7 @@ def _suggestion_row(item: Suggestion, language: str) -> dict[str, Any]:
     }
 
 
-def _coverage(frames: Any, data: EvidenceData) -> dict[str, Any]:
+def _coverage(frames: AnalysisFrames, data: EvidenceData) -> dict[str, Any]:
     matrix = metrics.coverage(
         frames.solicitations, frames.financers, now=data.today, start=data.start, end=data.end
     )
@@ -316,7 +294,9 @@ def _complaints(register: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _plan(actions: list[Any], answers: pd.DataFrame, data: EvidenceData) -> dict[str, Any]:
+def _plan(
+    actions: list[ImprovementAction], answers: pd.DataFrame, data: EvidenceData
+) -> dict[str, Any]:
     chosen = [action for action in actions if action.created_at.date() <= data.end]
     frame = actions_frame(chosen, today=data.today)
     effects = action_effects(frame, answers, small_group_min=data.small_group_min)
@@ -328,7 +308,7 @@ def _plan(actions: list[Any], answers: pd.DataFrame, data: EvidenceData) -> dict
 def collect_evidence(
     *,
     engine: sa.Engine,
-    settings: Any,
+    settings: Settings,
     start: date | None,
     end: date,
     today: date,
@@ -371,129 +351,3 @@ def collect_evidence(
     data.complaints = _complaints(register)
     data.plan = _plan(actions, everything.answers, data)
     return data
-
-
-# -- Rendering ------------------------------------------------------------------------------------
-
-
-def _score(value: Any, language: str) -> str:
-    return format_params({"mean": value}, language)["mean"] if value is not None else "—"
-
-
-@cache
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment
-
-
-def _helpers(language: str) -> dict[str, Any]:
-    def tr(key: str, **params: Any) -> str:
-        return t(key, language, **params)
-
-    def fmt(key: str, value: Any) -> str:
-        return format_params({key: value}, language)[key]
-
-    return {
-        "tr": tr,
-        "fmt": fmt,
-        "lang": language,
-        "score": lambda value: _score(value, language),
-        "pct": lambda value: "—" if value is None else fmt("rate", float(value)),
-        "day": lambda value: "—" if value is None else fmt("start", _as_date(value)),
-        "stakeholder": lambda value: label("role", str(value), language),
-        "stakeholders": lambda value: label("stakeholder", str(value), language),
-        "timing": lambda value: label("timing", str(value), language),
-        "theme": lambda value: theme_label(str(value), language) if value else "—",
-        "vocab": lambda kind, value: t(f"improve.vocab.{kind}.{value}", language),
-        "origin": lambda value: _origin(str(value or ""), language),
-    }
-
-
-def _origin(origin: str, language: str) -> str:
-    """Where an action came from, as a reader says it ("complaint:3" -> "Réclamation n° 3")."""
-    kind, _, rest = origin.partition(":")
-    if kind == "complaint" and rest:
-        return t("improve.evidence.origin_complaint", language, id=rest)
-    if kind == "suggestion" and rest:
-        return t("improve.evidence.origin_suggestion", language)
-    return "" if origin == "manual" else origin
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def render_evidence_html(data: EvidenceData, language: str = "fr") -> str:
-    template = _environment().get_template("evidence.html")
-    return template.render(data=data, sections=SECTIONS, **_helpers(language))
-
-
-def build_evidence(
-    *,
-    engine: sa.Engine,
-    settings: Any,
-    start: date | None,
-    end: date,
-    today: date,
-    language: str = "fr",
-) -> EvidenceDocument:
-    data = collect_evidence(
-        engine=engine, settings=settings, start=start, end=end, today=today, language=language
-    )
-    title = t("improve.evidence.title", language)
-    return EvidenceDocument(
-        html=render_evidence_html(data, language),
-        title=title,
-        author=data.organisation["name"],
-        start=start,
-        end=end,
-        language=language,
-    )
-
-
-def evidence_pdf(document: EvidenceDocument) -> bytes:
-    """The PDF of the document, with metadata fixed from the period (no creation time)."""
-    from weasyprint import HTML
-
-    stamp = datetime.combine(document.end, time(0, 0), tzinfo=UTC).isoformat()
-    rendered = HTML(string=document.html, base_url=str(TEMPLATES_DIR)).render()
-    metadata = rendered.metadata
-    metadata.title, metadata.authors = document.title, [document.author] if document.author else []
-    metadata.created = metadata.modified = stamp
-    metadata.generator = "qualiopi-surveys"
-    metadata.lang = document.language
-    return rendered.write_pdf(pdf_identifier=_identifier(document))
-
-
-def _identifier(document: EvidenceDocument) -> bytes:
-    import hashlib
-
-    return hashlib.md5(document.html.encode("utf-8"), usedforsecurity=False).hexdigest().encode()
-
-
-def write_evidence(document: EvidenceDocument, out_dir: Path) -> tuple[Path, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path, pdf_path = out_dir / "evidence.html", out_dir / "evidence.pdf"
-    html_path.write_text(document.html, encoding="utf-8")
-    pdf_path.write_bytes(evidence_pdf(document))
-    return html_path, pdf_path
-
-
-__all__ = [
-    "SECTIONS",
-    "EvidenceData",
-    "EvidenceDocument",
-    "build_evidence",
-    "collect_evidence",
-    "evidence_pdf",
-    "render_evidence_html",
-    "write_evidence",
-]
