@@ -1,38 +1,10 @@
-"""The analysis frames: the only module of `analysis` that reads the database.
-
-`load_frames` returns pandas frames that the pure functions of `analysis.metrics` take:
-
-- `answers`: the tidy frame, one row per answer (a multi-choice answer is one row per option),
-  with the question's metadata as frozen in its survey version (bank, theme, type, scale,
-  wording), the campaign's audience and timing, the session, programme and modality, and the
-  day of the response (`submitted_on`, a Paris calendar day: the respondent side stores it so,
-  and anonymous responses keep nothing finer). `person_id` is set only for named responses.
-- `session_people`: the trainers and financers of each session (Enrolment roles). A session may
-  have several of each, so they are kept out of `answers` (which would otherwise repeat every
-  answer once per trainer) and joined by `session_id` where a metric groups by trainer or
-  financer: an answer then counts for every trainer of its session.
-- `campaigns`: one row per campaign with its invitation counts (invited, reminded, answered)
-  for response rates.
-- `solicitations`: who was solicited when, for the indicator 30 coverage matrix: sent
-  invitations counted per campaign (and per organisation for financers, who are followed one
-  by one), plus one row per EvidenceNote (a financer webinar or meeting attended counts as a
-  solicitation whose appreciation was gathered on the spot).
-- `financers`: every financer organisation known, so a financer never solicited still shows.
-
-How it is read: the answer rows (the only part that grows with the answers) come from one SQL
-statement joining answer, response and named_response, read through the driver's cursor
-without per-row processing. Everything else is small (versions, campaigns, sessions: hundreds
-of rows) and is joined in memory through integer positions and categorical codes. Letting the
-database repeat the programme, session and wording strings a million times was measured 1.7
-times slower on 1M answers when this module was written (benchmarks/analysis_bench.py keeps
-timing the chosen way against a raw read of the same rows).
-"""
+"""Reading the database into small frames: the answer rows straight from the driver's cursor, and
+the versions, campaigns, sessions, solicitations and financers beside them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -40,7 +12,12 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from surveys.config import DISPLAY_TIMEZONE, Settings
+from analysis.frames.model import (
+    PARIS,
+    QUESTION_COLUMNS,
+    SOLICITED_STATUSES,
+)
+from surveys.config import Settings
 from surveys.models import (
     Answer,
     Campaign,
@@ -55,94 +32,6 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
-
-PARIS = DISPLAY_TIMEZONE
-# Invitations in these states were really addressed to somebody (a pending one was not yet).
-SOLICITED_STATUSES = ("sent", "completed", "opted_out", "bounced", "failed")
-CATEGORY_COLUMNS = (
-    "question_id",
-    "bank",
-    "theme",
-    "type",
-    "scale",
-    "audience",
-    "timing",
-    "programme",
-    "programme_name",
-    "session",
-    "modality",
-    "question_fr",
-    "question_en",
-)
-ANSWER_COLUMNS = (
-    "response_id",
-    "question_id",
-    "number",
-    "text",
-    "survey_version_id",
-    "campaign_id",
-    "submitted_on",
-    "anonymous",
-    "person_id",
-    "bank",
-    "theme",
-    "type",
-    "scale",
-    "question_fr",
-    "question_en",
-    "question_order",
-    "audience",
-    "timing",
-    "session_id",
-    "session",
-    "programme",
-    "programme_name",
-    "modality",
-)
-QUESTION_COLUMNS = (
-    "bank",
-    "theme",
-    "type",
-    "scale",
-    "question_fr",
-    "question_en",
-    "question_order",
-)
-CAMPAIGN_COLUMNS = (
-    "audience",
-    "timing",
-    "session_id",
-    "session",
-    "programme",
-    "programme_name",
-    "modality",
-)
-
-
-@dataclass(frozen=True)
-class AnalysisFrames:
-    answers: pd.DataFrame
-    session_people: pd.DataFrame
-    campaigns: pd.DataFrame
-    solicitations: pd.DataFrame
-    financers: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class AnalysisFilters:
-    """What the dashboard filters on; None (or empty) means everything."""
-
-    start: date | None = None
-    end: date | None = None
-    programmes: tuple[str, ...] = ()
-    sessions: tuple[str, ...] = ()
-    trainers: tuple[int, ...] = ()  # person ids
-    modalities: tuple[str, ...] = ()
-    audiences: tuple[str, ...] = ()
-    timings: tuple[str, ...] = ()
-
-
-# --- reading ------------------------------------------------------------------------------
 
 
 def _raw_rows(connection: sa.Connection, statement: sa.Executable) -> tuple[list[str], list]:
@@ -224,7 +113,7 @@ def _response_categories(values: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(np.cumsum(starts) - 1, categories=pd.Index(runs))
 
 
-def _read_answers(connection: sa.Connection, start: date | None, end: date | None) -> pd.DataFrame:
+def read_answers(connection: sa.Connection, start: date | None, end: date | None) -> pd.DataFrame:
     names, rows = _raw_rows(connection, _answer_statement(start, end))
     columns = _answer_columns(names, rows)
     person = pd.to_numeric(pd.Series(columns["person_id"], dtype=object)).astype("Int64")
@@ -265,7 +154,7 @@ def question_rows(version_id: int, definition: dict[str, Any]) -> Iterable[dict[
             order += 1
 
 
-def _read_questions(connection: sa.Connection) -> pd.DataFrame:
+def read_questions(connection: sa.Connection) -> pd.DataFrame:
     version = SurveyVersion.__table__
     rows = [
         row
@@ -277,7 +166,7 @@ def _read_questions(connection: sa.Connection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["survey_version_id", "question_id", *QUESTION_COLUMNS])
 
 
-def _read_campaigns(connection: sa.Connection) -> pd.DataFrame:
+def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
     solicited = invitation.c.status.in_(SOLICITED_STATUSES)
@@ -333,7 +222,7 @@ def _read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     return frame
 
 
-def _read_session_people(connection: sa.Connection) -> pd.DataFrame:
+def read_session_people(connection: sa.Connection) -> pd.DataFrame:
     enrolment, person = Enrolment.__table__, Person.__table__
     statement = (
         sa.select(
@@ -371,7 +260,7 @@ def _person_names(frame: pd.DataFrame) -> pd.Series:
     return names.where(~financer | (frame["organisation"].fillna("") == ""), frame["organisation"])
 
 
-def _read_solicitations(connection: sa.Connection) -> pd.DataFrame:
+def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
     """Invitations counted per campaign (and per organisation for financers, who are followed
     one by one), plus the notes of evidence."""
     invitation, campaign, person = Invitation.__table__, Campaign.__table__, Person.__table__
@@ -455,7 +344,7 @@ def _solicitation_frame(invitations: pd.DataFrame, evidence: pd.DataFrame) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def _read_financers(connection: sa.Connection) -> pd.DataFrame:
+def read_financers(connection: sa.Connection) -> pd.DataFrame:
     person = Person.__table__
     rows = connection.execute(
         sa.select(person.c.id, person.c.organisation, person.c.first_name, person.c.last_name)
@@ -466,95 +355,6 @@ def _read_financers(connection: sa.Connection) -> pd.DataFrame:
     fallback = (frame["first_name"] + " " + frame["last_name"]).str.strip()
     frame["organisation"] = frame["organisation"].where(frame["organisation"] != "", fallback)
     return frame[["person_id", "organisation"]]
-
-
-# --- joining in memory ----------------------------------------------------------------------
-
-
-def _take(source: pd.Series, positions: np.ndarray) -> pd.Series:
-    """`source[positions]`, with -1 meaning "no match" (missing)."""
-    if isinstance(source.dtype, pd.CategoricalDtype):
-        codes = np.where(
-            positions >= 0, source.cat.codes.to_numpy().take(positions, mode="clip"), -1
-        )
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=source.dtype))
-    taken = source.take(np.clip(positions, 0, None)).reset_index(drop=True)
-    return taken.where(positions >= 0)
-
-
-def _as_categories(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    for column in columns:
-        if column in frame:
-            frame[column] = frame[column].astype(object).astype("category")
-    return frame
-
-
-def _join_questions(answers: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    categories = answers["question_id"].cat.categories
-    width = len(categories) + 1
-    lookup_codes = pd.Index(categories).get_indexer(questions["question_id"])
-    questions = questions[lookup_codes >= 0].reset_index(drop=True)  # questions never answered
-    lookup_keys = (
-        questions["survey_version_id"].to_numpy(np.int64) * width + lookup_codes[lookup_codes >= 0]
-    )
-    unique = ~pd.Index(lookup_keys).duplicated()  # a question listed twice keeps its first
-    questions, lookup_keys = questions[unique].reset_index(drop=True), lookup_keys[unique]
-    answer_keys = (
-        answers["survey_version_id"].to_numpy(np.int64) * width
-        + answers["question_id"].cat.codes.to_numpy()
-    )
-    positions = pd.Index(lookup_keys).get_indexer(answer_keys)
-    questions = _as_categories(questions.copy(), QUESTION_COLUMNS[:-1])
-    for column in QUESTION_COLUMNS:
-        answers[column] = _take(questions[column], positions)
-    # an answer to a question missing from its version (never expected) keeps its id as theme
-    answers["type"] = (
-        answers["type"]
-        .cat.add_categories(
-            [value for value in ("unknown",) if value not in answers["type"].cat.categories]
-        )
-        .fillna("unknown")
-    )
-    return answers
-
-
-def _join_campaigns(answers: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
-    positions = pd.Index(campaigns["campaign_id"]).get_indexer(answers["campaign_id"])
-    dims = _as_categories(
-        campaigns[list(CAMPAIGN_COLUMNS)].copy(), [c for c in CAMPAIGN_COLUMNS if c != "session_id"]
-    )
-    for column in CAMPAIGN_COLUMNS:
-        answers[column] = _take(dims[column], positions)
-    answers["session_id"] = answers["session_id"].astype("Int64")
-    return answers
-
-
-def build_answer_frame(
-    answers: pd.DataFrame, questions: pd.DataFrame, campaigns: pd.DataFrame
-) -> pd.DataFrame:
-    answers = _join_campaigns(_join_questions(answers, questions), campaigns)
-    return answers[list(ANSWER_COLUMNS)]
-
-
-def load_frames(
-    *, engine: sa.Engine, start: date | None = None, end: date | None = None
-) -> AnalysisFrames:
-    """Everything the dashboard, the summary and the suggestions compute from, for responses
-    submitted between `start` and `end` (Paris days, inclusive; None = unbounded)."""
-    with engine.connect() as connection:
-        answers = _read_answers(connection, start, end)
-        questions = _read_questions(connection)
-        campaigns = _read_campaigns(connection)
-        session_people = _read_session_people(connection)
-        solicitations = _read_solicitations(connection)
-        financers = _read_financers(connection)
-    return AnalysisFrames(
-        answers=build_answer_frame(answers, questions, campaigns),
-        session_people=session_people,
-        campaigns=campaigns,
-        solicitations=solicitations,
-        financers=financers,
-    )
 
 
 def load_respondent_names(*, engine: sa.Engine, person_ids: Iterable[int]) -> dict[int, str]:
@@ -586,90 +386,3 @@ def small_group_min(*, engine: sa.Engine, settings: Settings) -> int:
             )
         ).scalar()
     return int(value) if value else settings.small_group_min
-
-
-# --- filtering (pure) -------------------------------------------------------------------------
-
-
-def trainer_sessions(session_people: pd.DataFrame, trainers: Iterable[int]) -> set[int]:
-    chosen = session_people[
-        (session_people["role"] == "trainer") & session_people["person_id"].isin(list(trainers))
-    ]
-    return set(chosen["session_id"].astype(int))
-
-
-def _mask(frame: pd.DataFrame, column: str, values: Sequence[Any]) -> pd.Series:
-    if not values:
-        return pd.Series(True, index=frame.index)
-    return frame[column].isin(list(values)).fillna(False).astype(bool)
-
-
-def _filter_dimensions(
-    frame: pd.DataFrame, filters: AnalysisFilters, sessions_of_trainers: set[int] | None
-) -> pd.Series:
-    keep = pd.Series(True, index=frame.index)
-    for column, values in (
-        ("programme", filters.programmes),
-        ("session", filters.sessions),
-        ("modality", filters.modalities),
-        ("audience", filters.audiences),
-        ("timing", filters.timings),
-    ):
-        keep &= _mask(frame, column, values)
-    if sessions_of_trainers is not None:
-        keep &= frame["session_id"].isin(sessions_of_trainers).fillna(False).astype(bool)
-    return keep
-
-
-def _within(days: pd.Series, start: date | None, end: date | None) -> pd.Series:
-    keep = pd.Series(True, index=days.index)
-    if start is not None:
-        keep &= days >= pd.Timestamp(start)
-    if end is not None:
-        keep &= days <= pd.Timestamp(end)
-    return keep.fillna(False).astype(bool)
-
-
-def apply_filters(frames: AnalysisFrames, filters: AnalysisFilters) -> AnalysisFrames:
-    """The frames restricted to the filters. Answers are dated by their response, campaigns by
-    their sending; solicitations are kept whole (coverage looks back before the period)."""
-    by_trainer = (
-        trainer_sessions(frames.session_people, filters.trainers) if filters.trainers else None
-    )
-    answers = frames.answers
-    keep = _filter_dimensions(answers, filters, by_trainer)
-    keep &= _within(answers["submitted_on"], filters.start, filters.end)
-    campaigns = frames.campaigns
-    keep_campaigns = _filter_dimensions(campaigns, filters, by_trainer)
-    keep_campaigns &= _within(campaigns["scheduled_on"], filters.start, filters.end)
-    return replace(
-        frames,
-        answers=answers[keep.to_numpy()].reset_index(drop=True),
-        campaigns=campaigns[keep_campaigns.to_numpy()].reset_index(drop=True),
-    )
-
-
-def filter_choices(frames: AnalysisFrames) -> dict[str, list[Any]]:
-    """The values each filter can take, from the data."""
-    campaigns = frames.campaigns
-    trainers = frames.session_people[frames.session_people["role"] == "trainer"]
-    trainers = trainers.drop_duplicates("person_id").sort_values("name")
-
-    def values(column: str) -> list[Any]:
-        return sorted(str(value) for value in campaigns[column].dropna().unique())
-
-    sessions = (
-        campaigns.dropna(subset=["session"]).drop_duplicates("session").sort_values("session")
-    )
-    return {
-        "programmes": values("programme"),
-        "sessions": list(zip(sessions["session"], sessions["programme"], strict=True)),
-        "modalities": values("modality"),
-        "audiences": values("audience"),
-        "timings": values("timing"),
-        "trainers": list(zip(trainers["person_id"].astype(int), trainers["name"], strict=True)),
-    }
-
-
-def now_paris(now: datetime) -> date:
-    return now.astimezone(PARIS).date()

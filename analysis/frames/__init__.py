@@ -1,0 +1,27 @@
+"""The analysis frames: `model` (their shape, read its notes), `read` and `build` (the only
+database reads of the dashboard), `filters`. This face hands on the names others use."""
+
+from analysis.frames.build import load_frames
+from analysis.frames.filters import apply_filters, filter_choices, now_paris
+from analysis.frames.model import (
+    ANSWER_COLUMNS,
+    CATEGORY_COLUMNS,
+    PARIS,
+    AnalysisFilters,
+    AnalysisFrames,
+)
+from analysis.frames.read import load_respondent_names, small_group_min
+
+__all__ = [
+    "ANSWER_COLUMNS",
+    "CATEGORY_COLUMNS",
+    "PARIS",
+    "AnalysisFilters",
+    "AnalysisFrames",
+    "apply_filters",
+    "filter_choices",
+    "load_frames",
+    "load_respondent_names",
+    "now_paris",
+    "small_group_min",
+]
