@@ -5,7 +5,7 @@ language. Keys are stable and prefixed by the page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -43,8 +43,10 @@ from surveys.improvements import (
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
 from surveys.pages.common import context, lang, plain, tr, vocab
 
+T = TypeVar("T")
 
-def _write(change: Callable[[Session], Any]) -> Any | None:
+
+def _write(change: Callable[[Session], T]) -> T | None:
     """Run `change` in a write transaction; a refusal is shown, never raised."""
     try:
         with write_session(context().engine) as session:

@@ -155,13 +155,16 @@ def _period(key: str) -> tuple[date | None, date | None]:
     return chosen, chosen
 
 
-def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
-    """The filters, read from widgets whose keys start with `prefix`."""
-    start, end = _period(f"{prefix}_period")
-    if period_only:
-        return AnalysisFilters(start=start, end=end)
-    choices = filter_choices(frames())
-    everything = tr("analysis.filters.all")
+# (filter, vocabulary, choices and widget key) of the filters read from the vocabulary
+VOCABULARY_FILTERS = (
+    ("modality", "modality", "modalities"),
+    ("audience", "stakeholder", "audiences"),
+    ("timing", "timing", "timings"),
+)
+
+
+def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, list, list]:
+    """Programmes, sessions (of the programmes chosen) and trainers, on one row."""
     first, second, third = st.columns(3)
     programmes = first.multiselect(
         tr("analysis.filters.programme"),
@@ -187,28 +190,32 @@ def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
         key=f"{prefix}_trainers",
         placeholder=everything,
     )
-    first, second, third = st.columns(3)
-    modalities = first.multiselect(
-        tr("analysis.filters.modality"),
-        choices["modalities"],
-        format_func=lambda v: vocab("modality", v),
-        key=f"{prefix}_modalities",
-        placeholder=everything,
-    )
-    audiences = second.multiselect(
-        tr("analysis.filters.audience"),
-        choices["audiences"],
-        format_func=lambda v: vocab("stakeholder", v),
-        key=f"{prefix}_audiences",
-        placeholder=everything,
-    )
-    timings = third.multiselect(
-        tr("analysis.filters.timing"),
-        choices["timings"],
-        format_func=lambda v: vocab("timing", v),
-        key=f"{prefix}_timings",
-        placeholder=everything,
-    )
+    return programmes, sessions, trainers
+
+
+def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[list]:
+    """Modalities, audiences and timings, on one row, in the reader's words."""
+    return [
+        column.multiselect(
+            tr(f"analysis.filters.{name}"),
+            choices[plural],
+            format_func=lambda value, kind=kind: vocab(kind, value),
+            key=f"{prefix}_{plural}",
+            placeholder=everything,
+        )
+        for column, (name, kind, plural) in zip(st.columns(3), VOCABULARY_FILTERS, strict=True)
+    ]
+
+
+def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
+    """The filters, read from widgets whose keys start with `prefix`."""
+    start, end = _period(f"{prefix}_period")
+    if period_only:
+        return AnalysisFilters(start=start, end=end)
+    choices = filter_choices(frames())
+    everything = tr("analysis.filters.all")
+    programmes, sessions, trainers = _who_filters(prefix, choices, everything)
+    modalities, audiences, timings = _vocabulary_filters(prefix, choices, everything)
     return AnalysisFilters(
         start=start,
         end=end,

@@ -7,6 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.frames import ANSWER_COLUMNS, CATEGORY_COLUMNS
+
+# A value for every column of the answer frame but response_id (each row gives its own).
 ANSWER_DEFAULTS: dict[str, Any] = {
     "question_id": "overall-satisfaction",
     "number": None,
@@ -31,36 +34,19 @@ ANSWER_DEFAULTS: dict[str, Any] = {
     "programme_name": "Programme 1",
     "modality": "remote",
 }
-CATEGORIES = (
-    "question_id",
-    "bank",
-    "theme",
-    "type",
-    "scale",
-    "audience",
-    "timing",
-    "programme",
-    "programme_name",
-    "session",
-    "modality",
-    "question_fr",
-    "question_en",
-    "response_id",
-)
 
 
 def answers(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """An answers frame; each row needs `response_id`, the rest has defaults."""
-    frame = pd.DataFrame(
-        [{**ANSWER_DEFAULTS, **row} for row in rows], columns=["response_id", *ANSWER_DEFAULTS]
-    )
+    """An answers frame with the frame's own columns; each row needs `response_id`."""
+    assert set(ANSWER_DEFAULTS) | {"response_id"} == set(ANSWER_COLUMNS), "defaults out of date"
+    frame = pd.DataFrame([{**ANSWER_DEFAULTS, **row} for row in rows], columns=list(ANSWER_COLUMNS))
     frame["number"] = frame["number"].astype(float)
     frame["text"] = frame["text"].astype(object)
     frame["submitted_on"] = pd.to_datetime(frame["submitted_on"])
     frame["person_id"] = frame["person_id"].astype("Int64")
     frame["session_id"] = frame["session_id"].astype("Int64")
     frame["anonymous"] = frame["anonymous"].astype(bool)
-    for column in CATEGORIES:
+    for column in CATEGORY_COLUMNS:
         frame[column] = frame[column].astype(object).astype("category")
     return frame
 
