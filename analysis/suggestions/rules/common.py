@@ -6,11 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.suggestions.model import (
-    STAKEHOLDER_ORDER,
-    RuleInputs,
-    SuggestionSettings,
-)
+from analysis.suggestions.model import STAKEHOLDER_ORDER, RuleInputs, SuggestionSettings
 from analysis.text import verbatims
 
 

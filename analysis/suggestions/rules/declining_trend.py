@@ -7,21 +7,9 @@ from typing import Any
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    likert_answers,
-    period_labels,
-    score_table,
-)
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
-from analysis.suggestions.rules.common import (
-    audiences_in,
-    likert_mean,
-)
+from analysis.metrics import likert_answers, period_labels, score_table
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
+from analysis.suggestions.rules.common import audiences_in, likert_mean
 from analysis.suggestions.wording import plain_value
 
 

@@ -8,21 +8,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    likert_answers,
-    score_table,
-)
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
-from analysis.suggestions.rules.common import (
-    comments_in_sessions,
-    likert_mean,
-    quote_comments,
-)
+from analysis.metrics import likert_answers, score_table
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
+from analysis.suggestions.rules.common import comments_in_sessions, likert_mean, quote_comments
 from analysis.suggestions.wording import plain_value
 
 GROUP_DIMENSIONS = ("programme", "trainer", "modality")

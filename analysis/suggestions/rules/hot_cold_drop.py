@@ -7,19 +7,9 @@ from typing import Any
 import numpy as np
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    hot_cold,
-)
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
-from analysis.suggestions.rules.common import (
-    comments_where,
-    quote_comments,
-)
+from analysis.metrics import hot_cold
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
+from analysis.suggestions.rules.common import comments_where, quote_comments
 from analysis.suggestions.wording import plain_value
 
 

@@ -7,15 +7,8 @@ from datetime import timedelta
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    response_rates,
-)
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
+from analysis.metrics import response_rates
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.wording import plain_value
 
 

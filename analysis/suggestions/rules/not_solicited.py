@@ -5,10 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    coverage,
-    coverage_alerts,
-)
+from analysis.metrics import coverage, coverage_alerts
 from analysis.suggestions.model import (
     STAKEHOLDER_ORDER,
     Evidence,

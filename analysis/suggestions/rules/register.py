@@ -6,12 +6,7 @@ from datetime import timedelta
 
 from analysis.action_catalog import ActionCatalog
 from analysis.register import complaint_statistics
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 
 
 def rule_register(

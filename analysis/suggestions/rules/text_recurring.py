@@ -6,12 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.wording import plain_value
 from analysis.text import recurring_terms, theme_mentions, verbatims
 

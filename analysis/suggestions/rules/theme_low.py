@@ -7,16 +7,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
-from analysis.metrics import (
-    likert_answers,
-    score_table,
-)
-from analysis.suggestions.model import (
-    Evidence,
-    RuleInputs,
-    Suggestion,
-    SuggestionSettings,
-)
+from analysis.metrics import likert_answers, score_table
+from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.rules.common import (
     audiences_in,
     comments_where,
