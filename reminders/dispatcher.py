@@ -42,6 +42,7 @@ from reminders.rendering import EmailTemplateError, new_message_id
 from reminders.transport import DeliveryError, Sender, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
+from surveys.public_url import public_base_url
 from surveys.runtime import AppContext
 
 log = logging.getLogger("reminders.dispatcher")
@@ -130,7 +131,8 @@ def dispatch_due(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> DispatchSummary:
     """Send every message due at `now` (within the rate limits), batch by batch, one
-    connection per batch. `campaign_id` limits the pass to one campaign (send-now button)."""
+    connection per batch. `campaign_id` limits the pass to one campaign (send-now button).
+    Raises `PublicUrlUnknown` before claiming anything when no link base is known."""
     work = _Pass(
         engine=engine,
         sender=sender,
@@ -138,7 +140,9 @@ def dispatch_due(
         now=now,
         worker=worker_id or new_worker_id(),
         options=options or dispatch_options(settings),
-        composer=MessageComposer(engine=engine, settings=settings),
+        composer=MessageComposer(
+            engine=engine, settings=settings, base_url=public_base_url(engine, settings)
+        ),
         should_stop=should_stop or (lambda: False),
         on_progress=on_progress,
     )
