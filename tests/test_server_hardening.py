@@ -66,7 +66,9 @@ def answer_every_section(client: httpx.Client, served: Served, invited: Invited)
     last = len(form.sections) - 1
     assert client.get(f"/r/{invited.token}").status_code == 200
     for index in range(last + 1):
-        guard = form_guard(session_secret=secret, token=invited.token, purpose="section", section=index)
+        guard = form_guard(
+            session_secret=secret, token=invited.token, purpose="section", section=index
+        )
         fields = [
             ("guard", guard),
             ("section", str(index)),
