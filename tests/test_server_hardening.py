@@ -138,6 +138,8 @@ def test_only_the_apps_own_origin_opens_the_staff_websocket(served: Served) -> N
 
 
 FRAMING = ("x-frame-options", "SAMEORIGIN")
+LOGIN_FIELD = 'autocomplete="current-password"'
+SHELL_MARK = 'id="root"'
 
 
 def test_staff_pages_and_our_routes_refuse_to_be_framed_by_others(served: Served) -> None:
@@ -167,3 +169,42 @@ def test_a_chunked_body_is_refused_on_every_post_route_of_ours(served: Served) -
             )
             assert response.status_code == 413, path
             assert "Requête trop volumineuse" in response.text, path
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_only_our_own_pages_can_frame_ours(
+    served: Served, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.support.browser import chromium
+
+    base = served.server.base_url
+    folder = tmp_path_factory.mktemp("foreign")
+    frame = f'<iframe id="target" src="{base}/people" width="600" height="400"></iframe>'
+    (folder / "index.html").write_text(f"<!doctype html><title>other site</title>{frame}")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    foreign = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=foreign.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            page = browser.new_context(locale="fr-FR").new_page()
+            page.goto(f"http://127.0.0.1:{foreign.server_port}/index.html")
+            page.wait_for_timeout(1500)
+            [framed] = [item for item in page.frames if item != page.main_frame]
+            assert SHELL_MARK not in framed.content()  # the staff shell: refused by the browser
+            page.goto(f"{base}/auth/logout")  # one of our pages frames another of ours
+            page.evaluate(
+                """() => new Promise((done) => {
+                    const frame = document.createElement('iframe');
+                    frame.src = '/auth/login';
+                    frame.onload = done;
+                    document.body.appendChild(frame);
+                })"""
+            )
+            [same] = [item for item in page.frames if item != page.main_frame]
+            assert LOGIN_FIELD in same.content() and "Mot de passe" in same.content()
+    finally:
+        foreign.shutdown()
