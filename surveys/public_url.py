@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from surveys.config import Settings, SettingsError
 from surveys.db import write_connection
+from surveys.i18n import t
 from surveys.models import ServerFact, utc_now
 
 FACTS = ServerFact.__table__  # type: ignore[attr-defined]
@@ -42,7 +43,7 @@ def record_public_base_url(engine: sa.Engine, url: str) -> None:
             connection.execute(sa.insert(FACTS).values(key=BASE_URL_KEY, **values))
 
 
-def public_base_url(engine: sa.Engine, settings: Settings) -> str:
+def public_base_url(engine: sa.Engine, settings: Settings, language: str = "fr") -> str:
     """The base of the links to write now (see the module's docstring)."""
     if settings.public_base_url_set:
         return settings.public_base_url
@@ -52,9 +53,4 @@ def public_base_url(engine: sa.Engine, settings: Settings) -> str:
         ).scalar()
     if stored:
         return stored
-    raise PublicUrlUnknown(
-        "PUBLIC_BASE_URL n'est pas défini et aucun serveur web n'a encore démarré sur cette "
-        "base de données : les liens des e-mails ne peuvent pas être écrits. Définissez "
-        "PUBLIC_BASE_URL (l'adresse publique du serveur, par exemple "
-        "https://enquetes.mon-organisme.fr) ou démarrez d'abord le serveur web."
-    )
+    raise PublicUrlUnknown(t("errors.public_base_url_unknown", language))
