@@ -2,7 +2,9 @@
 
 `streamlit run streamlit_app.py` finds the module-level `app`. The page code below runs only
 inside a Streamlit session (`st.runtime.exists()`); the routes and the lifespan run in the
-server process.
+server process. In front of everything, `surveys.guards.ServerGuard` caps request bodies,
+refuses the staff websocket to other origins, forbids framing by other sites, and leaves
+`X-Forwarded-For` to TRUSTED_PROXIES alone.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from analysis.pages import PAGES as analysis_pages
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
+from surveys.guards import ServerGuard
 from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
+from surveys.public_url import record_public_base_url, server_base_url
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
 from surveys.survey_preview import builder_routes
@@ -38,10 +43,17 @@ def pages_for(role: str) -> list[PageSpec]:
     return sorted(allowed, key=lambda s: (SECTION_ORDER.index(s.section_key), s.order))
 
 
+def public_base_url() -> str:
+    """PUBLIC_BASE_URL, or this server's own port when it is unset."""
+    return server_base_url(app_context().settings, int(st.get_option("server.port")))
+
+
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
     context = app_context()
     prepare_database(context)
+    # Workers started without PUBLIC_BASE_URL write their links under this base.
+    record_public_base_url(context.engine, public_base_url())
     # The embedded email dispatcher (DISPATCHER=on): a thread plans and sends due messages;
     # it stops between two messages on shutdown. Extra `python -m reminders run` workers
     # may run beside it: rows are claimed, never sent twice.
@@ -64,6 +76,7 @@ app = st.App(
         *builder_routes(app_context()),
     ],
     lifespan=lifespan,
+    middleware=[Middleware(ServerGuard, public_base_url=public_base_url())],
 )
 
 

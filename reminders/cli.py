@@ -15,6 +15,7 @@ from reminders.dispatcher import DEFAULT_BATCH_SIZE, dispatch_options, tick
 from reminders.worker import DEFAULT_INTERVAL_SECONDS, run_loop
 from surveys.config import SettingsError
 from surveys.models import utc_now
+from surveys.public_url import PublicUrlUnknown, public_base_url
 from surveys.runtime import app_context, prepare_database
 
 
@@ -76,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration : {error}", file=sys.stderr)
         return 2
     prepare_database(context)
+    try:  # links to the wrong port must never be written: refuse before anything is sent
+        public_base_url(context.engine, context.settings)
+    except PublicUrlUnknown as error:
+        print(f"Configuration : {error}", file=sys.stderr)
+        return 2
     options = dispatch_options(
         context.settings, lease_seconds=args.lease_seconds, retry_give_up_days=args.retry_days
     )

@@ -41,16 +41,16 @@ class OutgoingMessage(Protocol):
 
 
 class MessageComposer:
-    def __init__(self, *, engine: sa.Engine, settings: Settings) -> None:
+    def __init__(self, *, engine: sa.Engine, settings: Settings, base_url: str) -> None:
         self.engine = engine
         self.settings = settings
+        self.base_url = base_url  # surveys.public_url.public_base_url, resolved per pass
         self.cache: dict[Any, Any] = {}
 
     def links(self, token_salt: str) -> tuple[str, str]:
         """The answer link and the unsubscribe link: the same token, /r/ and /u/."""
         token = make_token(salt=token_salt, session_secret=self.settings.session_secret)
-        base = self.settings.public_base_url
-        return f"{base}/r/{token}", f"{base}/u/{token}"
+        return f"{self.base_url}/r/{token}", f"{self.base_url}/u/{token}"
 
     def compose(
         self, message: OutgoingMessage, *, address: str, message_id: str, now: datetime

@@ -4,7 +4,8 @@ sent twice and none is lost.
 States of an outbox row: pending -> sending -> sent, or retry (4xx, connection trouble: tried
 again after an exponential back-off, failed after a number of days), failed (5xx, with the
 server's reply), cancelled (the person answered, opted out, bounced, or the campaign closed),
-unknown (we crashed between handing the message to the server and recording the outcome).
+unknown (we crashed between handing the message to the server and recording the outcome, or
+the connection dropped after the whole message went out and before the server's reply).
 
 How a batch goes, and why it is safe:
 1. Claim: due rows get a lease (claimed_by, claimed_at) in one short transaction, with
@@ -41,6 +42,7 @@ from reminders.rendering import EmailTemplateError, new_message_id
 from reminders.transport import DeliveryError, Sender, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
+from surveys.public_url import public_base_url
 from surveys.runtime import AppContext
 
 log = logging.getLogger("reminders.dispatcher")
@@ -88,7 +90,7 @@ class DispatchSummary:
 @dataclass
 class _Outcome:
     message: ClaimedMessage
-    status: str  # sent | retry | failed
+    status: str  # sent | retry | failed | unknown
     message_id: str
     error: DeliveryError | None = None
 
@@ -129,7 +131,8 @@ def dispatch_due(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> DispatchSummary:
     """Send every message due at `now` (within the rate limits), batch by batch, one
-    connection per batch. `campaign_id` limits the pass to one campaign (send-now button)."""
+    connection per batch. `campaign_id` limits the pass to one campaign (send-now button).
+    Raises `PublicUrlUnknown` before claiming anything when no link base is known."""
     work = _Pass(
         engine=engine,
         sender=sender,
@@ -137,7 +140,9 @@ def dispatch_due(
         now=now,
         worker=worker_id or new_worker_id(),
         options=options or dispatch_options(settings),
-        composer=MessageComposer(engine=engine, settings=settings),
+        composer=MessageComposer(
+            engine=engine, settings=settings, base_url=public_base_url(engine, settings)
+        ),
         should_stop=should_stop or (lambda: False),
         on_progress=on_progress,
     )
@@ -255,6 +260,8 @@ def _deliver(
         email = work.composer.compose(message, address=address, message_id=message_id, now=work.now)
         connection.send(email, envelope_from=work.settings.mail_from)
     except DeliveryError as error:
+        if error.in_doubt:  # the server may have it: never resent automatically
+            return _Outcome(message, "unknown", message_id, error)
         return _Outcome(message, "failed" if error.permanent else "retry", message_id, error)
     except (ValueError, TypeError, EmailTemplateError) as error:  # unusable address or text
         failure = DeliveryError(f"message not composed: {error}"[:1000], permanent=True)
@@ -263,14 +270,18 @@ def _deliver(
 
 
 def _record(db: sa.Connection, work: _Pass, outcome: _Outcome) -> None:
-    """Write what happened to a message: sent; retry later (4xx, connection) unless the
-    retries add up to the limit; or failed with the server's reply."""
+    """Write what happened to a message: sent; unknown (in doubt); retry later (4xx,
+    connection) unless the retries add up to the limit; or failed with the server's reply."""
     message, now = outcome.message, work.now
     if outcome.status == "sent":
         outbox.record_sent(db, message, now)
         work.summary.sent += 1
         return
     error = outcome.error or DeliveryError("unknown error")
+    if outcome.status == "unknown":
+        outbox.record_unknown(db, message.id, error.reply)
+        work.summary.unknown += 1
+        return
     attempts = message.attempts + 1
     gives_up = policy.retry_gives_up(attempts, work.options.retry_give_up_days)
     if outcome.status == "retry" and not gives_up:

@@ -233,6 +233,15 @@ def record_retry(db: sa.Connection, message_id: int, due_at: datetime, reply: st
     )
 
 
+def record_unknown(db: sa.Connection, message_id: int, reply: str) -> None:
+    """The server may have accepted it (no reply after the content): staff decide."""
+    db.execute(
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.id == message_id)
+        .values(status="unknown", claimed_by=None, last_error=reply[:2000])
+    )
+
+
 def record_failed(
     db: sa.Connection,
     message: ClaimedMessage,

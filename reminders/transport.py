@@ -2,7 +2,8 @@
 
 A sender opens one connection per batch (`with sender.connect() as connection`) and sends
 each message's bytes on it. Failures come back as `DeliveryError`, already sorted into
-"try again later" (4xx replies, connection problems) and "permanent" (5xx replies), so the
+"try again later" (4xx replies, connection problems), "permanent" (5xx replies) and "in doubt"
+(the whole message went out, then no reply came: the server may have accepted it), so the
 dispatcher records them without knowing SMTP.
 """
 
@@ -32,12 +33,14 @@ MAILBOX_SUFFIX = ".eml"
 @dataclass
 class DeliveryError(Exception):
     """A message was not accepted. `permanent` means never retry; `recipient_refused` marks a
-    hard bounce of the address; `connection_lost` means the rest of the batch cannot go."""
+    hard bounce of the address; `connection_lost` means the rest of the batch cannot go;
+    `in_doubt` means the server may have accepted the message (never send it again)."""
 
     reply: str
     permanent: bool = False
     recipient_refused: bool = False
     connection_lost: bool = False
+    in_doubt: bool = False
 
     def __str__(self) -> str:
         return self.reply
@@ -80,15 +83,57 @@ def classify_smtp_error(error: BaseException) -> DeliveryError:
     return DeliveryError(f"{type(error).__name__}: {error}"[:1000])
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _data_payload(data: bytes) -> bytes:
+    """The message as sent after DATA: dots doubled at line starts, CRLF, then `.`."""
+    payload = _LEADING_DOT.sub(b"..", data)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    return payload + b".\r\n"
+
+
 class _SmtpConnection:
+    """One message = MAIL, RCPT, DATA, the content, the reply. The steps are smtplib's own
+    (`sendmail` does the same), taken apart to know where a failure happened: before the
+    content's final dot the server cannot have the message (retry is safe); once it is out,
+    a lost connection or a timeout leaves the message in doubt."""
+
     def __init__(self, client: yagmail.SMTP) -> None:
         self.client = client
 
     def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
+        smtp = self.client.smtp
         try:
-            self.client.smtp.sendmail(envelope_from, [message.recipient], message.data)
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(envelope_from)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
+            code, reply = smtp.rcpt(message.recipient)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({message.recipient: (code, reply)})
+            code, reply = smtp.docmd("data")
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
+            smtp.send(_data_payload(message.data))
         except (smtplib.SMTPException, OSError) as error:
+            self._reset()
             raise classify_smtp_error(error) from error
+        try:
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(
+                f"no reply after the message was sent: {error}"[:1000],
+                connection_lost=True,
+                in_doubt=True,
+            ) from error
+        if code != 250:
+            raise classify_smtp_error(smtplib.SMTPDataError(code, reply))
+
+    def _reset(self) -> None:
+        with suppress(smtplib.SMTPException, OSError):
+            self.client.smtp.rset()
 
 
 @dataclass

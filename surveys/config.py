@@ -6,6 +6,7 @@ added without being documented.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -40,7 +41,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "DATA_DIR", "data", "Folder for the SQLite file, the generated secret, the mailbox."
     ),
     SettingSpec("DATABASE_URL", "sqlite:///data/app.db", "SQLAlchemy URL of the database."),
-    SettingSpec("PUBLIC_BASE_URL", "http://localhost:8501", "Base of the links put in emails."),
+    SettingSpec(
+        "PUBLIC_BASE_URL",
+        "http://localhost:8501",
+        "Base of the links put in emails, and the only origin the staff pages accept.",
+    ),
     SettingSpec("SESSION_SECRET", "", "Signs cookies and derives answer links (32+ characters)."),
     SettingSpec("SMTP_HOST", "", "SMTP server; empty = messages go to the local mailbox."),
     SettingSpec("SMTP_PORT", "587", "SMTP port."),
@@ -62,6 +67,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("DEMO_DATA", "on", "`on` loads demo data when the database is empty at start."),
     SettingSpec("LOGIN_MAX_FAILURES", "5", "Failed logins before an account is locked."),
     SettingSpec("LOGIN_LOCK_MINUTES", "15", "How long a locked account stays locked."),
+    SettingSpec(
+        "LOGIN_ADDRESS_MAX_FAILURES",
+        "20",
+        "Failed logins from one address, whatever the accounts, before that address waits "
+        "LOGIN_LOCK_MINUTES.",
+    ),
+    SettingSpec(
+        "TRUSTED_PROXIES",
+        "",
+        "Addresses or networks (comma-separated) of your reverse proxies: only from them is "
+        "`X-Forwarded-For` believed.",
+    ),
     SettingSpec("SESSION_HOURS", "12", "Lifetime of a staff session cookie."),
     SettingSpec("SMALL_GROUP_MIN", "5", "Fewest answers a group needs before its results show."),
 )
@@ -92,9 +109,12 @@ class Settings:
     demo_data: bool
     login_max_failures: int
     login_lock_minutes: int
+    login_address_max_failures: int
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     session_hours: int
     small_group_min: int
     extra: dict[str, str] = field(default_factory=dict)
+    public_base_url_set: bool = True  # False: PUBLIC_BASE_URL left to its default
 
     @property
     def is_production(self) -> bool:
@@ -171,9 +191,25 @@ def _number(raw: dict[str, str], name: str) -> float:
     return value
 
 
+def _networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as error:
+            raise SettingsError(
+                f"TRUSTED_PROXIES must list IP addresses or networks (e.g. 10.0.0.5, "
+                f"10.0.0.0/24), got {item!r}."
+            ) from error
+    return tuple(networks)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the given mapping)."""
-    raw = _raw(os.environ if env is None else env)
+    source = os.environ if env is None else env
+    raw = _raw(source)
     app_env = raw["APP_ENV"].strip().lower()
     if app_env not in {"embedded", "production"}:
         raise SettingsError(f"APP_ENV must be 'embedded' or 'production', got {app_env!r}.")
@@ -202,6 +238,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_data=raw["DEMO_DATA"].strip().lower() in {"on", "1", "true", "yes"},
         login_max_failures=_integer(raw, "LOGIN_MAX_FAILURES"),
         login_lock_minutes=_integer(raw, "LOGIN_LOCK_MINUTES"),
+        login_address_max_failures=_integer(raw, "LOGIN_ADDRESS_MAX_FAILURES"),
+        trusted_proxies=_networks(raw["TRUSTED_PROXIES"]),
         session_hours=_integer(raw, "SESSION_HOURS"),
         small_group_min=_integer(raw, "SMALL_GROUP_MIN"),
+        public_base_url_set=bool(source.get("PUBLIC_BASE_URL", "").strip()),
     )

@@ -444,3 +444,29 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     target: str = Field(default="", max_length=200)
     details: dict[str, Any] = _json(default_factory=dict)
+
+
+class AbuseEvent(SQLModel, table=True):
+    """One failed attempt (an invalid answer link, a failed staff login) from one client
+    address. Kept in the database so that every web replica counts the same failures."""
+
+    __tablename__ = "abuse_event"
+    __table_args__ = (
+        _check("scope", ("invalid_link", "login_failure"), "ck_abuse_event_scope"),
+        sa.Index("ix_abuse_event_subject", "scope", "subject", "at"),
+        sa.Index("ix_abuse_event_scope_at", "scope", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=20)
+    subject: str = Field(max_length=64)
+    at: datetime = _when()
+
+
+class ServerFact(SQLModel, table=True):
+    """Facts the web server records at start for the other processes (workers) to share,
+    such as the public base URL of the links."""
+
+    __tablename__ = "server_fact"
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=2000)
+    updated_at: datetime = _when(default_factory=utc_now)

@@ -2,6 +2,11 @@
 
 They run on Starlette inside the Streamlit server (`st.App(routes=...)`). Streamlit's XSRF
 protection does not cover them, so the login form carries its own double-submit token.
+Bodies are read through `read_body`, which stops at a limit (chunked bodies included) and
+never keeps more than that limit in memory. Failed logins count per client address across
+accounts (in the database, `surveys.limits`): past LOGIN_ADDRESS_MAX_FAILURES within
+LOGIN_LOCK_MINUTES, that address is answered 429 without any password being checked, so it
+can neither go on guessing nor add failures to anyone's account.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from starlette.requests import Request
@@ -22,14 +28,17 @@ from surveys.auth import (
     make_session_cookie,
     revoke_sessions,
 )
+from surveys.config import Settings
 from surveys.db import read_session, write_session
 from surveys.i18n import normalise_language, t
+from surveys.limits import SlidingLimit, client_subject
 from surveys.models import OrganisationSettings, utc_now
 from surveys.rendering import ASSETS_DIR, render_html
 from surveys.runtime import AppContext
 
 CSRF_COOKIE = "qs_csrf"
 MAX_LOGIN_FORM_BYTES = 4096
+DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -46,6 +55,48 @@ def organisation_name(context: AppContext) -> str:
     with read_session(context.engine) as session:
         organisation = session.get(OrganisationSettings, 1)
         return organisation.name if organisation else ""
+
+
+def client_address(request: Request, settings: Settings) -> str:
+    """The address limits count for: `X-Forwarded-For` is read only from TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for", "")
+    return client_subject(peer, forwarded, settings.trusted_proxies)
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it exceeds `limit` bytes (never kept in memory).
+
+    An oversized body is still read and thrown away up to `DRAIN_LIMIT_BYTES`, so that the
+    browser finishes sending and shows our message instead of a reset connection.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAIN_LIMIT_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > DRAIN_LIMIT_BYTES:
+            break
+        if size <= limit:
+            chunks.append(chunk)
+    return b"".join(chunks) if size <= limit else None
+
+
+async def read_small_form(request: Request) -> dict[str, str] | None:
+    """The fields of a small urlencoded form (login, logout); None when it is too large."""
+    body = await read_body(request, MAX_LOGIN_FORM_BYTES)
+    if body is None:
+        return None
+    pairs = parse_qsl(body.decode("utf-8", "replace"), max_num_fields=20)
+    return dict(pairs)
+
+
+def login_address_limit(settings: Settings) -> SlidingLimit:
+    return SlidingLimit(
+        "login_failure", settings.login_address_max_failures, settings.login_lock_minutes * 60
+    )
 
 
 def request_language(request: Request, form_value: str | None = None) -> str:
@@ -104,57 +155,76 @@ def login_form(context: AppContext) -> Callable[[Request], Response]:
 
 def login_submit(context: AppContext) -> Callable[[Request], Response]:
     settings = context.settings
+    address_limit = login_address_limit(settings)
 
     async def endpoint(request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_LOGIN_FORM_BYTES:
-            return too_large()
-        form = await request.form()
-        lang = request_language(request, str(form.get("lang", "")))
+        form = await read_small_form(request)
+        if form is None:
+            return too_large(request)
+        lang = request_language(request, form.get("lang", ""))
         cookie_token = request.cookies.get(CSRF_COOKIE, "")
-        form_token = str(form.get("csrf", ""))
         fresh = secrets.token_urlsafe(32)
-        if not cookie_token or not hmac.compare_digest(cookie_token, form_token):
+        if not cookie_token or not hmac.compare_digest(cookie_token, form.get("csrf", "")):
             error = t("login.expired_form", lang)
             return _login_page(context, lang=lang, csrf=fresh, status_code=400, error=error)
-        email = str(form.get("email", ""))[:254]
+        email = form.get("email", "")[:254]
+        address, now = client_address(request, settings), utc_now()
         with write_session(context.engine) as session:
-            user = authenticate(
-                session=session,
-                email=email,
-                password=str(form.get("password", ""))[:1024],
-                now=utc_now(),
-                max_failures=settings.login_max_failures,
-                lock_minutes=settings.login_lock_minutes,
-            )
+            wait = address_limit.retry_after(session.connection(), address, now)
+            user = None
+            if not wait:
+                user = authenticate(
+                    session=session,
+                    email=email,
+                    password=form.get("password", "")[:1024],
+                    now=now,
+                    max_failures=settings.login_max_failures,
+                    lock_minutes=settings.login_lock_minutes,
+                )
+                if user is None:
+                    address_limit.record(session.connection(), address, now)
             cookie = make_session_cookie(user, secret=settings.session_secret) if user else None
         if cookie is None:
-            return _login_page(
-                context,
-                lang=lang,
-                csrf=fresh,
-                status_code=401,
-                error=t("login.failed", lang),
-                email=email,
-            )
-        response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
-        response.set_cookie(
-            SESSION_COOKIE,
-            cookie,
-            max_age=settings.session_hours * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=_cookie_secure(context),
-            path="/",
-        )
-        response.delete_cookie(CSRF_COOKIE, path="/auth")
-        return response
+            return _login_refused(context, lang=lang, csrf=fresh, email=email, wait=wait)
+        return _logged_in(context, cookie)
 
     return endpoint
 
 
-def too_large() -> Response:
+def _login_refused(context: AppContext, *, lang: str, csrf: str, email: str, wait: int):
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        error = t("login.too_many", lang, minutes=minutes)
+        page = _login_page(context, lang=lang, csrf=csrf, status_code=429, error=error)
+        page.headers["Retry-After"] = str(wait)
+        return page
+    error = t("login.failed", lang)
+    return _login_page(context, lang=lang, csrf=csrf, status_code=401, error=error, email=email)
+
+
+def _logged_in(context: AppContext, cookie: str) -> Response:
+    settings = context.settings
+    response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=_cookie_secure(context),
+        path="/",
+    )
+    response.delete_cookie(CSRF_COOKIE, path="/auth")
+    return response
+
+
+def too_large(request: Request) -> Response:
+    lang = request_language(request)
     return Response(
-        "Requête trop volumineuse / Request too large", status_code=413, headers=SECURITY_HEADERS
+        t("errors.request_too_large", lang),
+        status_code=413,
+        headers=SECURITY_HEADERS,
+        media_type="text/plain",
     )
 
 
@@ -187,11 +257,11 @@ def logout_form(context: AppContext) -> Callable[[Request], Response]:
 
 def logout(context: AppContext) -> Callable[[Request], Response]:
     async def endpoint(request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_LOGIN_FORM_BYTES:
-            return too_large()
-        form = await request.form()
+        form = await read_small_form(request)
+        if form is None:
+            return too_large(request)
         cookie_token = request.cookies.get(CSRF_COOKIE, "")
-        if not cookie_token or not hmac.compare_digest(cookie_token, str(form.get("csrf", ""))):
+        if not cookie_token or not hmac.compare_digest(cookie_token, form.get("csrf", "")):
             return RedirectResponse("/auth/logout", status_code=303, headers=SECURITY_HEADERS)
         with write_session(context.engine) as session:
             identity = identity_from_cookie(

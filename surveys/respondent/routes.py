@@ -41,6 +41,7 @@ from starlette.routing import BaseRoute, Route
 
 from surveys.db import is_sqlite, read_session, write_bind, write_session
 from surveys.i18n import normalise_language, t
+from surveys.limits import SlidingLimit
 from surveys.models import utc_now
 from surveys.respondent.form import (
     FieldError,
@@ -58,7 +59,7 @@ from surveys.respondent.rendering import (
     render_thanks_page,
     render_unsubscribe_page,
 )
-from surveys.respondent.security import InvalidLinkThrottle, form_guard, guard_is_valid
+from surveys.respondent.security import form_guard, guard_is_valid, invalid_link_limit
 from surveys.respondent.service import (
     PARIS,
     Link,
@@ -73,13 +74,12 @@ from surveys.respondent.service import (
     unsubscribe_status,
 )
 from surveys.runtime import AppContext
-from surveys.web import SECURITY_HEADERS, request_language
+from surveys.web import SECURITY_HEADERS, client_address, read_body, request_language
 
 logger = logging.getLogger(__name__)
 
 MAX_FORM_BYTES = 256 * 1024  # 4+ texts of 5,000 characters, even fully percent-encoded
 MAX_UNSUBSCRIBE_BYTES = 4096
-DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
 ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
 RESPONDENT_HEADERS = {**SECURITY_HEADERS, "X-Robots-Tag": "noindex, nofollow"}
 INVALID_STATUS = {
@@ -104,30 +104,6 @@ def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303, headers=RESPONDENT_HEADERS)
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def read_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None when it exceeds `limit` bytes (never kept in memory).
-
-    An oversized body is still read and thrown away up to `DRAIN_LIMIT_BYTES`, so that the
-    browser finishes sending and shows our message instead of a reset connection.
-    """
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > DRAIN_LIMIT_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > DRAIN_LIMIT_BYTES:
-            break
-        if size <= limit:
-            chunks.append(chunk)
-    return b"".join(chunks) if size <= limit else None
-
-
 def last_day(closes_at: datetime) -> date:
     """The last Paris day on which a campaign closing at `closes_at` can still be answered."""
     return (closes_at - timedelta(seconds=1)).astimezone(PARIS).date()
@@ -150,7 +126,7 @@ class PostedSection:
 @dataclass
 class RespondentRoutes:
     context: AppContext
-    throttle: InvalidLinkThrottle
+    throttle: SlidingLimit
     clock: Callable[[], datetime] = utc_now
     # Set from the database kind (see `read`, `write` and `writing`):
     write_lock: AbstractContextManager[Any] = field(init=False, default_factory=nullcontext)
@@ -216,10 +192,25 @@ class RespondentRoutes:
             session_secret=self.secret, token=token, purpose="section", section=section
         )
 
-    def too_many(self, request: Request, wait_seconds: int) -> Response:
-        language = request_language(request)
-        with read_session(self.context.engine) as session:
-            organisation = organisation_info(session)
+    def count_invalid(self, connection: sa.Connection, address: str, now: datetime) -> int:
+        """One more invalid token from `address`: the wait when it is over the limit."""
+        return self.throttle.check_and_record(connection, address, now)
+
+    def record_invalid(self, address: str, now: datetime) -> int:
+        with self.writing() as connection:
+            return self.count_invalid(connection, address, now)
+
+    def refuse_invalid(
+        self, wait: int, link: Link, language: str, organisation: OrganisationInfo
+    ) -> Response:
+        """An unknown token: 404, or 429 once its address has sent too many."""
+        if wait:
+            return self.too_many(language, wait, organisation)
+        return self.invalid(link, language, organisation)
+
+    def too_many(
+        self, language: str, wait_seconds: int, organisation: OrganisationInfo
+    ) -> Response:
         body = render_message_page(
             title=t("respondent.invalid.too_many_title", language),
             message=t(
@@ -270,15 +261,13 @@ class RespondentRoutes:
     # ---- GET /r/{token} ------------------------------------------------------------------
     async def answer_page(self, request: Request) -> Response:
         token = request.path_params["token"]
-        address = client_address(request)
-        wait = self.throttle.retry_after(address)
-        if wait:
-            return await run_in_threadpool(self.too_many, request, wait)
         now = self.clock()
-        link = await self.read(partial(self.read_link, token, now))
+        link = await self.read(partial(self.read_link, token, now))  # valid links first
         organisation = link.organisation
         if link.state is LinkState.UNKNOWN:
-            self.throttle.record_failure(address)
+            address = client_address(request, self.context.settings)
+            wait = await self.write(partial(self.record_invalid, address, now))
+            return self.refuse_invalid(wait, link, request_language(request), organisation)
         if link.form is None:
             return self.invalid(link, request_language(request), organisation)
         chosen = request.query_params.get("lang")
@@ -315,10 +304,7 @@ class RespondentRoutes:
     # ---- POST /r/{token} -----------------------------------------------------------------
     async def answer_submit(self, request: Request) -> Response:
         token = request.path_params["token"]
-        address = client_address(request)
-        wait = self.throttle.retry_after(address)
-        if wait:
-            return await run_in_threadpool(self.too_many, request, wait)
+        address = client_address(request, self.context.settings)
         body = await read_body(request, MAX_FORM_BYTES)
         content_type = request.headers.get("content-type", "")
         render = await self.write(
@@ -347,7 +333,8 @@ class RespondentRoutes:
             link = resolve_link(session=session, token=token, now=now, lock=True)
             organisation = link.organisation
             if link.state is LinkState.UNKNOWN:
-                self.throttle.record_failure(address)
+                wait = self.count_invalid(session, address, now)
+                return partial(self.refuse_invalid, wait, link, fallback_language, organisation)
             if link.form is None:
                 return partial(self.invalid, link, fallback_language, organisation)
             if not link.answerable:
@@ -466,16 +453,14 @@ class RespondentRoutes:
     # ---- /u/{token} ----------------------------------------------------------------------
     def unsubscribe_page(self, request: Request) -> Response:
         token = request.path_params["token"]
-        address = client_address(request)
-        wait = self.throttle.retry_after(address)
-        if wait:
-            return self.too_many(request, wait)
         with read_session(self.context.engine) as session:
             status = unsubscribe_status(session=session, token=token)
             organisation = organisation_info(session)
         if status is None:
-            self.throttle.record_failure(address)
-            return self.invalid(Link(LinkState.UNKNOWN), request_language(request), organisation)
+            address = client_address(request, self.context.settings)
+            wait = self.record_invalid(address, self.clock())
+            language = request_language(request)
+            return self.refuse_invalid(wait, Link(LinkState.UNKNOWN), language, organisation)
         opted_out, language = status
         language = request_language(request) if request.query_params.get("lang") else language
         return self.unsubscribe_response(token, organisation, language, done=opted_out)
@@ -502,10 +487,7 @@ class RespondentRoutes:
 
     async def unsubscribe_submit(self, request: Request) -> Response:
         token = request.path_params["token"]
-        address = client_address(request)
-        wait = self.throttle.retry_after(address)
-        if wait:
-            return await run_in_threadpool(self.too_many, request, wait)
+        address = client_address(request, self.context.settings)
         body = await read_body(request, MAX_UNSUBSCRIBE_BYTES) or b""
         content_type = request.headers.get("content-type", "")
         render = await self.write(
@@ -535,8 +517,9 @@ class RespondentRoutes:
         with self.writing_session() as session:
             organisation = organisation_info(session)
             if unsubscribe_status(session=session, token=token) is None:
-                self.throttle.record_failure(address)
-                return partial(self.invalid, Link(LinkState.UNKNOWN), language, organisation)
+                wait = self.count_invalid(session.connection(), address, self.clock())
+                unknown = Link(LinkState.UNKNOWN)
+                return partial(self.refuse_invalid, wait, unknown, language, organisation)
             if not (one_click or guarded):
                 return partial(
                     self.unsubscribe_response,
@@ -592,11 +575,11 @@ def _guarded_async(
 def respondent_routes(
     context: AppContext,
     *,
-    throttle: InvalidLinkThrottle | None = None,
+    throttle: SlidingLimit | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> list[BaseRoute]:
     """The answer and unsubscribe routes (`throttle` and `clock` are for tests)."""
-    routes = RespondentRoutes(context, throttle or InvalidLinkThrottle(), clock)
+    routes = RespondentRoutes(context, throttle or invalid_link_limit(), clock)
     return [
         Route(
             "/r/{token}", _guarded_async(routes, "answer_page", routes.answer_page), methods=["GET"]

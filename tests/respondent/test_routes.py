@@ -32,7 +32,7 @@ from surveys.models import (
 from surveys.respondent import routes as routes_module
 from surveys.respondent.form import SurveyForm
 from surveys.respondent.routes import MAX_FORM_BYTES, respondent_routes
-from surveys.respondent.security import InvalidLinkThrottle, form_guard
+from surveys.respondent.security import form_guard, invalid_link_limit
 from surveys.respondent.service import version_form
 from surveys.runtime import AppContext
 from tests.respondent.builders import (
@@ -45,10 +45,12 @@ from tests.respondent.builders import (
 
 @dataclass
 class FakeClock:
+    """Now, moved forward by `seconds` (the routes' clock)."""
+
     seconds: float = 0.0
 
-    def __call__(self) -> float:
-        return self.seconds
+    def __call__(self):
+        return utc_now() + timedelta(seconds=self.seconds)
 
 
 @dataclass
@@ -104,8 +106,8 @@ def build_respondent(context: AppContext, **options) -> Respondent:
     with read_session(context.engine) as session:
         form = version_form(session, invited.version_id)
     clock = FakeClock()
-    throttle = InvalidLinkThrottle(limit=5, window_seconds=600, clock=clock)
-    app = Starlette(routes=respondent_routes(context, throttle=throttle))
+    throttle = invalid_link_limit(limit=5, window_seconds=600)
+    app = Starlette(routes=respondent_routes(context, throttle=throttle, clock=clock))
     return Respondent(TestClient(app, follow_redirects=False), context, invited, form, clock)
 
 
@@ -449,16 +451,19 @@ def test_a_closed_campaign_shows_a_friendly_page_and_refuses_answers(
     assert posted.status_code == 410 and draft_answers(respondent.context) is None
 
 
-def test_repeated_invalid_links_from_one_address_are_slowed_down(
+def test_repeated_invalid_links_from_one_address_are_slowed_down_but_valid_ones_open(
     respondent: Respondent,
 ) -> None:
     for number in range(5):
         assert respondent.client.get(f"/r/{'B' * 42}{number}").status_code == 404
-    blocked = respondent.client.get(respondent.url)  # even a valid link must wait now
+    blocked = respondent.client.get(f"/r/{'C' * 43}")
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
     assert "Trop de tentatives" in blocked.text
+    assert respondent.client.post(f"/u/{'C' * 43}").status_code == 429
+    assert respondent.client.get(respondent.url).status_code == 200  # a valid link always opens
+    assert respondent.answer_section(0).status_code == 303
     respondent.clock.seconds += 601
-    assert respondent.client.get(respondent.url).status_code == 200
+    assert respondent.client.get(f"/r/{'C' * 43}").status_code == 404
 
 
 def test_tokens_never_reach_the_logs(
