@@ -160,8 +160,35 @@ def test_the_link_opens_the_first_section_in_french_with_the_safety_headers(
     assert "astérisque (*) sont obligatoires" in page.text
     external = re.findall(r'(?:src|href|action)="((?:https?:)?//[^"]*)"', page.text)
     assert external == []  # nothing loaded from (or linked to) another host
+
+
+
+def test_opening_a_link_writes_nothing_and_the_first_save_records_it(
+    respondent: Respondent,
+) -> None:
+    assert respondent.client.get(respondent.url).status_code == 200
+    with read_session(respondent.context.engine) as session:
+        assert session.get(Invitation, respondent.invited.invitation_id).opened_at is None
+    assert respondent.answer_section(0).status_code == 303
     with read_session(respondent.context.engine) as session:
         assert session.get(Invitation, respondent.invited.invitation_id).opened_at is not None
+
+
+def test_a_link_opens_while_another_process_holds_the_write_lock(sqlite_context) -> None:
+    """A GET never waits for a writer: it completes while the lock is still held."""
+    import sqlite3
+
+    respondent = build_respondent(sqlite_context)
+    holder = sqlite3.connect(sqlite_context.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE organisation_settings SET name = 'verrou' WHERE id = 1")
+    try:
+        page = respondent.client.get(respondent.url)
+        assert page.status_code == 200 and "Partie 1 sur 5" in page.text
+        assert holder.in_transaction  # the lock was held all along
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_scales_are_labelled_radio_groups_and_texts_show_their_limit(
