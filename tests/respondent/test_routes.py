@@ -162,7 +162,6 @@ def test_the_link_opens_the_first_section_in_french_with_the_safety_headers(
     assert external == []  # nothing loaded from (or linked to) another host
 
 
-
 def test_opening_a_link_writes_nothing_and_the_first_save_records_it(
     respondent: Respondent,
 ) -> None:
