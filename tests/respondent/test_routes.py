@@ -211,7 +211,7 @@ def test_scales_are_labelled_radio_groups_and_texts_show_their_limit(
 def test_the_first_page_carries_the_data_notice(respondent: Respondent) -> None:
     text = unescape(respondent.client.get(respondent.url).text)
     assert "Vos données personnelles" in text and "FormaSud" in text
-    assert "Qualiopi" in text and "conservées 3 ans" in text
+    assert "Qualiopi" in text and "conservés 3 ans après la fin de votre dernière" in text
     assert "rectification" in text and "CNIL" in text and "dpo@formasud.example.org" in text
     assert "associées à votre nom" in text
 
@@ -220,7 +220,7 @@ def test_an_anonymous_survey_says_so_on_the_first_page(context: AppContext) -> N
     anonymous = build_respondent(context, anonymous=True)
     text = unescape(anonymous.client.get(anonymous.url).text)
     assert "Enquête anonyme" in text and "sans aucun lien avec votre nom" in text
-    assert "sans l'heure" in text and "à l'envoi, ce lien est effacé" in text
+    assert "ni le jour ni l'heure" in text and "chiffrées avec une clé que seul votre lien" in text
     assert "associées à votre nom" not in text
 
 
@@ -555,3 +555,18 @@ def test_an_unsubscribe_post_without_its_guard_is_refused(respondent: Respondent
     assert not opted_out(respondent.context, respondent.invited)
     unknown = respondent.client.post(f"/u/{'C' * 43}", content=b"List-Unsubscribe=One-Click")
     assert unknown.status_code == 404
+
+
+def test_the_notice_states_the_retention_rule_from_the_organisations_setting(
+    respondent: Respondent,
+) -> None:
+    """One rule everywhere: the purge's (end of the last training), with the setting's years."""
+    with write_session(respondent.context.engine) as session:
+        organisation = session.get(OrganisationSettings, 1)
+        organisation.retention_years = 7
+        session.add(organisation)
+    french = unescape(respondent.client.get(respondent.url).text)
+    english = unescape(respondent.client.get(respondent.url + "?lang=en").text)
+    assert "conservés 7 ans après la fin de votre dernière formation" in french
+    assert "kept for 7 years after the end of your last training" in english
+    assert "fin de l'enquête" not in french and "after the survey ends" not in english
