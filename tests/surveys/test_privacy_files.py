@@ -115,3 +115,14 @@ def test_a_process_started_from_the_environment_creates_private_files(tmp_path: 
     assert any(path.name == "app.db" for path in files)
     assert all(mode(path) == 0o600 for path in files), {p.name: oct(mode(p)) for p in files}
     assert TEST_SECRET  # the fixture's secret is not used here: the generated one is
+
+
+def test_an_erasure_leaves_no_copy_of_the_person_in_the_wal(sqlite_context: AppContext) -> None:
+    (alice,) = add_people(sqlite_context, "alice.wal@example.org")
+    database = Path(sqlite_context.engine.url.database)
+    wal = database.with_name(database.name + "-wal")
+    assert b"alice.wal@example.org" in wal.read_bytes()  # the insert sits in the WAL
+    with write_session(sqlite_context.engine) as session:
+        erase_person(session=session, person_id=alice, actor="dpo", now=utc_now())
+    assert wal.stat().st_size == 0  # checkpointed and emptied after the commit
+    assert b"alice.wal@example.org" not in database.read_bytes()  # secure_delete
