@@ -47,6 +47,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA temp_store=MEMORY")  # no answers in temporary files
         cursor.close()
 
     @sa.event.listens_for(engine, "checkin")

@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from surveys.config import DISPLAY_TIMEZONE
-from surveys.models import Answer, Response
+from surveys.models import Answer, Campaign, Response
 
 SEAL_BLOCK_BYTES = 4096
 SEALED_KEY = "sealed"
@@ -36,8 +35,9 @@ _KEY_CONTEXT = b"qualiopi-surveys/anonymous-draft/v1"
 _NONCE_BYTES = 12
 _RESPONSE = Response.__table__  # type: ignore[attr-defined]
 _ANSWER = Answer.__table__  # type: ignore[attr-defined]
-_RESPONSE_COLUMNS = ("id", "campaign_id", "survey_version_id", "anonymous", "language")
-_ANSWER_COLUMNS = ("response_id", "question_id", "number", "text")
+_CAMPAIGN = Campaign.__table__  # type: ignore[attr-defined]
+_RESPONSE_LIST = "id, campaign_id, survey_version_id, anonymous, language, submitted_on"
+_ANSWER_LIST = "response_id, question_id, number, text"
 
 
 def draft_key(token: str) -> bytes:
@@ -79,38 +79,43 @@ def campaign_day(scheduled_at: datetime) -> date:
     return scheduled_at.astimezone(DISPLAY_TIMEZONE).date()
 
 
+_SHUFFLED_RESPONSES = "tmp_anonymous_shuffle_response"
+_SHUFFLED_ANSWERS = "tmp_anonymous_shuffle_answer"
+
+
+def _reshuffle_statements(campaign_id: int) -> list[str]:
+    """Set-based: copy the campaign's anonymous rows aside (temporary tables, in memory on
+    SQLite), delete them, insert them back in a random order."""
+    return [
+        f"DROP TABLE IF EXISTS {_SHUFFLED_ANSWERS}",
+        f"DROP TABLE IF EXISTS {_SHUFFLED_RESPONSES}",
+        f"CREATE TEMPORARY TABLE {_SHUFFLED_RESPONSES} AS SELECT {_RESPONSE_LIST} FROM response"
+        f" WHERE campaign_id = {int(campaign_id)} AND anonymous = TRUE",
+        f"CREATE TEMPORARY TABLE {_SHUFFLED_ANSWERS} AS SELECT {_ANSWER_LIST} FROM answer"
+        f" WHERE response_id IN (SELECT id FROM {_SHUFFLED_RESPONSES})",
+        f"DELETE FROM answer WHERE response_id IN (SELECT id FROM {_SHUFFLED_RESPONSES})",
+        f"DELETE FROM response WHERE id IN (SELECT id FROM {_SHUFFLED_RESPONSES})",
+        f"INSERT INTO response ({_RESPONSE_LIST}) SELECT {_RESPONSE_LIST}"
+        f" FROM {_SHUFFLED_RESPONSES} ORDER BY random()",
+        f"INSERT INTO answer ({_ANSWER_LIST}) SELECT {_ANSWER_LIST}"
+        f" FROM {_SHUFFLED_ANSWERS} ORDER BY random()",
+        f"DROP TABLE {_SHUFFLED_ANSWERS}",
+        f"DROP TABLE {_SHUFFLED_RESPONSES}",
+    ]
+
+
 def store_anonymous_response(
     connection: sa.Connection, response: dict[str, Any], answers: list[dict[str, Any]]
 ) -> None:
-    """Insert an anonymous response and rewrite all of its campaign's anonymous responses and
-    answers in a random order (see the module's docstring)."""
-    campaign_id, day = response["campaign_id"], response["submitted_on"]
-    ids = sa.select(_RESPONSE.c.id).where(
-        _RESPONSE.c.campaign_id == campaign_id, _RESPONSE.c.anonymous.is_(True)
+    """Insert an anonymous response, then rewrite all of its campaign's anonymous responses
+    and answers in a random order (see the module's docstring). Submits to one campaign
+    queue on its row (PostgreSQL; SQLite has one writer anyway)."""
+    campaign_id = int(response["campaign_id"])
+    connection.execute(
+        sa.select(_CAMPAIGN.c.id).where(_CAMPAIGN.c.id == campaign_id).with_for_update()
     )
-    responses = [
-        dict(row._mapping)
-        for row in connection.execute(
-            sa.select(*(_RESPONSE.c[name] for name in _RESPONSE_COLUMNS)).where(
-                _RESPONSE.c.id.in_(ids)
-            )
-        )
-    ]
-    kept = [
-        dict(row._mapping)
-        for row in connection.execute(
-            sa.select(*(_ANSWER.c[name] for name in _ANSWER_COLUMNS)).where(
-                _ANSWER.c.response_id.in_(ids)
-            )
-        )
-    ]
-    connection.execute(sa.delete(_ANSWER).where(_ANSWER.c.response_id.in_(ids)))
-    connection.execute(sa.delete(_RESPONSE).where(_RESPONSE.c.id.in_(ids)))
-    responses = [{**row, "submitted_on": day} for row in [*responses, response]]
-    everything = [*kept, *({name: row[name] for name in _ANSWER_COLUMNS} for row in answers)]
-    shuffle = secrets.SystemRandom().shuffle
-    shuffle(responses)
-    shuffle(everything)
-    connection.execute(sa.insert(_RESPONSE), responses)
-    if everything:
-        connection.execute(sa.insert(_ANSWER), everything)
+    connection.execute(sa.insert(_RESPONSE), [response])
+    if answers:
+        connection.execute(sa.insert(_ANSWER), answers)
+    for statement in _reshuffle_statements(campaign_id):
+        connection.exec_driver_sql(statement)

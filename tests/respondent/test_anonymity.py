@@ -334,3 +334,42 @@ def test_the_attacks_would_find_something_without_the_protection(
     for response_id, person in known.items():
         candidates[response_id] = {p for p in lonely if true_day[p] == true_day[person]}
     assert len(pinned(candidates, known)) == 2
+
+
+def test_concurrent_anonymous_submits_to_one_campaign_all_land_once(context: AppContext) -> None:
+    import threading
+
+    with write_session(context.engine) as session:
+        version = builders.published_version(session, anonymous=True)
+        campaign = builders.campaign(session, version, now=BASE)
+        campaign_id = campaign.id
+        people = [
+            builders.invite(session, campaign, secret=context.settings.session_secret)
+            for _ in range(4)
+        ]
+    for number, person in enumerate(people):
+        save_everything(context, person.token, f"C{number}", BASE)
+    failures: list[BaseException] = []
+
+    def run(token: str) -> None:
+        try:
+            submit(context, token, BASE)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(p.token,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with context.engine.connect() as connection:
+        texts = connection.execute(
+            sa.text("SELECT text FROM answer WHERE text LIKE 'Commentaire unique de C%'")
+        ).scalars()
+        counts = Counter(texts)
+        responses = connection.execute(
+            sa.text("SELECT COUNT(*) FROM response WHERE campaign_id = :c"), {"c": campaign_id}
+        ).scalar()
+    assert set(counts) == {f"Commentaire unique de C{n}." for n in range(4)}
+    assert len(set(counts.values())) == 1 and responses == 4  # each once, none lost
