@@ -10,9 +10,13 @@ timing.
 Functions take `session`: an ORM session or a plain connection (the answer routes use a
 connection: less overhead on their hot path). Statements are SQLAlchemy Core.
 
-Anonymous surveys: the response row has no link to the person or the invitation, its date is
-kept to the day, the draft is deleted on submit, and the invitation's `opened_at` and
-`completed_at` are kept to the day too, so they cannot be matched with a response by time.
+Anonymous surveys: the response row has no link to the person or the invitation and carries
+its campaign's first day, not its own; the draft is sealed with a key derived from the link
+and deleted on submit; the invitation keeps only that it was answered (and the day, for the
+response rate), which no response can be matched with. See `surveys.respondent.anonymity`.
+
+Opening a link writes nothing: a GET never waits for the write lock. The first opening is
+stamped by the link's first write (a saved section or the submit).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sqlmodel import Session, select
 
 from surveys.audit import record
 from surveys.config import DISPLAY_TIMEZONE
+from surveys.db import checkpoint_after_commit
 from surveys.models import (
     Answer,
     Campaign,
@@ -42,6 +47,13 @@ from surveys.models import (
     ResponseDraft,
     SurveyVersion,
     new_uuid,
+)
+from surveys.respondent.anonymity import (
+    campaign_day,
+    draft_key,
+    seal,
+    store_anonymous_response,
+    unseal,
 )
 from surveys.respondent.form import (
     Answers,
@@ -144,7 +156,10 @@ class Link:
     answers: Answers = field(default_factory=dict)
     current_section: int = 0
     has_draft: bool = False
-    opened: bool = True
+    opened: bool = True  # always: a GET has nothing to write (see `open_recorded`)
+    open_recorded: bool = True  # the first opening is stamped by the link's first write
+    campaign_day: date | None = None
+    draft_key: bytes | None = field(default=None, repr=False)  # anonymous surveys only
     editable: bool = False  # completed, named, the survey allows changes, campaign still open
     closes_at: datetime | None = None
     organisation: OrganisationInfo = field(default_factory=OrganisationInfo)
@@ -199,6 +214,7 @@ def _link_statement(*, lock: bool) -> sa.Select:
             _CAMPAIGN.c.id.label("campaign_id"),
             _CAMPAIGN.c.status.label("campaign_status"),
             _CAMPAIGN.c.closes_at,
+            _CAMPAIGN.c.scheduled_at,
             _CAMPAIGN.c.survey_version_id,
             _PERSON.c.erased_at,
             _DRAFT.c.id.label("draft_id"),
@@ -270,6 +286,7 @@ def resolve_link(*, session: Database, token: str, now: datetime, lock: bool = F
         person_id=row.person_id,
         language=row.language,
         closes_at=row.closes_at,
+        campaign_day=campaign_day(row.scheduled_at),
         organisation=_organisation_from(row),
     )
     if state not in (LinkState.OPEN, LinkState.COMPLETED):
@@ -285,8 +302,9 @@ def resolve_link(*, session: Database, token: str, now: datetime, lock: bool = F
     if state is LinkState.COMPLETED and not editable:
         return replace(base, form=form)
     has_draft = row.draft_id is not None
+    key = draft_key(token) if form.anonymous else None
     if has_draft:
-        answers, section = clean_answers(form, row.answers or {}), row.current_section
+        answers, section = clean_answers(form, unseal(row.answers, key)), row.current_section
     elif editable:
         answers, section = submitted_answers(session, row.id, form), 0
     else:
@@ -297,8 +315,9 @@ def resolve_link(*, session: Database, token: str, now: datetime, lock: bool = F
         answers=answers,
         has_draft=has_draft,
         current_section=min(max(section, 0), len(form.sections) - 1),
-        opened=row.opened_at is not None,
+        open_recorded=row.opened_at is not None,
         editable=editable,
+        draft_key=key,
         language=form.language_or_default(row.language),
     )
 
@@ -330,15 +349,18 @@ _UPDATE_DRAFT = (
 _INSERT_DRAFT = sa.insert(_DRAFT)
 
 
+def _open_stamp(link: Link, now: datetime) -> datetime:
+    return day_start(now) if link.form is not None and link.form.anonymous else now
+
+
 def mark_opened(*, session: Database, link: Link, now: datetime) -> None:
-    """Record the first opening (to the day only for anonymous surveys)."""
-    if link.opened or link.invitation_id is None or link.form is None:
+    """Record the first opening (to the day only for anonymous surveys), inside a write."""
+    if link.open_recorded or link.invitation_id is None or link.form is None:
         return
-    stamp = day_start(now) if link.form.anonymous else now
     _connection(session).execute(
         sa.update(_INVITATION)
         .where(_INVITATION.c.id == link.invitation_id, _INVITATION.c.opened_at.is_(None))
-        .values(opened_at=stamp)
+        .values(opened_at=_open_stamp(link, now))
     )
 
 
@@ -361,14 +383,16 @@ def save_section(
     form, connection = link.form, _connection(session)
     merged = merge_section(form, section_index, link.answers, section_answers)
     section = min(max(next_section, 0), len(form.sections) - 1)
+    stored = seal(merged, link.draft_key) if link.draft_key else merged
+    updated = day_start(now) if form.anonymous else now
     if link.has_draft:
         connection.execute(
             _UPDATE_DRAFT,
             {
                 "draft_invitation": link.invitation_id,
-                "draft_answers": merged,
+                "draft_answers": stored,
                 "draft_section": section,
-                "draft_updated": now,
+                "draft_updated": updated,
             },
         )
     else:
@@ -376,11 +400,12 @@ def save_section(
             _INSERT_DRAFT,
             {
                 "invitation_id": link.invitation_id,
-                "answers": merged,
+                "answers": stored,
                 "current_section": section,
-                "updated_at": now,
+                "updated_at": updated,
             },
         )
+    mark_opened(session=connection, link=link, now=now)
     if language and language in form.languages and language != link.language:
         connection.execute(
             sa.update(_INVITATION)
@@ -455,36 +480,66 @@ def submit_response(
             _INVITATION.c.id == link.invitation_id,
             _INVITATION.c.status.in_(ANSWERABLE_STATUSES),
         )
-        .values(status="completed", completed_at=day_start(now) if form.anonymous else now)
+        .values(
+            status="completed",
+            completed_at=day_start(now) if form.anonymous else now,
+            opened_at=sa.func.coalesce(_INVITATION.c.opened_at, _open_stamp(link, now)),
+        )
     )
     if claimed.rowcount != 1:  # another submit got there first
         return SubmitOutcome("already_completed")
+    if form.anonymous:
+        _store_anonymous(connection, link, form, answers)
+    else:
+        _store_named(connection, link, form, answers, now)
+    _delete_draft(connection, link.invitation_id)
+    _cancel_messages(connection, _OUTBOX.c.invitation_id == link.invitation_id)
+    return SubmitOutcome("created")
+
+
+def _store_named(
+    connection: sa.Connection, link: Link, form: SurveyForm, answers: Answers, now: datetime
+) -> None:
     response_id = new_uuid()  # random: says nothing about who or when
     connection.execute(
         sa.insert(_RESPONSE).values(
             id=response_id,
             campaign_id=link.campaign_id,
             survey_version_id=link.version_id,
-            anonymous=form.anonymous,
-            # An anonymous response keeps the survey's default language, not the one the
-            # person chose: a lone English speaker must not be recognisable by it.
-            language=form.languages[0] if form.anonymous else link.language,
+            anonymous=False,
+            language=link.language,
             submitted_on=paris_date(now),
         )
     )
     _insert_answers(connection, response_id, form, answers)
-    if not form.anonymous:
-        connection.execute(
-            sa.insert(_NAMED_RESPONSE).values(
-                response_id=response_id,
-                invitation_id=link.invitation_id,
-                person_id=link.person_id,
-                submitted_at=now,
-            )
+    connection.execute(
+        sa.insert(_NAMED_RESPONSE).values(
+            response_id=response_id,
+            invitation_id=link.invitation_id,
+            person_id=link.person_id,
+            submitted_at=now,
         )
-    _delete_draft(connection, link.invitation_id)
-    _cancel_messages(connection, _OUTBOX.c.invitation_id == link.invitation_id)
-    return SubmitOutcome("created")
+    )
+
+
+def _store_anonymous(
+    connection: sa.Connection, link: Link, form: SurveyForm, answers: Answers
+) -> None:
+    """No link, no time of its own, the survey's default language (a lone English speaker
+    must not be recognisable by it); the sealed draft's old pages leave the WAL after the
+    commit."""
+    response_id = new_uuid()
+    response = {
+        "id": response_id,
+        "campaign_id": link.campaign_id,
+        "survey_version_id": link.version_id,
+        "anonymous": True,
+        "language": form.languages[0],
+        "submitted_on": link.campaign_day,
+    }
+    rows = [{"response_id": response_id, **row} for row in answer_rows(form, answers)]
+    store_anonymous_response(connection, response, rows)
+    checkpoint_after_commit(connection)
 
 
 def _invitation_for_update(session: Session, token: str) -> Invitation | None:

@@ -139,6 +139,7 @@ def test_invalid_link_pages_give_the_contact_and_nothing_else(reason: str) -> No
 
 def test_retention_is_said_in_years_with_the_right_plural(definition: dict) -> None:
     one = unescape(render_form_page(definition, language="fr", organisation=ORGANISATION))
-    assert "conservées 1 an après" in one
+    assert "conservés 1 an après la fin de votre dernière formation" in one
     three = OrganisationInfo(name="FormaSud", retention_years=3)
-    assert "kept for 3 years" in render_form_page(definition, language="en", organisation=three)
+    english = render_form_page(definition, language="en", organisation=three)
+    assert "kept for 3 years after the end of your last training" in english

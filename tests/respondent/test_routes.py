@@ -162,8 +162,34 @@ def test_the_link_opens_the_first_section_in_french_with_the_safety_headers(
     assert "astérisque (*) sont obligatoires" in page.text
     external = re.findall(r'(?:src|href|action)="((?:https?:)?//[^"]*)"', page.text)
     assert external == []  # nothing loaded from (or linked to) another host
+
+
+def test_opening_a_link_writes_nothing_and_the_first_save_records_it(
+    respondent: Respondent,
+) -> None:
+    assert respondent.client.get(respondent.url).status_code == 200
+    with read_session(respondent.context.engine) as session:
+        assert session.get(Invitation, respondent.invited.invitation_id).opened_at is None
+    assert respondent.answer_section(0).status_code == 303
     with read_session(respondent.context.engine) as session:
         assert session.get(Invitation, respondent.invited.invitation_id).opened_at is not None
+
+
+def test_a_link_opens_while_another_process_holds_the_write_lock(sqlite_context) -> None:
+    """A GET never waits for a writer: it completes while the lock is still held."""
+    import sqlite3
+
+    respondent = build_respondent(sqlite_context)
+    holder = sqlite3.connect(sqlite_context.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE organisation_settings SET name = 'verrou' WHERE id = 1")
+    try:
+        page = respondent.client.get(respondent.url)
+        assert page.status_code == 200 and "Partie 1 sur 5" in page.text
+        assert holder.in_transaction  # the lock was held all along
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_scales_are_labelled_radio_groups_and_texts_show_their_limit(
@@ -187,7 +213,7 @@ def test_scales_are_labelled_radio_groups_and_texts_show_their_limit(
 def test_the_first_page_carries_the_data_notice(respondent: Respondent) -> None:
     text = unescape(respondent.client.get(respondent.url).text)
     assert "Vos données personnelles" in text and "FormaSud" in text
-    assert "Qualiopi" in text and "conservées 3 ans" in text
+    assert "Qualiopi" in text and "conservés 3 ans après la fin de votre dernière" in text
     assert "rectification" in text and "CNIL" in text and "dpo@formasud.example.org" in text
     assert "associées à votre nom" in text
 
@@ -196,7 +222,7 @@ def test_an_anonymous_survey_says_so_on_the_first_page(context: AppContext) -> N
     anonymous = build_respondent(context, anonymous=True)
     text = unescape(anonymous.client.get(anonymous.url).text)
     assert "Enquête anonyme" in text and "sans aucun lien avec votre nom" in text
-    assert "sans l'heure" in text and "à l'envoi, ce lien est effacé" in text
+    assert "ni le jour ni l'heure" in text and "chiffrées avec une clé que seul votre lien" in text
     assert "associées à votre nom" not in text
 
 
@@ -534,3 +560,18 @@ def test_an_unsubscribe_post_without_its_guard_is_refused(respondent: Respondent
     assert not opted_out(respondent.context, respondent.invited)
     unknown = respondent.client.post(f"/u/{'C' * 43}", content=b"List-Unsubscribe=One-Click")
     assert unknown.status_code == 404
+
+
+def test_the_notice_states_the_retention_rule_from_the_organisations_setting(
+    respondent: Respondent,
+) -> None:
+    """One rule everywhere: the purge's (end of the last training), with the setting's years."""
+    with write_session(respondent.context.engine) as session:
+        organisation = session.get(OrganisationSettings, 1)
+        organisation.retention_years = 7
+        session.add(organisation)
+    french = unescape(respondent.client.get(respondent.url).text)
+    english = unescape(respondent.client.get(respondent.url + "?lang=en").text)
+    assert "conservés 7 ans après la fin de votre dernière formation" in french
+    assert "kept for 7 years after the end of your last training" in english
+    assert "fin de l'enquête" not in french and "after the survey ends" not in english

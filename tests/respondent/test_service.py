@@ -101,7 +101,7 @@ def test_a_fresh_link_is_open_in_the_invitations_language(context: AppContext) -
     with read_session(context.engine) as session:
         link = resolve_link(session=session, token=invited.token, now=NOW)
     assert link.state is LinkState.OPEN and link.language == "fr"
-    assert link.current_section == 0 and link.answers == {} and not link.opened
+    assert link.current_section == 0 and link.answers == {} and not link.open_recorded
     assert len(link.form.sections) == 5
 
 
