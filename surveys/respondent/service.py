@@ -55,6 +55,7 @@ from surveys.respondent.form import (
     merge_section,
 )
 from surveys.tokens import hash_token, looks_like_token
+from surveys.webhook_events import emit_response_submitted
 
 PARIS = DISPLAY_TIMEZONE
 ANSWERABLE_STATUSES = ("pending", "sent", "bounced", "failed")
@@ -484,6 +485,14 @@ def submit_response(
         )
     _delete_draft(connection, link.invitation_id)
     _cancel_messages(connection, _OUTBOX.c.invitation_id == link.invitation_id)
+    emit_response_submitted(
+        connection,
+        campaign_id=link.campaign_id,
+        response_id=response_id,
+        person_id=link.person_id,
+        anonymous=form.anonymous,
+        now=now,
+    )
     return SubmitOutcome("created")
 
 
