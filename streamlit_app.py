@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 import streamlit as st
 
 from analysis.pages import PAGES as analysis_pages
+from api.pages import PAGES as api_pages
+from api.routes import api_routes
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
@@ -30,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     *question_bank_pages,
     *reminders_pages,
     *analysis_pages,
+    *api_pages,
 )
 
 
@@ -62,6 +65,7 @@ app = st.App(
         *staff_routes(app_context()),
         *respondent_routes(app_context()),
         *builder_routes(app_context()),
+        *api_routes(app_context()),
     ],
     lifespan=lifespan,
 )

@@ -64,6 +64,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("LOGIN_LOCK_MINUTES", "15", "How long a locked account stays locked."),
     SettingSpec("SESSION_HOURS", "12", "Lifetime of a staff session cookie."),
     SettingSpec("SMALL_GROUP_MIN", "5", "Fewest answers a group needs before its results show."),
+    SettingSpec("API_RATE_PER_MINUTE", "120", "Most HTTP API calls one key may make in a minute."),
 )
 
 
@@ -94,6 +95,7 @@ class Settings:
     login_lock_minutes: int
     session_hours: int
     small_group_min: int
+    api_rate_per_minute: int = 120
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -204,4 +206,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_lock_minutes=_integer(raw, "LOGIN_LOCK_MINUTES"),
         session_hours=_integer(raw, "SESSION_HOURS"),
         small_group_min=_integer(raw, "SMALL_GROUP_MIN"),
+        api_rate_per_minute=_integer(raw, "API_RATE_PER_MINUTE"),
     )
