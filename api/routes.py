@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -160,8 +161,24 @@ class Endpoint:
         return _json(200, result.model_dump(mode="json"))
 
 
+class AnyText(Convertor[str]):
+    """Like Starlette's `path`, but also across line breaks: an id holding an encoded CR or
+    LF must reach our JSON answers, not fall through to the page shell's plain 404."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("api_any", AnyText())
+
+
 def _route_path(operation: Operation) -> str:
-    return operation.path.replace("{external_id}", "{external_id:path}")
+    return operation.path.replace("{external_id}", "{external_id:api_any}")
 
 
 _KNOWN = [
@@ -191,5 +208,5 @@ def api_routes(context: AppContext) -> list[BaseRoute]:
         Route(_route_path(op), Endpoint(context, op).__call__, methods=[op.method])
         for op in OPERATIONS
     ]
-    routes.append(Route(PREFIX + "/{rest:path}", fallback, methods=ALL_METHODS))
+    routes.append(Route(PREFIX + "/{rest:api_any}", fallback, methods=ALL_METHODS))
     return routes

@@ -16,7 +16,11 @@ from surveys.runtime import AppContext
 def new_key(context: AppContext, name: str, scopes: Iterable[str] = API_SCOPES) -> str:
     with write_session(context.engine) as session:
         _, key = create_key(
-            session=session, name=name, scopes=list(scopes), actor="admin@example.org", now=utc_now()
+            session=session,
+            name=name,
+            scopes=list(scopes),
+            actor="admin@example.org",
+            now=utc_now(),
         )
     return key
 

@@ -38,7 +38,7 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runni
 
 
 @pytest.mark.timeout(1500)
-def test_every_operation_holds_to_its_documented_contract(api_server) -> None:  # noqa: ANN001
+def test_every_operation_holds_to_its_documented_contract(api_server) -> None:
     server, key = api_server
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "run"),
@@ -58,7 +58,7 @@ def test_every_operation_holds_to_its_documented_contract(api_server) -> None:  
     assert " failed" not in result.stdout.split("SUMMARY")[-1], report
 
 
-def test_the_document_lists_every_operation_and_needs_no_key(api_server) -> None:  # noqa: ANN001
+def test_the_document_lists_every_operation_and_needs_no_key(api_server) -> None:
     server, key = api_server
     document = httpx.get(f"{server.base_url}/api/v1/openapi.json", timeout=30).json()
     assert document["openapi"] == "3.1.0"
