@@ -17,7 +17,7 @@ import pytest
 from surveys.config import load_settings
 from surveys.runtime import build_context
 from tests.api.support import bearer, new_key
-from tests.support.server import ROOT, RunningServer, run_cli, server_env, start_server
+from tests.support.server import RunningServer, run_cli, server_env, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runni
 
 
 @pytest.mark.timeout(1500)
-def test_every_operation_holds_to_its_documented_contract(api_server) -> None:
+def test_every_operation_holds_to_its_documented_contract(api_server, tmp_path: Path) -> None:
     server, key = api_server
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "run"),
@@ -50,7 +50,7 @@ def test_every_operation_holds_to_its_documented_contract(api_server) -> None:
         "--no-color",
     ]
     result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=1200, check=False
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=1200, check=False
     )
     report = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, report
