@@ -38,6 +38,7 @@ from surveys.models import (
     NamedResponse,
     Person,
     Response,
+    Survey,
     SurveyVersion,
     TrainingSession,
 )
@@ -221,13 +222,8 @@ def _scope_mask(
     versions = list(
         connection.execute(sa.select(_VERSION.c.id).where(_VERSION.c.survey_id == number)).scalars()
     )
-    if (
-        not versions
-        and connection.execute(
-            sa.text("SELECT 1 FROM survey WHERE id = :id"), {"id": number}
-        ).first()
-        is None
-    ):
+    survey = Survey.__table__  # type: ignore[attr-defined]
+    if connection.execute(sa.select(survey.c.id).where(survey.c.id == number)).first() is None:
         raise NotFound(key)
     return answers["survey_version_id"].isin(versions)
 

@@ -213,6 +213,7 @@ def export_as_csv(export: dict[str, Any]) -> str:
 
 def _wipe_identity(person: Person, *, now: datetime) -> None:
     person.email = None
+    person.external_id = None  # the caller's id would name them again
     person.first_name = ""
     person.last_name = ""
     if person.stakeholder_type not in LEGAL_ENTITY_TYPES:
