@@ -4,6 +4,9 @@ the database, so across replicas) refuse as documented; each call is in the audi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,3 +165,55 @@ def test_the_rate_limit_holds_across_the_two_replicas(replicas) -> None:
     assert 1 <= int(waits[-1]) <= 60
     logged = [entry.details["status"] for entry in audit(context, "api:reader")]
     assert logged == [200] * RATE + [429]
+
+
+def readme_sync_example() -> str:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    after = text.split("<!-- api-sync-example -->", 1)[1]
+    return after.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_sync_example_runs_against_the_server(replicas, tmp_path: Path) -> None:
+    context, (one, _two) = replicas
+    key = new_key(context, "README example")
+    with client(one.base_url) as http:
+        http.put(
+            "/api/v1/programmes",
+            json={"items": [{"external_id": "F-12", "name": "Excel avancé"}]},
+            headers=bearer(key),
+        )
+        session = {
+            "external_id": "S-31",
+            "code": "XL-0326",
+            "programme_external_id": "F-12",
+            "start_date": "02/03/2026",
+            "end_date": "06/03/2026",
+        }
+        http.put("/api/v1/sessions", json={"items": [session]}, headers=bearer(key))
+    script = tmp_path / "sync.py"
+    script.write_text(readme_sync_example(), encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id;email;type;prenom;nom;entreprise;session_id;statut\n"
+        "E-1;lea.martin@example.org;Stagiaire;Léa;Martin;ACME;S-31;Terminé\n"
+        "E-2;pas-une-adresse;Stagiaire;Paul;Petit;ACME;S-31;Abandon\n",
+        encoding="utf-8-sig",
+    )
+    env = {**os.environ, "API_URL": f"{one.base_url}/api/v1", "API_KEY": key}
+    result = subprocess.run(
+        [sys.executable, str(script), str(export)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "people {'created': 1, 'updated': 0, 'unchanged': 0, 'error': 1}"
+    email_problem = t("people_import.errors.email", "fr", value="pas-une-adresse")
+    assert lines[1] == f"  line 3: email: {email_problem}"
+    assert lines[2].startswith("enrolments {'created': 1,")
+    with read_session(context.engine) as session:
+        row = session.exec(select(Person).where(Person.external_id == "E-1")).one()
+        assert row.first_name == "Léa"
