@@ -29,9 +29,9 @@ with warnings.catch_warnings():
 
 
 @pytest.fixture
-def api(sqlite_context: AppContext) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    key = new_key(sqlite_context, "TMS")
-    with TestClient(Starlette(routes=api_routes(sqlite_context))) as http:
+def api(context: AppContext) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    key = new_key(context, "TMS")
+    with TestClient(Starlette(routes=api_routes(context))) as http:
         yield http, bearer(key)
 
 
@@ -82,7 +82,7 @@ def test_enrolment_statuses_are_read_from_the_usual_words() -> None:
         parse_enrolment_status("peut-être")
 
 
-def test_sessions_with_their_trainers_are_created_then_unchanged(api, sqlite_context) -> None:
+def test_sessions_with_their_trainers_are_created_then_unchanged(api, context) -> None:
     http, headers = api
     assert results(http.put("/api/v1/programmes", json=PROGRAMME, headers=headers)) == ["created"]
     http.put("/api/v1/people", json={"items": [TRAINER, LEARNER]}, headers=headers)
@@ -91,7 +91,7 @@ def test_sessions_with_their_trainers_are_created_then_unchanged(api, sqlite_con
     assert results(http.put("/api/v1/sessions", json=body, headers=headers)) == ["unchanged"]
     moved = {"items": [session_item(end_date="2026-06-12", trainers=[])]}
     assert results(http.put("/api/v1/sessions", json=moved, headers=headers)) == ["updated"]
-    with read_session(sqlite_context.engine) as session:
+    with read_session(context.engine) as session:
         row = session.exec(select(TrainingSession)).one()
         trainers = session.exec(select(Enrolment).where(Enrolment.role == "trainer")).all()
     assert (row.modality, row.lms, str(row.end_date), trainers) == (
@@ -122,7 +122,7 @@ def test_a_session_item_gets_the_import_messages(api) -> None:
     ]
 
 
-def test_an_enrolment_status_change_is_dated_and_logged(api, sqlite_context) -> None:
+def test_an_enrolment_status_change_is_dated_and_logged(api, context) -> None:
     http, headers = api
     http.put("/api/v1/programmes", json=PROGRAMME, headers=headers)
     http.put("/api/v1/people", json={"items": [TRAINER, LEARNER]}, headers=headers)
@@ -138,7 +138,7 @@ def test_an_enrolment_status_change_is_dated_and_logged(api, sqlite_context) -> 
     bad = {**enrolment, "status": "peut-être"}
     answer = http.put("/api/v1/enrolments", json={"items": [bad]}, headers=headers).json()
     assert answer["results"][0]["message"] == t("api.errors.status", "fr", value="peut-être")
-    with read_session(sqlite_context.engine) as session:
+    with read_session(context.engine) as session:
         row = session.exec(select(Enrolment).where(Enrolment.role == "learner")).one()
         logged = session.exec(select(AuditLog).where(AuditLog.action == "enrolment.status")).all()
     assert (row.status, str(row.status_changed_on)) == ("dropped_out", "2026-06-03")
@@ -146,9 +146,9 @@ def test_an_enrolment_status_change_is_dated_and_logged(api, sqlite_context) -> 
     assert logged[0].actor == "api:TMS"
 
 
-def test_an_incident_lands_in_the_register_once(api, sqlite_context) -> None:
+def test_an_incident_lands_in_the_register_once(api, context) -> None:
     http, headers = api
-    endpoint(sqlite_context, "http://127.0.0.1:9/never")
+    endpoint(context, "http://127.0.0.1:9/never")
     today = utc_now().date().isoformat()
     ticket = {
         "external_id": "HD-42",
@@ -163,7 +163,7 @@ def test_an_incident_lands_in_the_register_once(api, sqlite_context) -> None:
     assert [item["result"] for item in first] == ["created", "error"]
     assert first[1]["message"] == t("improve.errors.received_future", "fr")
     assert [item["result"] for item in second] == ["unchanged", "error"]
-    with read_session(sqlite_context.engine) as session:
+    with read_session(context.engine) as session:
         (complaint,) = session.exec(select(Complaint)).all()
         events = session.exec(select(WebhookDelivery.event_type)).all()
     assert (complaint.kind, complaint.theme, complaint.source) == (
@@ -174,10 +174,10 @@ def test_an_incident_lands_in_the_register_once(api, sqlite_context) -> None:
     assert events == []  # this endpoint takes response.submitted only
 
 
-def test_anonymous_campaigns_name_nobody(api, sqlite_context) -> None:
+def test_anonymous_campaigns_name_nobody(api, context) -> None:
     http, headers = api
-    people = invited(sqlite_context, 2, anonymous=True)
-    submit(sqlite_context, people[0])
+    people = invited(context, 2, anonymous=True)
+    submit(context, people[0])
     campaign_id = people[0].campaign_id
     listing = http.get(f"/api/v1/campaigns/{campaign_id}/invitations", headers=headers).json()
     assert listing["anonymous"] is True and listing["invitations"] == []
@@ -189,10 +189,10 @@ def test_anonymous_campaigns_name_nobody(api, sqlite_context) -> None:
     assert all(q["protected"] and q["mean"] is None for q in scores["questions"])
 
 
-def test_named_campaigns_list_who_answered_and_what(api, sqlite_context) -> None:
+def test_named_campaigns_list_who_answered_and_what(api, context) -> None:
     http, headers = api
-    people = invited(sqlite_context, 2)
-    submit(sqlite_context, people[1])
+    people = invited(context, 2)
+    submit(context, people[1])
     campaign_id = people[1].campaign_id
     listing = http.get(f"/api/v1/campaigns/{campaign_id}/invitations", headers=headers).json()
     statuses = {item["person_id"]: item["status"] for item in listing["invitations"]}
@@ -202,14 +202,14 @@ def test_named_campaigns_list_who_answered_and_what(api, sqlite_context) -> None
     assert response["person_id"] == people[1].person_id and response["answers"]
 
 
-def test_closing_a_campaign_records_its_event(sqlite_context: AppContext) -> None:
-    endpoint(sqlite_context, "http://127.0.0.1:9/x")
-    with write_session(sqlite_context.engine) as session:
+def test_closing_a_campaign_records_its_event(context: AppContext) -> None:
+    endpoint(context, "http://127.0.0.1:9/x")
+    with write_session(context.engine) as session:
         session.execute(sa.text("UPDATE webhook_endpoint SET events = '[\"campaign.closed\"]'"))
-    (person,) = invited(sqlite_context, 1)
-    with write_session(sqlite_context.engine) as session:
+    (person,) = invited(context, 1)
+    with write_session(context.engine) as session:
         closed = close_finished_campaigns(session=session, now=utc_now() + timedelta(days=40))
-    with read_session(sqlite_context.engine) as session:
+    with read_session(context.engine) as session:
         rows = session.exec(select(WebhookDelivery)).all()
     assert closed == 1
     assert [(row.event_type, row.payload["data"]["campaign_id"]) for row in rows] == [
@@ -217,10 +217,10 @@ def test_closing_a_campaign_records_its_event(sqlite_context: AppContext) -> Non
     ]
 
 
-def test_keys_are_stored_hashed_and_unknown_keys_refused(api, sqlite_context) -> None:
+def test_keys_are_stored_hashed_and_unknown_keys_refused(api, context) -> None:
     http, headers = api
     key = headers["Authorization"].split()[1]
-    with read_session(sqlite_context.engine) as session:
+    with read_session(context.engine) as session:
         (row,) = session.exec(select(ApiKey)).all()
     assert key not in (row.key_hash, row.prefix) and key.startswith(row.prefix)
     wrong = {"Authorization": "Bearer " + key[:-2] + "xx", "Accept-Language": "en"}
