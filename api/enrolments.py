@@ -67,7 +67,6 @@ class Enrolments:
             if status:
                 row.status, row.status_changed_on = status, changed_on or paris_day(self.now)
             self.session.add(row)
-            self.session.flush()
             self.existing[key] = row
             return "created"
         if not status or (row.status == status and changed_on in (None, row.status_changed_on)):
@@ -79,7 +78,6 @@ class Enrolments:
         before = row.status
         row.status, row.status_changed_on = status, day
         self.session.add(row)
-        self.session.flush()
         record(
             self.session,
             actor=self.actor,

@@ -67,11 +67,10 @@ class Operation:
 def _programmes(call: Call) -> BaseModel:
     assert call.session is not None
     items = call.body.items
-    target = Programmes(call.session).load(items)
     return run_bulk(
         call.session,
         items,
-        target.apply,
+        lambda: Programmes(call.session).load(items).apply,
         language=call.language,
         key_of=lambda item: item.external_id,
         field_names=PROGRAMME_FIELD_NAMES,
@@ -81,11 +80,10 @@ def _programmes(call: Call) -> BaseModel:
 def _sessions(call: Call) -> BaseModel:
     assert call.session is not None
     items = call.body.items
-    target = Sessions(call.session).load(items)
     return run_bulk(
         call.session,
         items,
-        target.apply,
+        lambda: Sessions(call.session).load(items).apply,
         language=call.language,
         key_of=lambda item: item.external_id,
         field_names=SESSION_FIELD_NAMES,
@@ -95,22 +93,23 @@ def _sessions(call: Call) -> BaseModel:
 def _people(call: Call) -> BaseModel:
     assert call.session is not None
     items = call.body.items
-    target = People(call.session).load(
-        [item.external_id for item in items], [item.email for item in items]
-    )
+    externals, emails = [item.external_id for item in items], [item.email for item in items]
     return run_bulk(
-        call.session, items, target.apply, language=call.language, key_of=lambda i: i.external_id
+        call.session,
+        items,
+        lambda: People(call.session).load(externals, emails).apply,
+        language=call.language,
+        key_of=lambda item: item.external_id,
     )
 
 
 def _enrolments(call: Call) -> BaseModel:
     assert call.session is not None
     items = call.body.items
-    target = Enrolments(call.session, actor=call.actor, now=call.now).load(items)
     return run_bulk(
         call.session,
         items,
-        target.apply,
+        lambda: Enrolments(call.session, actor=call.actor, now=call.now).load(items).apply,
         language=call.language,
         key_of=lambda item: f"{item.person_external_id}/{item.session_external_id}",
     )
@@ -118,11 +117,10 @@ def _enrolments(call: Call) -> BaseModel:
 
 def _complaints(call: Call) -> BaseModel:
     assert call.session is not None
-    target = Incidents(call.session, actor=call.actor, now=call.now)
     return run_bulk(
         call.session,
         call.body.items,
-        target.apply,
+        lambda: Incidents(call.session, actor=call.actor, now=call.now).apply,
         language=call.language,
         key_of=lambda item: item.external_id,
     )

@@ -40,18 +40,19 @@ def in_chunks(session: Session, model: type[SQLModel], column: Any, values: Iter
 
 
 def _apply_changes(row: SQLModel, changes: dict[str, Any], session: Session) -> bool:
+    """Set what differs (flushed with the whole call, see `api.bulk`)."""
     changed = {name: value for name, value in changes.items() if getattr(row, name) != value}
     for name, value in changed.items():
         setattr(row, name, value)
     if changed:
         session.add(row)
-        session.flush()
     return bool(changed)
 
 
-def _created(session: Session, row: SQLModel) -> str:
+def _created(session: Session, row: SQLModel, *, needs_id: bool = False) -> str:
     session.add(row)
-    session.flush()
+    if needs_id:
+        session.flush()
     return "created"
 
 
@@ -213,6 +214,7 @@ class Sessions:
                 "api.errors.unknown_programme",
                 id=item.programme_external_id,
             )
+        trainers = None if item.trainers is None else self._trainer_ids(item.trainers)
         changes.update(external_id=external, programme_id=programme.id)
         row = self.by_external.get(external)
         holder = self.by_code.get(changes["code"].lower())
@@ -220,25 +222,28 @@ class Sessions:
             if holder.external_id is not None or row is not None:
                 raise RecordRefused("code", "api.errors.code_taken", code=changes["code"])
             row = holder
+        # Everything is checked: from here on the item only writes.
         if row is None:
-            result = _created(
-                self.session, row := TrainingSession(**{"modality": "hybrid", **changes})
-            )
+            row = TrainingSession(**{"modality": "hybrid", **changes})
+            result = _created(self.session, row, needs_id=trainers is not None)
         else:
             result = "updated" if _apply_changes(row, changes, self.session) else "unchanged"
-        if item.trainers is not None and self._trainers(row, item.trainers):
-            result = "updated" if result == "unchanged" else result
+        if trainers is not None and self._set_trainers(row, trainers) and result == "unchanged":
+            result = "updated"
         self.by_external[external] = self.by_code[row.code.lower()] = row
         return result
 
-    def _trainers(self, training: TrainingSession, externals: list[str]) -> bool:
+    def _trainer_ids(self, externals: list[str]) -> set[int]:
         assert self.people is not None
         wanted: set[int] = set()
         for external in externals:
             person = self.people.by_external.get(external)
-            if person is None:
+            if person is None or person.id is None:
                 raise RecordRefused("trainers", "api.errors.unknown_person", id=external)
             wanted.add(person.id)
+        return wanted
+
+    def _set_trainers(self, training: TrainingSession, wanted: set[int]) -> bool:
         current = {
             row.person_id: row
             for row in self.session.exec(
@@ -251,7 +256,6 @@ class Sessions:
             self.session.add(Enrolment(person_id=person_id, session_id=training.id, role="trainer"))
         for person_id in set(current) - wanted:
             self.session.delete(current[person_id])
-        self.session.flush()
         return wanted != set(current)
 
 

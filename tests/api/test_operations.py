@@ -18,7 +18,7 @@ from surveys.db import read_session, write_session
 from surveys.enrolment_status import parse_enrolment_status
 from surveys.i18n import t
 from surveys.integration_models import ApiKey, WebhookDelivery
-from surveys.models import AuditLog, Complaint, Enrolment, TrainingSession, utc_now
+from surveys.models import AuditLog, Complaint, Enrolment, Person, TrainingSession, utc_now
 from surveys.runtime import AppContext
 from tests.api.support import bearer, new_key
 from tests.api.test_webhooks import endpoint, invited, submit
@@ -231,3 +231,30 @@ def test_keys_are_stored_hashed_and_unknown_keys_refused(api, context) -> None:
     assert too_big.status_code == 413
     chunks = (b"x" * 1024 * 1024 for _ in range(3))  # no Content-Length: chunked
     assert http.put("/api/v1/people", content=chunks, headers=headers).status_code == 413
+
+
+def test_a_database_refusal_sinks_only_its_own_item(sqlite_context: AppContext) -> None:
+    key = new_key(sqlite_context, "TMS")
+    with write_session(sqlite_context.engine) as session:  # another writer's row, say
+        session.execute(
+            sa.text(
+                "CREATE TRIGGER refuse_boom BEFORE INSERT ON person "
+                "WHEN NEW.email = 'boom@example.org' "
+                "BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: person.email'); END"
+            )
+        )
+    items = [
+        {
+            "external_id": f"B-{name}",
+            "email": f"{name}@example.org",
+            "stakeholder_type": "stagiaire",
+        }
+        for name in ("first", "boom", "last")
+    ]
+    with TestClient(Starlette(routes=api_routes(sqlite_context))) as http:
+        answer = http.put("/api/v1/people", json={"items": items}, headers=bearer(key)).json()
+    assert [item["result"] for item in answer["results"]] == ["created", "error", "created"]
+    assert answer["results"][1]["message"] == t("api.errors.conflict", "fr")
+    with read_session(sqlite_context.engine) as session:
+        emails = session.exec(select(Person.email).order_by(Person.email)).all()
+    assert emails == ["first@example.org", "last@example.org"]
