@@ -17,6 +17,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from analysis.pages import PAGES as analysis_pages
+from api.pages import PAGES as api_pages
+from api.routes import api_routes
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
@@ -35,6 +37,7 @@ PAGES: tuple[PageSpec, ...] = (
     *question_bank_pages,
     *reminders_pages,
     *analysis_pages,
+    *api_pages,
 )
 
 
@@ -74,6 +77,7 @@ app = st.App(
         *staff_routes(app_context()),
         *respondent_routes(app_context()),
         *builder_routes(app_context()),
+        *api_routes(app_context()),
     ],
     lifespan=lifespan,
     middleware=[Middleware(ServerGuard, public_base_url=public_base_url())],

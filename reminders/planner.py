@@ -33,6 +33,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.webhook_events import emit_campaigns_closed
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
 OUTSTANDING_STATUSES = ("pending", "sending", "retry")
@@ -183,6 +184,7 @@ def close_finished_campaigns(*, session: Session, now: datetime) -> int:
     # Unfinished answers can no longer be submitted: keeping them would only keep personal data.
     session.execute(sa.delete(ResponseDraft).where(ResponseDraft.invitation_id.in_(invitations)))
     session.execute(sa.update(Campaign).where(Campaign.id.in_(ids)).values(status="closed"))
+    emit_campaigns_closed(session, ids, now=now)
     return len(ids)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from reminders.dispatcher import DEFAULT_BATCH_SIZE, DispatchOptions, run_pass
 from reminders.transport import Sender
+from reminders.webhooks import deliver_webhooks
 from surveys.models import utc_now
 from surveys.runtime import AppContext
 
@@ -45,8 +46,14 @@ def run_loop(
                 should_stop=stop.is_set,
             )
             more = summary.more and summary.sent > 0
+            hooks = deliver_webhooks(
+                engine=context.engine,
+                now=clock(),
+                lease_seconds=context.settings.dispatch_lease_seconds,
+            )
             if on_pass is not None:
-                on_pass({"planned": planned, **summary.as_dict()})
+                webhooks = {f"webhooks_{name}": count for name, count in hooks.items()}
+                on_pass({"planned": planned, **summary.as_dict(), **webhooks})
         except Exception:
             log.exception("dispatch pass failed; trying again in %s s", interval_seconds)
         if not more:

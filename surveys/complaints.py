@@ -27,6 +27,7 @@ from surveys.models import (
     Response,
     utc_now,
 )
+from surveys.webhook_events import emit_complaint_created
 
 PARIS = DISPLAY_TIMEZONE
 COMPLAINT_SOURCES = ("survey", "email", "phone", "meeting", "ticket", "lms", "other")
@@ -55,6 +56,7 @@ class ComplaintInput:
     session_id: int | None = None
     person_id: int | None = None
     response_id: str | None = None
+    external_id: str | None = None  # the caller's id, when filed through the API
 
 
 def known_themes() -> tuple[str, ...]:
@@ -109,6 +111,7 @@ def record_complaint(
         session_id=item.session_id,
         person_id=item.person_id,
         response_id=item.response_id,
+        external_id=item.external_id,
         created_by=actor,
         created_at=now,
     )
@@ -122,6 +125,7 @@ def record_complaint(
         details={"kind": item.kind, "theme": item.theme},
         at=now,
     )
+    emit_complaint_created(session, complaint, now=now)
     return complaint
 
 

@@ -81,6 +81,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("SESSION_HOURS", "12", "Lifetime of a staff session cookie."),
     SettingSpec("SMALL_GROUP_MIN", "5", "Fewest answers a group needs before its results show."),
+    SettingSpec("API_RATE_PER_MINUTE", "120", "Most HTTP API calls one key may make in a minute."),
 )
 
 
@@ -113,6 +114,7 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     session_hours: int
     small_group_min: int
+    api_rate_per_minute: int = 120
     extra: dict[str, str] = field(default_factory=dict)
     public_base_url_set: bool = True  # False: PUBLIC_BASE_URL left to its default
 
@@ -243,4 +245,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_hours=_integer(raw, "SESSION_HOURS"),
         small_group_min=_integer(raw, "SMALL_GROUP_MIN"),
         public_base_url_set=bool(source.get("PUBLIC_BASE_URL", "").strip()),
+        api_rate_per_minute=_integer(raw, "API_RATE_PER_MINUTE"),
     )

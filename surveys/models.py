@@ -29,6 +29,9 @@ RESPONSE_STATUSES = ("in_progress", "completed")
 COMPLAINT_KINDS = ("complaint", "incident", "difficulty")
 COMPLAINT_STATUSES = ("received", "acknowledged", "answered", "closed")
 ACTION_STATUSES = ("planned", "in_progress", "done", "abandoned")
+# Stable slugs of inscrit / en cours / terminé / abandon / absent (surveys.enrolment_status).
+ENROLMENT_STATUSES = ("enrolled", "in_progress", "completed", "dropped_out", "absent")
+EXTERNAL_ID_MAX = 120  # the caller's own id (a training-management system's), see api/
 
 
 def utc_now() -> datetime:
@@ -113,6 +116,9 @@ class Programme(SQLModel, table=True):
     code: str = Field(max_length=60, unique=True, index=True)
     name: str = Field(max_length=200)
     kind: str = Field(default="training", max_length=30)
+    external_id: str | None = Field(
+        default=None, max_length=EXTERNAL_ID_MAX, unique=True, index=True
+    )
     description: str = Field(default="", max_length=2000)
     archived: bool = Field(default=False)
     created_at: datetime = _when(default_factory=utc_now)
@@ -134,6 +140,9 @@ class TrainingSession(SQLModel, table=True):
     modality: str = Field(default="hybrid", max_length=20)
     lms: str = Field(default="", max_length=120)
     location: str = Field(default="", max_length=200)
+    external_id: str | None = Field(
+        default=None, max_length=EXTERNAL_ID_MAX, unique=True, index=True
+    )
     created_at: datetime = _when(default_factory=utc_now)
 
 
@@ -155,6 +164,9 @@ class Person(SQLModel, table=True):
     opted_out_at: datetime | None = _when(default=None)
     bounced_at: datetime | None = _when(default=None)
     erased_at: datetime | None = _when(default=None)
+    external_id: str | None = Field(
+        default=None, max_length=EXTERNAL_ID_MAX, unique=True, index=True
+    )
     created_at: datetime = _when(default_factory=utc_now)
 
 
@@ -165,11 +177,16 @@ class Enrolment(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "session_id", "role", name="uq_enrolment"),
         _check("role", STAKEHOLDER_TYPES, "ck_enrolment_role"),
+        _check("status", ENROLMENT_STATUSES, "ck_enrolment_status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     session_id: int = Field(foreign_key="training_session.id", index=True)
     role: str = Field(max_length=20)
+    status: str = Field(
+        default="enrolled", max_length=20, sa_column_kwargs={"server_default": "enrolled"}
+    )
+    status_changed_on: date | None = None
     created_at: datetime = _when(default_factory=utc_now)
 
 
@@ -398,6 +415,9 @@ class Complaint(SQLModel, table=True):
     answer: str = Field(default="", max_length=5000)
     closed_at: datetime | None = _when(default=None)
     response_id: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(
+        default=None, max_length=EXTERNAL_ID_MAX, unique=True, index=True
+    )
     created_by: str = Field(default="", max_length=254)
     created_at: datetime = _when(default_factory=utc_now)
 
@@ -470,3 +490,6 @@ class ServerFact(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(max_length=2000)
     updated_at: datetime = _when(default_factory=utc_now)
+# The API's tables (keys, rate windows, webhooks) live in their own module; importing it
+# here registers them with every import of the models (migrations compare against them).
+from surveys import integration_models  # noqa: E402, F401

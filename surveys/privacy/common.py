@@ -49,6 +49,7 @@ def invitations_of(session: Session, person_id: int) -> list[Invitation]:
 
 def wipe_identity(person: Person, *, now: datetime) -> None:
     person.email = None
+    person.external_id = None  # the caller's id would name them again
     person.first_name = ""
     person.last_name = ""
     if person.stakeholder_type not in LEGAL_ENTITY_TYPES:

@@ -67,6 +67,7 @@ from surveys.respondent.form import (
     merge_section,
 )
 from surveys.tokens import hash_token, looks_like_token
+from surveys.webhook_events import emit_response_submitted
 
 PARIS = DISPLAY_TIMEZONE
 ANSWERABLE_STATUSES = ("pending", "sent", "bounced", "failed")
@@ -489,17 +490,25 @@ def submit_response(
     if claimed.rowcount != 1:  # another submit got there first
         return SubmitOutcome("already_completed")
     if form.anonymous:
-        _store_anonymous(connection, link, form, answers)
+        response_id = _store_anonymous(connection, link, form, answers)
     else:
-        _store_named(connection, link, form, answers, now)
+        response_id = _store_named(connection, link, form, answers, now)
     _delete_draft(connection, link.invitation_id)
     _cancel_messages(connection, _OUTBOX.c.invitation_id == link.invitation_id)
+    emit_response_submitted(
+        connection,
+        campaign_id=link.campaign_id,
+        response_id=response_id,
+        person_id=link.person_id,
+        anonymous=form.anonymous,
+        now=now,
+    )
     return SubmitOutcome("created")
 
 
 def _store_named(
     connection: sa.Connection, link: Link, form: SurveyForm, answers: Answers, now: datetime
-) -> None:
+) -> str:
     response_id = new_uuid()  # random: says nothing about who or when
     connection.execute(
         sa.insert(_RESPONSE).values(
@@ -520,11 +529,12 @@ def _store_named(
             submitted_at=now,
         )
     )
+    return response_id
 
 
 def _store_anonymous(
     connection: sa.Connection, link: Link, form: SurveyForm, answers: Answers
-) -> None:
+) -> str:
     """No link, no time of its own, the survey's default language (a lone English speaker
     must not be recognisable by it); the sealed draft's old pages leave the WAL after the
     commit."""
@@ -540,6 +550,7 @@ def _store_anonymous(
     rows = [{"response_id": response_id, **row} for row in answer_rows(form, answers)]
     store_anonymous_response(connection, response, rows)
     checkpoint_after_commit(connection)
+    return response_id
 
 
 def _invitation_for_update(session: Session, token: str) -> Invitation | None:

@@ -58,7 +58,10 @@ def test_run_loops_and_stops_cleanly_on_sigterm(sqlite_context: AppContext) -> N
     process = start_dispatcher(sqlite_context, "run", "--interval", "0.2")
     try:
         first_line = process.stdout.readline()
-        assert set(json.loads(first_line)) == {"planned", "sent", "retry", "failed", "unknown"}
+        assert set(json.loads(first_line)) == {
+            *("planned", "sent", "retry", "failed", "unknown"),
+            *("webhooks_delivered", "webhooks_retry", "webhooks_failed", "webhooks_unknown"),
+        }
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
     finally:

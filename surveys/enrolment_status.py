@@ -1,0 +1,104 @@
+"""The completion status of an enrolment, from what people and tools write (pure).
+
+Stored as stable English slugs (`surveys.models.ENROLMENT_STATUSES`); read from the usual
+French and English words of training-management exports: "Terminé", "Achevé", "Abandon",
+"Arrêt", "Absent", "Non présenté"... Case, accents and punctuation are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from surveys.models import ENROLMENT_STATUSES
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "enrolled": (
+        "inscrit",
+        "inscrite",
+        "inscription",
+        "a venir",
+        "confirme",
+        "confirmee",
+        "enrolled",
+        "registered",
+        "enroled",
+        "upcoming",
+    ),
+    "in_progress": (
+        "en cours",
+        "en formation",
+        "commence",
+        "in progress",
+        "ongoing",
+        "started",
+        "active",
+    ),
+    "completed": (
+        "termine",
+        "terminee",
+        "acheve",
+        "achevee",
+        "fini",
+        "finie",
+        "complet",
+        "realise",
+        "realisee",
+        "complete",
+        "completed",
+        "finished",
+        "done",
+    ),
+    "dropped_out": (
+        "abandon",
+        "abandonne",
+        "abandonnee",
+        "arret",
+        "arrete",
+        "arretee",
+        "interrompu",
+        "interrompue",
+        "sortie anticipee",
+        "rupture",
+        "dropped out",
+        "dropout",
+        "drop out",
+        "dropped",
+        "withdrawn",
+        "withdrew",
+        "quit",
+        "discontinued",
+    ),
+    "absent": (
+        "absent",
+        "absente",
+        "non presente",
+        "non presentee",
+        "ne s est pas presente",
+        "no show",
+        "noshow",
+        "did not attend",
+        "not attended",
+    ),
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare.lower()).split())
+
+
+_SYNONYMS = {_fold(word): slug for slug, words in _WORDS.items() for word in words}
+_SYNONYMS.update({_fold(slug): slug for slug in ENROLMENT_STATUSES})
+
+
+def parse_enrolment_status(text: str | None) -> str | None:
+    """The status slug of `text`; None when empty; ValueError when it is not a status."""
+    folded = _fold(text or "")
+    if not folded:
+        return None
+    found = _SYNONYMS.get(folded)
+    if found is None:
+        raise ValueError(text)
+    return found
