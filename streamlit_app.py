@@ -17,12 +17,12 @@ from analysis.pages import PAGES as analysis_pages
 from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
+from surveys.builder.preview import builder_routes
 from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
-from surveys.survey_preview import builder_routes
 from surveys.web import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (

@@ -36,12 +36,12 @@ from analysis.suggestions import (
     theme_label,
 )
 from analysis.text import free_text_answers, tag_comments, verbatims
-from surveys.complaints import complaint_statistics, complaint_totals, complaints_frame
-from surveys.complaints import list_complaints as list_register
 from surveys.db import read_session
-from surveys.evidence_notes import list_evidence_notes
 from surveys.i18n import label, t
-from surveys.improvements import actions_frame, list_actions, plan_totals
+from surveys.improvement.actions import actions_frame, list_actions, plan_totals
+from surveys.improvement.complaints import complaint_statistics, complaint_totals, complaints_frame
+from surveys.improvement.complaints import list_complaints as list_register
+from surveys.improvement.evidence_notes import list_evidence_notes
 from surveys.models import (
     Campaign,
     Invitation,
@@ -126,7 +126,7 @@ def _organisation(session: Any) -> dict[str, Any]:
 
 def _plans(session: Any, language: str) -> list[dict[str, Any]]:
     """Every active plan in words, grouped by stakeholder (who, when, reminders)."""
-    from surveys.plans import describe_plan, list_plans
+    from surveys.plans.service import describe_plan, list_plans
 
     programmes = list(session.exec(select(Programme).order_by(Programme.code)))
     rows = []

@@ -794,7 +794,7 @@ def rule_register(
 ) -> list[Suggestion]:
     """From the complaints register: a theme with `incidents_min` entries or more in the
     period, and complaints left without acknowledgement for more than `acknowledge_days`."""
-    from surveys.complaints import complaint_statistics
+    from surveys.improvement.complaints import complaint_statistics
 
     register = inputs.complaints
     if register.empty:

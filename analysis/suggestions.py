@@ -305,8 +305,8 @@ def gather_inputs(*, engine: Any, start: date | None, end: date, today: date) ->
     """The frames for the period (answers and campaigns inside it; solicitations whole, since
     coverage looks back), the tagged free text, and the register's entries of the period."""
     from analysis.frames import AnalysisFilters, apply_filters, load_frames
-    from surveys.complaints import complaints_frame, list_complaints
     from surveys.db import read_session
+    from surveys.improvement.complaints import complaints_frame, list_complaints
 
     # read whole, then filtered in memory: coverage and hot-cold pairs look across the edges
     frames = apply_filters(load_frames(engine=engine), AnalysisFilters(start=start, end=end))
@@ -327,7 +327,7 @@ def action_input(
 ) -> Any:
     """An improvement-plan entry drafted from a suggestion (and one of its recommended
     actions): the action's title, the suggestion's explanation as description."""
-    from surveys.improvements import ActionInput
+    from surveys.improvement.actions import ActionInput
 
     catalog = load_action_catalog()
     chosen = catalog.get(action_id) if action_id else None

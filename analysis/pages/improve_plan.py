@@ -5,7 +5,7 @@ from analysis.pages.improve_forms import new_action_form, update_action_form
 from analysis.pages.improve_shared import theme_name, today
 from analysis.pages.shared import frames, threshold
 from surveys.db import read_session
-from surveys.improvements import actions_frame, list_actions, plan_totals
+from surveys.improvement.actions import actions_frame, list_actions, plan_totals
 from surveys.pages.common import context, require_role, tr
 
 me = require_role("admin", "quality", "director")

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from question_banks.schema import AUDIENCES, QUESTION_TYPES, TIMINGS
-from surveys.custom_questions import (
+from surveys.builder.custom_questions import (
     CustomQuestionError,
     create_custom_question,
     edit_custom_question,

@@ -9,9 +9,9 @@ import streamlit as st
 from sqlmodel import Session
 
 from question_banks.schema import AUDIENCES, INDICATORS, QUESTION_TYPES, TIMINGS
-from surveys import survey_drafts as drafts
-from surveys.composition import change_draft
-from surveys.custom_questions import create_custom_question, full_catalog
+from surveys.builder import drafts as drafts
+from surveys.builder.composition import change_draft
+from surveys.builder.custom_questions import create_custom_question, full_catalog
 from surveys.models import Survey
 from surveys.pages.builder_parts import Loaded, run_action
 from surveys.pages.common import lang, tr, vocab

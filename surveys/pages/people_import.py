@@ -4,7 +4,7 @@ import streamlit as st
 
 from surveys.db import write_session
 from surveys.pages.common import context, lang, require_role, tr
-from surveys.people_import import (
+from surveys.people.importing import (
     FIELDS,
     REQUIRED_FIELDS,
     ImportFileError,

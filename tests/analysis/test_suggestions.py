@@ -30,7 +30,7 @@ from analysis.suggestions import (
     suggestion_dict,
 )
 from analysis.text import tag_comments
-from surveys.complaints import complaints_frame
+from surveys.improvement.complaints import complaints_frame
 from surveys.models import Complaint
 
 TODAY = date(2026, 6, 30)

@@ -16,7 +16,7 @@ from sqlmodel import func, select
 
 from surveys.db import read_session, write_session
 from surveys.models import Enrolment, Person, Programme, TrainingSession, utc_now
-from surveys.people_import import (
+from surveys.people.importing import (
     ImportFileError,
     guess_mapping,
     import_people,

@@ -2,7 +2,7 @@
 
 Every function returns a new draft and leaves the one it was given untouched: the JSON column
 only notices a new value, and callers can compare before and after. The draft shape is
-documented in `surveys.composition`. Mistakes raise `CompositionError`, whose message is a
+documented in `surveys.builder.composition`. Mistakes raise `CompositionError`, whose message is a
 translation key (French by default), so the page can show it in the reader's language.
 """
 

@@ -13,7 +13,7 @@ definition (text, type, options...) as it was at publication, plus the survey's 
 `timing` and `anonymous`, so answers keep their meaning whatever happens to the banks later.
 
 Editing a published survey edits its draft; publishing again makes version N+1. Versions are
-never updated (see `surveys.survey_versions`, whose functions are re-exported here).
+never updated (see `surveys.builder.versions`, whose functions are re-exported here).
 """
 
 from __future__ import annotations
@@ -26,16 +26,14 @@ from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCES, TIMINGS, SurveyTemplate
 from surveys.audit import record
-from surveys.i18n import SUPPORTED_LANGUAGES
-from surveys.models import Survey, utc_now
-from surveys.survey_drafts import (
+from surveys.builder.drafts import (
     CompositionError,
     Draft,
     PublishedVersionIsFrozen,
     Texts,
     blank_draft,
 )
-from surveys.survey_versions import (
+from surveys.builder.versions import (
     SurveyNotPublishable,
     check_survey,
     ensure_editable,
@@ -47,6 +45,8 @@ from surveys.survey_versions import (
     publish_survey,
     version_questions,
 )
+from surveys.i18n import SUPPORTED_LANGUAGES
+from surveys.models import Survey, utc_now
 
 __all__ = [
     "CompositionError",
@@ -177,7 +177,7 @@ def list_surveys(*, session: Session, include_archived: bool = False) -> list[Su
 def change_draft(
     *, session: Session, survey: Survey, change: Callable[[Draft], Draft], actor: str
 ) -> Survey:
-    """Apply a draft edit (a function of `surveys.survey_drafts`) and save the new draft.
+    """Apply a draft edit (a function of `surveys.builder.drafts`) and save the new draft.
 
     Only drafts change: versions already published, and the campaigns and answers that use
     them, stay as they were."""
