@@ -145,13 +145,8 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from surveys.i18n import t
-    from surveys.people.importing import (
-        ImportFileError,
-        guess_mapping,
-        import_people,
-        missing_required,
-        read_table,
-    )
+    from surveys.people.reading import ImportFileError, guess_mapping, missing_required, read_table
+    from surveys.people.writing import import_people
 
     prepare_database(context)
     path = Path(args.file)
