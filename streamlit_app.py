@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 import streamlit as st
 
 from analysis.pages import PAGES as analysis_pages
-from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
 from surveys.builder.preview import builder_routes
@@ -27,7 +26,6 @@ from surveys.web import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (
     *surveys_pages,
-    *question_bank_pages,
     *reminders_pages,
     *analysis_pages,
 )
@@ -81,7 +79,12 @@ def run_staff_pages() -> None:
     st.session_state["identity"] = found
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(found.role):
-        page = st.Page(spec.path, title=t(spec.title_key, found.language), icon=spec.icon)
+        page = st.Page(
+            spec.path,
+            title=t(spec.title_key, found.language),
+            icon=spec.icon,
+            url_path=spec.url_path or None,
+        )
         sections.setdefault(t(spec.section_key, found.language), []).append(page)
     with st.sidebar:
         st.caption(

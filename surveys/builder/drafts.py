@@ -183,16 +183,6 @@ def move_question(draft: Draft, question_id: str, step: int) -> Draft:
     return new
 
 
-def move_question_to_section(draft: Draft, question_id: str, section_id: str) -> Draft:
-    new = copy.deepcopy(draft)
-    section_index, position = _locate(new, question_id)
-    target = _section_index(new, section_id)
-    if target != section_index:
-        entry = new["sections"][section_index]["questions"].pop(position)
-        new["sections"][target]["questions"].append(entry)
-    return new
-
-
 def set_required(draft: Draft, question_id: str, required: bool) -> Draft:
     new = copy.deepcopy(draft)
     section_index, position = _locate(new, question_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from surveys.builder import drafts as drafts
+from surveys.builder import drafts
 from surveys.builder.composition import change_draft
 from surveys.i18n import SUPPORTED_LANGUAGES
 from surveys.pages.builder_parts import Loaded, run_action, text, text_inputs

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from question_banks.schema import AUDIENCES, TIMINGS
-from surveys.builder import drafts as drafts
+from surveys.builder import drafts
 from surveys.builder.composition import change_draft, update_survey_settings
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import Survey

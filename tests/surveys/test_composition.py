@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from question_banks.loader import get_template, load_catalog
-from surveys.builder import drafts as drafts
+from surveys.builder import drafts
 from surveys.builder.checks import blocking, check_draft
 from surveys.builder.composition import (
     CompositionError,
