@@ -103,6 +103,16 @@ def _title_of(draft: Draft) -> str:
     return next((texts[lang] for lang in languages if texts.get(lang)), "—")[:TITLE_MAX_LENGTH]
 
 
+def _save_new(
+    session: Session, survey: Survey, *, actor: str, action: str, details: dict | None = None
+) -> Survey:
+    """Add a new survey, give it its id, and write the audit line that says where it came from."""
+    session.add(survey)
+    session.flush()
+    record(session, actor=actor, action=action, target=f"survey:{survey.id}", details=details)
+    return survey
+
+
 def create_survey_from_template(
     *, session: Session, template: SurveyTemplate, actor: str, title: str | None = None
 ) -> Survey:
@@ -117,16 +127,9 @@ def create_survey_from_template(
         anonymous=template.anonymous,
         draft=draft,
     )
-    session.add(survey)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="survey.create",
-        target=f"survey:{survey.id}",
-        details={"template": template.id},
+    return _save_new(
+        session, survey, actor=actor, action="survey.create", details={"template": template.id}
     )
-    return survey
 
 
 def create_survey(
@@ -147,10 +150,7 @@ def create_survey(
         title=_title_of(draft), audience=audience, timing=timing, anonymous=anonymous, draft=draft
     )
     _check_settings(survey)
-    session.add(survey)
-    session.flush()
-    record(session, actor=actor, action="survey.create", target=f"survey:{survey.id}")
-    return survey
+    return _save_new(session, survey, actor=actor, action="survey.create")
 
 
 def _check_settings(survey: Survey) -> None:
@@ -237,16 +237,9 @@ def duplicate_survey(
         anonymous=survey.anonymous,
         draft=draft,
     )
-    session.add(copy_)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="survey.duplicate",
-        target=f"survey:{copy_.id}",
-        details={"from": survey.id},
+    return _save_new(
+        session, copy_, actor=actor, action="survey.duplicate", details={"from": survey.id}
     )
-    return copy_
 
 
 def _set_status(session: Session, survey: Survey, status: str, actor: str) -> Survey:
