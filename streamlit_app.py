@@ -19,9 +19,9 @@ from starlette.middleware import Middleware
 from analysis.pages import PAGES as analysis_pages
 from api.pages import PAGES as api_pages
 from api.routes import api_routes
-from question_banks.pages import PAGES as question_bank_pages
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
+from surveys.builder.preview import builder_routes
 from surveys.guards import ServerGuard
 from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
@@ -29,12 +29,10 @@ from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.public_url import record_public_base_url, server_base_url
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
-from surveys.survey_preview import builder_routes
 from surveys.web import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (
     *surveys_pages,
-    *question_bank_pages,
     *reminders_pages,
     *analysis_pages,
     *api_pages,
@@ -98,7 +96,12 @@ def run_staff_pages() -> None:
     st.session_state["identity"] = found
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(found.role):
-        page = st.Page(spec.path, title=t(spec.title_key, found.language), icon=spec.icon)
+        page = st.Page(
+            spec.path,
+            title=t(spec.title_key, found.language),
+            icon=spec.icon,
+            url_path=spec.url_path or None,
+        )
         sections.setdefault(t(spec.section_key, found.language), []).append(page)
     with st.sidebar:
         st.caption(

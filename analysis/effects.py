@@ -81,7 +81,7 @@ def action_effects(
     small_group_min: int,
     window_days: int = EFFECT_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """One row per done action with a theme (`surveys.improvements.actions_frame` rows)."""
+    """One row per done action with a theme (`surveys.improvement.actions.actions_frame` rows)."""
     rows = []
     done = (
         actions[

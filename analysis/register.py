@@ -13,8 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from surveys.complaints import COMPLAINT_COLUMNS, DELAY_COLUMNS, OPEN_STATUSES, complaint_row
-from surveys.improvements import ACTION_COLUMNS, action_row
+from surveys.improvement.actions import ACTION_COLUMNS, action_row
+from surveys.improvement.complaints import (
+    COMPLAINT_COLUMNS,
+    DELAY_COLUMNS,
+    OPEN_STATUSES,
+    complaint_row,
+)
 from surveys.models import (
     ACTION_STATUSES,
     COMPLAINT_KINDS,

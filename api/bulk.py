@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from api.schemas import BulkResult, ItemResult, ResultCounts
 from surveys.i18n import TranslatableError, t
-from surveys.record_checks import RecordRefused
+from surveys.people.record_checks import RecordRefused
 
 Item = TypeVar("Item")
 Apply = Callable[[Any], str]

@@ -15,9 +15,9 @@ from api.schemas import EnrolmentItem
 from api.upserts import People, in_chunks
 from surveys.audit import record
 from surveys.config import paris_day
-from surveys.enrolment_status import parse_enrolment_status
 from surveys.models import Enrolment, TrainingSession
-from surveys.record_checks import RecordRefused, check_date, check_stakeholder_type
+from surveys.people.enrolment_status import parse_enrolment_status
+from surveys.people.record_checks import RecordRefused, check_date, check_stakeholder_type
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Complaints and incidents filed by a helpdesk or an LMS ticketing tool, into the register of
-indicator 31 (`surveys.complaints`), idempotent by the caller's `external_id`.
+indicator 31 (`surveys.improvement.complaints`), idempotent by the caller's `external_id`.
 
 Helpdesk subjects (connexion, bug, son/image, accès LMS) are mapped to the register's themes
 (the question banks' themes, so complaints and survey results meet on the same axis).
@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from api.schemas import ComplaintItem
-from surveys.complaints import ComplaintInput, record_complaint
+from surveys.improvement.complaints import ComplaintInput, record_complaint
 from surveys.models import Complaint, Person, TrainingSession
-from surveys.people_import import normalise
-from surveys.record_checks import RecordRefused, check_date, check_required, check_text
+from surveys.people.record_checks import RecordRefused, check_date, check_required, check_text
+from surveys.people.vocabulary import normalise
 
 INCIDENT_THEMES = {
     normalise(word): theme

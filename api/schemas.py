@@ -2,7 +2,7 @@
 from these models, so what the server checks and what it documents cannot drift apart.
 
 Request items are deliberately loose (text where a person would type text): each item is
-then checked by the CSV import's own rules (`surveys.record_checks`), so an item with a bad
+then checked by the CSV import's own rules (`surveys.people.record_checks`), so an item with a bad
 email or an unknown modality gets the import's message in the caller's language, and the
 other items of the call still go through.
 """

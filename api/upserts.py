@@ -3,7 +3,7 @@
 Each record is found by its `external_id` (enrolments by their person's and session's);
 a record the CSV import created before the API was used is adopted by its natural key
 (email, session code, programme code) and gets the external id. Fields are checked by the
-import's rules (`surveys.record_checks`); a record whose fields all match is `unchanged`.
+import's rules (`surveys.people.record_checks`); a record whose fields all match is `unchanged`.
 An opt-out or a bounce is never undone, and an erased person is never brought back.
 """
 
@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from api.schemas import PersonItem, ProgrammeItem, SessionItem
 from surveys.models import Enrolment, Person, Programme, TrainingSession
-from surveys.record_checks import (
+from surveys.people.record_checks import (
     RecordRefused,
     check_date,
     check_dates_in_order,

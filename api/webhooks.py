@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from surveys.audit import record
 from surveys.i18n import TranslatableError
 from surveys.integration_models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
-from surveys.people_import import _has_control_characters
+from surveys.people.rows import has_control_characters
 
 
 class WebhookError(TranslatableError):
@@ -32,7 +32,7 @@ def create_endpoint(
     if (
         not url.startswith(("http://", "https://"))
         or len(url) > 500
-        or _has_control_characters(url)
+        or has_control_characters(url)
         or " " in url
     ):
         raise WebhookError("api.errors.webhook_url")

@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from question_banks.loader import get_template, load_catalog  # noqa: E402
+from surveys.builder.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.campaigns import invitation_token, new_invitation  # noqa: E402
-from surveys.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
 from surveys.models import Campaign, Person, SurveyVersion, utc_now  # noqa: E402

@@ -45,7 +45,7 @@ from reminders.rendering import (  # noqa: E402
     sample_facts,
 )
 from reminders.transport import build_sender  # noqa: E402
-from surveys.composition import create_survey_from_template, publish_survey  # noqa: E402
+from surveys.builder.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
 from surveys.i18n import t  # noqa: E402

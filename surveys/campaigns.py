@@ -6,10 +6,6 @@ applied to a session, `plan:{plan_id}:year:{year}` for a yearly (financer) campa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlmodel import Session, select
-
 from surveys.models import Invitation, Person
 from surveys.tokens import hash_token, make_token, new_salt
 
@@ -37,17 +33,3 @@ def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> 
 
 def invitation_token(invitation: Invitation, *, session_secret: str) -> str:
     return make_token(salt=invitation.token_salt, session_secret=session_secret)
-
-
-def answer_link(invitation: Invitation, *, session_secret: str, public_base_url: str) -> str:
-    return f"{public_base_url}/r/{invitation_token(invitation, session_secret=session_secret)}"
-
-
-def find_invitation_by_token(*, session: Session, token: str) -> Invitation | None:
-    return session.exec(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
-    ).first()
-
-
-def campaign_close_time(scheduled_at: datetime, close_after_days: int) -> datetime:
-    return scheduled_at + timedelta(days=close_after_days)

@@ -7,12 +7,12 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from surveys.accounts import AccountError, create_user
 from surveys.config import SettingsError
 from surveys.db import read_session, write_session
 from surveys.demo import DemoAlreadyLoaded, load_demo
 from surveys.models import Person, Programme, Response, TrainingSession, utc_now
 from surveys.runtime import AppContext, app_context, database_is_empty, prepare_database
+from surveys.staff.accounts import AccountError, create_user
 
 
 def _init(context: AppContext, _args: argparse.Namespace) -> int:
@@ -145,13 +145,8 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from surveys.i18n import t
-    from surveys.people_import import (
-        ImportFileError,
-        guess_mapping,
-        import_people,
-        missing_required,
-        read_table,
-    )
+    from surveys.people.reading import ImportFileError, guess_mapping, missing_required, read_table
+    from surveys.people.writing import import_people
 
     prepare_database(context)
     path = Path(args.file)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,115 +34,70 @@ class SettingSpec:
     help: str
 
 
-SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec(
-        "APP_ENV", "embedded", "`embedded` (one machine, generated secret) or `production`."
-    ),
-    SettingSpec(
-        "DATA_DIR", "data", "Folder for the SQLite file, the generated secret, the mailbox."
-    ),
-    SettingSpec("DATABASE_URL", "sqlite:///data/app.db", "SQLAlchemy URL of the database."),
-    SettingSpec(
-        "PUBLIC_BASE_URL",
-        "http://localhost:8501",
-        "Base of the links put in emails, and the only origin the staff pages accept.",
-    ),
-    SettingSpec("SESSION_SECRET", "", "Signs cookies and derives answer links (32+ characters)."),
-    SettingSpec("SMTP_HOST", "", "SMTP server; empty = messages go to the local mailbox."),
-    SettingSpec("SMTP_PORT", "587", "SMTP port."),
-    SettingSpec("SMTP_USER", "", "SMTP login; empty = no authentication."),
-    SettingSpec("SMTP_PASSWORD", "", "SMTP password."),
-    SettingSpec("SMTP_SECURITY", "starttls", "`none`, `starttls` or `ssl`."),
-    SettingSpec("MAIL_FROM", "qualite@example.org", "Sender address of survey emails."),
-    SettingSpec("MAIL_RATE_PER_MINUTE", "120", "Most emails sent in one minute."),
-    SettingSpec("MAIL_RATE_PER_DAY", "2000", "Most emails sent in one day."),
-    SettingSpec(
-        "MAIL_RETRY_DAYS", "3", "Days a temporarily refused email is retried before failing."
-    ),
-    SettingSpec(
-        "DISPATCH_LEASE_SECONDS",
-        "600",
-        "After this, a message left 'sending' by a dead dispatcher is marked unknown.",
-    ),
-    SettingSpec("DISPATCHER", "on", "`on` runs the email dispatcher inside the web server."),
-    SettingSpec("DEMO_DATA", "on", "`on` loads demo data when the database is empty at start."),
-    SettingSpec("LOGIN_MAX_FAILURES", "5", "Failed logins before an account is locked."),
-    SettingSpec("LOGIN_LOCK_MINUTES", "15", "How long a locked account stays locked."),
-    SettingSpec(
-        "LOGIN_ADDRESS_MAX_FAILURES",
-        "20",
-        "Failed logins from one address, whatever the accounts, before that address waits "
-        "LOGIN_LOCK_MINUTES.",
-    ),
-    SettingSpec(
-        "TRUSTED_PROXIES",
-        "",
-        "Addresses or networks (comma-separated) of your reverse proxies: only from them is "
-        "`X-Forwarded-For` believed.",
-    ),
-    SettingSpec("SESSION_HOURS", "12", "Lifetime of a staff session cookie."),
-    SettingSpec("SMALL_GROUP_MIN", "5", "Fewest answers a group needs before its results show."),
-    SettingSpec("API_RATE_PER_MINUTE", "120", "Most HTTP API calls one key may make in a minute."),
-)
-
-
 class SettingsError(RuntimeError):
     """A setting is missing or unsafe; the message says which and how to fix it."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    app_env: str
-    data_dir: Path
-    database_url: str
-    public_base_url: str
-    session_secret: str
-    smtp_host: str
-    smtp_port: int
-    smtp_user: str
-    smtp_password: str
-    smtp_security: str
-    mail_from: str
-    mail_rate_per_minute: int
-    mail_rate_per_day: int
-    mail_retry_days: float
-    dispatch_lease_seconds: float
-    dispatcher: bool
-    demo_data: bool
-    login_max_failures: int
-    login_lock_minutes: int
-    login_address_max_failures: int
-    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
-    session_hours: int
-    small_group_min: int
-    api_rate_per_minute: int = 120
-    extra: dict[str, str] = field(default_factory=dict)
-    public_base_url_set: bool = True  # False: PUBLIC_BASE_URL left to its default
-
-    @property
-    def is_production(self) -> bool:
-        return self.app_env == "production"
-
-    @property
-    def mailbox_dir(self) -> Path:
-        return self.data_dir / "mailbox"
-
-    @property
-    def smtp_configured(self) -> bool:
-        return bool(self.smtp_host)
+# A parser turns the environment's text into the setting's value; `earlier` holds the values
+# of the settings declared above it (DATABASE_URL follows DATA_DIR, for instance).
+Parser = Callable[[str, str, Mapping[str, Any]], Any]
 
 
-def _raw(env: Mapping[str, str]) -> dict[str, str]:
-    return {spec.env: env.get(spec.env, spec.default) for spec in SETTINGS}
+def _as_is(_name: str, raw: str, _earlier: Mapping[str, Any]) -> str:
+    return raw
 
 
-def _resolve_data_dir(value: str) -> Path:
+def _stripped(_name: str, raw: str, _earlier: Mapping[str, Any]) -> str:
+    return raw.strip()
+
+
+def _switch(_name: str, raw: str, _earlier: Mapping[str, Any]) -> bool:
+    return raw.strip().lower() in {"on", "1", "true", "yes"}
+
+
+def _integer(name: str, raw: str, _earlier: Mapping[str, Any]) -> int:
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}.") from error
+
+
+def _number(name: str, raw: str, _earlier: Mapping[str, Any]) -> float:
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a number, got {raw!r}.") from error
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than zero, got {raw!r}.")
+    return value
+
+
+def _app_env(_name: str, raw: str, _earlier: Mapping[str, Any]) -> str:
+    app_env = raw.strip().lower()
+    if app_env not in {"embedded", "production"}:
+        raise SettingsError(f"APP_ENV must be 'embedded' or 'production', got {app_env!r}.")
+    return app_env
+
+
+def _smtp_security(_name: str, raw: str, _earlier: Mapping[str, Any]) -> str:
+    security = raw.strip().lower()
+    if security not in {"none", "starttls", "ssl"}:
+        raise SettingsError(f"SMTP_SECURITY must be none, starttls or ssl, got {security!r}.")
+    return security
+
+
+def _base_url(_name: str, raw: str, _earlier: Mapping[str, Any]) -> str:
+    return raw.rstrip("/")
+
+
+def _data_dir(_name: str, value: str, _earlier: Mapping[str, Any]) -> Path:
     path = Path(value)
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def _resolve_database_url(url: str, data_dir: Path) -> str:
+def _database_url(_name: str, url: str, earlier: Mapping[str, Any]) -> str:
     """Relative SQLite paths under `data/` follow DATA_DIR, so one setting moves everything."""
+    data_dir = earlier["data_dir"]
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):
         relative = url[len(prefix) :]
@@ -163,37 +119,22 @@ def _embedded_secret(data_dir: Path) -> str:
     return value
 
 
-def _secret(raw: str, *, production: bool, data_dir: Path) -> str:
+def _secret(_name: str, raw: str, earlier: Mapping[str, Any]) -> str:
     unsafe = raw.strip().lower() in PLACEHOLDER_SECRETS or len(raw.strip()) < MIN_SECRET_LENGTH
     if not unsafe:
         return raw.strip()
-    if production:
+    if earlier["app_env"] == "production":
         raise SettingsError(
             "SESSION_SECRET is missing or is a placeholder. In production set it to a random "
             f"value of at least {MIN_SECRET_LENGTH} characters, for example the output of "
             '`python -c "import secrets; print(secrets.token_urlsafe(48))"`.'
         )
-    return _embedded_secret(data_dir)
+    return _embedded_secret(earlier["data_dir"])
 
 
-def _integer(raw: dict[str, str], name: str) -> int:
-    try:
-        return int(raw[name])
-    except ValueError as error:
-        raise SettingsError(f"{name} must be a whole number, got {raw[name]!r}.") from error
-
-
-def _number(raw: dict[str, str], name: str) -> float:
-    try:
-        value = float(raw[name])
-    except ValueError as error:
-        raise SettingsError(f"{name} must be a number, got {raw[name]!r}.") from error
-    if value <= 0:
-        raise SettingsError(f"{name} must be greater than zero, got {raw[name]!r}.")
-    return value
-
-
-def _networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def _networks(
+    _name: str, raw: str, _earlier: Mapping[str, Any]
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     networks = []
     for item in (part.strip() for part in raw.split(",")):
         if not item:
@@ -208,42 +149,107 @@ def _networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, 
     return tuple(networks)
 
 
+def setting(default: str, help: str, parse: Parser = _as_is) -> Any:
+    """Declare a setting: its environment variable is the field's name in capitals."""
+    return field(metadata={"default": default, "help": help, "parse": parse})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, declared once, in the order they are read and checked."""
+
+    app_env: str = setting(
+        "embedded", "`embedded` (one machine, generated secret) or `production`.", _app_env
+    )
+    data_dir: Path = setting(  # noqa: RUF009  (`setting` is a dataclasses.field)
+        "data", "Folder for the SQLite file, the generated secret, the mailbox.", _data_dir
+    )
+    database_url: str = setting(
+        "sqlite:///data/app.db", "SQLAlchemy URL of the database.", _database_url
+    )
+    public_base_url: str = setting(
+        "http://localhost:8501",
+        "Base of the links put in emails, and the only origin the staff pages accept.",
+        _base_url,
+    )
+    session_secret: str = setting(
+        "", "Signs cookies and derives answer links (32+ characters).", _secret
+    )
+    smtp_host: str = setting(
+        "", "SMTP server; empty = messages go to the local mailbox.", _stripped
+    )
+    smtp_port: int = setting("587", "SMTP port.", _integer)
+    smtp_user: str = setting("", "SMTP login; empty = no authentication.")
+    smtp_password: str = setting("", "SMTP password.")
+    smtp_security: str = setting("starttls", "`none`, `starttls` or `ssl`.", _smtp_security)
+    mail_from: str = setting("qualite@example.org", "Sender address of survey emails.", _stripped)
+    mail_rate_per_minute: int = setting("120", "Most emails sent in one minute.", _integer)
+    mail_rate_per_day: int = setting("2000", "Most emails sent in one day.", _integer)
+    mail_retry_days: float = setting(
+        "3", "Days a temporarily refused email is retried before failing.", _number
+    )
+    dispatch_lease_seconds: float = setting(
+        "600",
+        "After this, a message left 'sending' by a dead dispatcher is marked unknown.",
+        _number,
+    )
+    dispatcher: bool = setting(
+        "on", "`on` runs the email dispatcher inside the web server.", _switch
+    )
+    demo_data: bool = setting(
+        "on", "`on` loads demo data when the database is empty at start.", _switch
+    )
+    login_max_failures: int = setting("5", "Failed logins before an account is locked.", _integer)
+    login_lock_minutes: int = setting("15", "How long a locked account stays locked.", _integer)
+    login_address_max_failures: int = setting(
+        "20",
+        "Failed logins from one address, whatever the accounts, before that address waits "
+        "LOGIN_LOCK_MINUTES.",
+        _integer,
+    )
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = setting(
+        "",
+        "Addresses or networks (comma-separated) of your reverse proxies: only from them is "
+        "`X-Forwarded-For` believed.",
+        _networks,
+    )
+    session_hours: int = setting("12", "Lifetime of a staff session cookie.", _integer)
+    small_group_min: int = setting(
+        "5", "Fewest answers a group needs before its results show.", _integer
+    )
+    api_rate_per_minute: int = setting(
+        "120", "Most HTTP API calls one key may make in a minute.", _integer
+    )
+    extra: dict[str, str] = field(default_factory=dict)
+    public_base_url_set: bool = True  # False: PUBLIC_BASE_URL left to its default
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def mailbox_dir(self) -> Path:
+        return self.data_dir / "mailbox"
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+
+_DECLARED = tuple(item for item in fields(Settings) if "parse" in item.metadata)
+SETTINGS: tuple[SettingSpec, ...] = tuple(
+    SettingSpec(item.name.upper(), item.metadata["default"], item.metadata["help"])
+    for item in _DECLARED
+)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the given mapping)."""
     source = os.environ if env is None else env
-    raw = _raw(source)
-    app_env = raw["APP_ENV"].strip().lower()
-    if app_env not in {"embedded", "production"}:
-        raise SettingsError(f"APP_ENV must be 'embedded' or 'production', got {app_env!r}.")
-    security = raw["SMTP_SECURITY"].strip().lower()
-    if security not in {"none", "starttls", "ssl"}:
-        raise SettingsError(f"SMTP_SECURITY must be none, starttls or ssl, got {security!r}.")
-    data_dir = _resolve_data_dir(raw["DATA_DIR"])
-    production = app_env == "production"
-    return Settings(
-        app_env=app_env,
-        data_dir=data_dir,
-        database_url=_resolve_database_url(raw["DATABASE_URL"], data_dir),
-        public_base_url=raw["PUBLIC_BASE_URL"].rstrip("/"),
-        session_secret=_secret(raw["SESSION_SECRET"], production=production, data_dir=data_dir),
-        smtp_host=raw["SMTP_HOST"].strip(),
-        smtp_port=_integer(raw, "SMTP_PORT"),
-        smtp_user=raw["SMTP_USER"],
-        smtp_password=raw["SMTP_PASSWORD"],
-        smtp_security=security,
-        mail_from=raw["MAIL_FROM"].strip(),
-        mail_rate_per_minute=_integer(raw, "MAIL_RATE_PER_MINUTE"),
-        mail_rate_per_day=_integer(raw, "MAIL_RATE_PER_DAY"),
-        mail_retry_days=_number(raw, "MAIL_RETRY_DAYS"),
-        dispatch_lease_seconds=_number(raw, "DISPATCH_LEASE_SECONDS"),
-        dispatcher=raw["DISPATCHER"].strip().lower() in {"on", "1", "true", "yes"},
-        demo_data=raw["DEMO_DATA"].strip().lower() in {"on", "1", "true", "yes"},
-        login_max_failures=_integer(raw, "LOGIN_MAX_FAILURES"),
-        login_lock_minutes=_integer(raw, "LOGIN_LOCK_MINUTES"),
-        login_address_max_failures=_integer(raw, "LOGIN_ADDRESS_MAX_FAILURES"),
-        trusted_proxies=_networks(raw["TRUSTED_PROXIES"]),
-        session_hours=_integer(raw, "SESSION_HOURS"),
-        small_group_min=_integer(raw, "SMALL_GROUP_MIN"),
-        public_base_url_set=bool(source.get("PUBLIC_BASE_URL", "").strip()),
-        api_rate_per_minute=_integer(raw, "API_RATE_PER_MINUTE"),
-    )
+    values: dict[str, Any] = {}
+    for item in _DECLARED:
+        name = item.name.upper()
+        raw = source.get(name, item.metadata["default"])
+        values[item.name] = item.metadata["parse"](name, raw, values)
+    values["public_base_url_set"] = bool(source.get("PUBLIC_BASE_URL", "").strip())
+    return Settings(**values)

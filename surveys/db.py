@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -108,12 +107,6 @@ def create_db_engine(url: str) -> sa.Engine:
         _configure_sqlite(engine)
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-
-
-@cache
-def get_engine(url: str) -> sa.Engine:
-    """One engine per URL per process (pages and routes share it)."""
-    return create_db_engine(url)
 
 
 @contextmanager

@@ -22,10 +22,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from question_banks.loader import QuestionCatalog, load_catalog, load_templates
-from surveys.accounts import create_user
 from surveys.audit import record
+from surveys.builder.composition import (
+    create_survey_from_template,
+    publish_survey,
+    version_questions,
+)
 from surveys.campaigns import session_campaign_key, yearly_campaign_key
-from surveys.composition import create_survey_from_template, publish_survey, version_questions
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.models import (
     Answer,
@@ -45,6 +48,7 @@ from surveys.models import (
     SurveyPlan,
     TrainingSession,
 )
+from surveys.staff.accounts import create_user
 from surveys.tokens import hash_token, make_token
 
 PARIS = DISPLAY_TIMEZONE

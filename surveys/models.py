@@ -25,11 +25,10 @@ CAMPAIGN_STATUSES = ("scheduled", "open", "paused", "closed")
 INVITATION_STATUSES = ("pending", "sent", "completed", "opted_out", "bounced", "failed")
 MESSAGE_KINDS = ("invitation", "reminder", "resend")
 MESSAGE_STATUSES = ("pending", "sending", "sent", "retry", "failed", "unknown", "cancelled")
-RESPONSE_STATUSES = ("in_progress", "completed")
 COMPLAINT_KINDS = ("complaint", "incident", "difficulty")
 COMPLAINT_STATUSES = ("received", "acknowledged", "answered", "closed")
 ACTION_STATUSES = ("planned", "in_progress", "done", "abandoned")
-# Stable slugs of inscrit / en cours / terminé / abandon / absent (surveys.enrolment_status).
+# Stable slugs of inscrit / en cours / terminé / abandon / absent (surveys.people.enrolment_status).
 ENROLMENT_STATUSES = ("enrolled", "in_progress", "completed", "dropped_out", "absent")
 EXTERNAL_ID_MAX = 120  # the caller's own id (a training-management system's), see api/
 
@@ -490,6 +489,8 @@ class ServerFact(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(max_length=2000)
     updated_at: datetime = _when(default_factory=utc_now)
+
+
 # The API's tables (keys, rate windows, webhooks) live in their own module; importing it
 # here registers them with every import of the models (migrations compare against them).
 from surveys import integration_models  # noqa: E402, F401

@@ -21,13 +21,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from surveys.auth import (
-    SESSION_COOKIE,
-    authenticate,
-    identity_from_cookie,
-    make_session_cookie,
-    revoke_sessions,
-)
 from surveys.config import Settings
 from surveys.db import read_session, write_session
 from surveys.i18n import normalise_language, t
@@ -35,6 +28,13 @@ from surveys.limits import SlidingLimit, client_subject
 from surveys.models import OrganisationSettings, utc_now
 from surveys.rendering import ASSETS_DIR, render_html
 from surveys.runtime import AppContext
+from surveys.staff.auth import (
+    SESSION_COOKIE,
+    authenticate,
+    identity_from_cookie,
+    make_session_cookie,
+    revoke_sessions,
+)
 
 CSRF_COOKIE = "qs_csrf"
 MAX_LOGIN_FORM_BYTES = 4096

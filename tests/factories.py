@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from surveys.accounts import create_user
 from surveys.models import Enrolment, Person, Programme, StaffUser, TrainingSession
+from surveys.staff.accounts import create_user
 
 _numbers = count(1)
 PASSWORD = "correct horse battery"
@@ -81,8 +81,8 @@ def enrol(session: Session, person_id: int, session_id: int, role: str = "learne
 def published_version(session: Session, template_id: str = "learner_hot"):
     """A survey created from a ready-made template and published (version 1)."""
     from question_banks.loader import get_template
-    from surveys.composition import create_survey_from_template, publish_survey
-    from surveys.custom_questions import full_catalog
+    from surveys.builder.composition import create_survey_from_template, publish_survey
+    from surveys.builder.custom_questions import full_catalog
 
     catalog = full_catalog(session=session)
     template = get_template(template_id, catalog=catalog)

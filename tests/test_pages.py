@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from streamlit_app import PAGES, pages_for
 from surveys import runtime
-from surveys.auth import StaffIdentity, make_session_cookie
 from surveys.db import write_session
 from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.runtime import AppContext
+from surveys.staff.auth import StaffIdentity, make_session_cookie
 from tests import factories
 from tests.conftest import TEST_SECRET
 

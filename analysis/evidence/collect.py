@@ -39,11 +39,11 @@ from analysis.suggestions import (
 )
 from analysis.summary import records
 from analysis.text import free_text_answers, tag_comments, verbatims
-from surveys.complaints import list_complaints as list_register
 from surveys.config import Settings
 from surveys.db import read_session
-from surveys.evidence_notes import list_evidence_notes
-from surveys.improvements import list_actions
+from surveys.improvement.actions import list_actions
+from surveys.improvement.complaints import list_complaints as list_register
+from surveys.improvement.evidence_notes import list_evidence_notes
 from surveys.models import (
     Campaign,
     ImprovementAction,
@@ -53,7 +53,7 @@ from surveys.models import (
     Survey,
     SurveyVersion,
 )
-from surveys.plans import describe_plan, list_plans
+from surveys.plans.service import describe_plan, list_plans
 
 SECTIONS = (
     "plans",

@@ -3,13 +3,13 @@ import streamlit as st
 
 from analysis.pages.improve_shared import period, show_error, today
 from surveys.db import read_session, write_session
-from surveys.evidence_notes import (
+from surveys.i18n import TranslatableError
+from surveys.improvement.evidence_notes import (
     NOTE_KINDS,
     EvidenceNoteInput,
     list_evidence_notes,
     record_evidence_note,
 )
-from surveys.i18n import TranslatableError
 from surveys.models import STAKEHOLDER_TYPES
 from surveys.pages.common import context, require_role, tr, vocab
 

@@ -3,8 +3,8 @@ import streamlit as st
 from analysis.pages.improve_forms import handle_complaint_form, new_complaint_form
 from analysis.pages.improve_shared import period, theme_name
 from analysis.register import complaint_statistics, complaints_frame
-from surveys.complaints import list_complaints
 from surveys.db import read_session
+from surveys.improvement.complaints import list_complaints
 from surveys.pages.common import context, require_role, tr
 
 me = require_role("admin", "quality")

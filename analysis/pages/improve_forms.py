@@ -21,8 +21,16 @@ from analysis.pages.improve_shared import (
     today,
 )
 from analysis.suggestions import Suggestion, action_input
-from surveys.auth import StaffIdentity
-from surveys.complaints import (
+from surveys.db import write_session
+from surveys.i18n import TranslatableError
+from surveys.improvement.actions import (
+    ActionInput,
+    action_from_complaint,
+    create_action,
+    set_action_status,
+    update_action,
+)
+from surveys.improvement.complaints import (
     COMPLAINT_SOURCES,
     ComplaintInput,
     acknowledge_complaint,
@@ -31,17 +39,9 @@ from surveys.complaints import (
     record_complaint,
     record_complaint_from_answer,
 )
-from surveys.db import write_session
-from surveys.i18n import TranslatableError
-from surveys.improvements import (
-    ActionInput,
-    action_from_complaint,
-    create_action,
-    set_action_status,
-    update_action,
-)
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
 from surveys.pages.common import context, lang, plain, tr, vocab
+from surveys.staff.auth import StaffIdentity
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ from analysis.pages.improve_shared import theme_name, today
 from analysis.pages.shared import frames, threshold
 from analysis.register import actions_frame, plan_totals
 from surveys.db import read_session
-from surveys.improvements import list_actions
+from surveys.improvement.actions import list_actions
 from surveys.pages.common import context, require_role, tr
 
 me = require_role("admin", "quality", "director")

@@ -25,10 +25,10 @@ from analysis.suggestions import (
     theme_label,
 )
 from analysis.text import register_candidates
-from surveys.complaints import known_themes, list_complaints
-from surveys.complaints import recorded_response_ids as recorded_ids
 from surveys.db import read_session
 from surveys.i18n import TranslatableError
+from surveys.improvement.complaints import known_themes, list_complaints
+from surveys.improvement.complaints import recorded_response_ids as recorded_ids
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr
 

@@ -31,10 +31,10 @@ from analysis.suggestions.model import SEVERITIES, RuleInputs, Suggestion, Sugge
 from analysis.suggestions.rules import RULES
 from analysis.suggestions.wording import plain_value
 from analysis.text import free_text_answers, tag_comments
-from surveys.complaints import list_complaints
 from surveys.config import Settings
 from surveys.db import read_session
-from surveys.improvements import ActionInput
+from surveys.improvement.actions import ActionInput
+from surveys.improvement.complaints import list_complaints
 
 
 def suggest(

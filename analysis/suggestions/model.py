@@ -126,7 +126,7 @@ class RuleInputs:
     solicitations: pd.DataFrame
     financers: pd.DataFrame
     comments: pd.DataFrame  # tagged free text (analysis.text.tag_comments)
-    complaints: pd.DataFrame  # surveys.complaints.complaints_frame
+    complaints: pd.DataFrame  # surveys.improvement.complaints.complaints_frame
     start: date | None
     end: date
     today: date

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from question_banks.loader import get_template, load_templates
 from question_banks.schema import AUDIENCES, TIMINGS
-from surveys.composition import create_survey, create_survey_from_template
+from surveys.builder.composition import create_survey, create_survey_from_template
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.pages.builder_parts import (
     SURVEY_KEY,

@@ -15,19 +15,19 @@ import streamlit as st
 from sqlmodel import Session
 
 from question_banks.loader import QuestionCatalog
-from surveys.composition import (
+from surveys.builder.checks import Problem
+from surveys.builder.composition import (
     check_survey,
     get_survey,
     has_unpublished_changes,
     list_surveys,
     list_versions,
 )
-from surveys.custom_questions import full_catalog
+from surveys.builder.custom_questions import full_catalog
 from surveys.db import read_session, write_session
 from surveys.i18n import SUPPORTED_LANGUAGES, TranslatableError
 from surveys.models import Survey, SurveyVersion
 from surveys.pages.common import context, identity, lang, tr, vocab
-from surveys.survey_checks import Problem
 
 FLASH_KEY = "builder_flash"
 SURVEY_KEY = "builder_survey"

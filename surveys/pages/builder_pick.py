@@ -8,10 +8,10 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from question_banks.schema import AUDIENCES, INDICATORS, QUESTION_TYPES, TIMINGS
-from surveys import survey_drafts as drafts
-from surveys.composition import change_draft
-from surveys.custom_questions import create_custom_question, full_catalog
+from question_banks.schema import AUDIENCES, CHOICE_TYPES, INDICATORS, QUESTION_TYPES, TIMINGS
+from surveys.builder import drafts
+from surveys.builder.composition import change_draft
+from surveys.builder.custom_questions import choice_options, create_custom_question, full_catalog
 from surveys.models import Survey
 from surveys.pages.builder_parts import Loaded, run_action
 from surveys.pages.common import lang, tr, vocab
@@ -118,15 +118,8 @@ def _custom_submitted(survey_id: int, audience: str, timing: str, key: str) -> N
         "timings": [timing],
         "required": state[f"{key}_required"],
     }
-    if kind in ("single_choice", "multi_choice"):
-        lines = [line.split("|") for line in state[f"{key}_options"].splitlines() if line.strip()]
-        data["options"] = [
-            {
-                "value": f"option-{number}",
-                "label": {"fr": parts[0].strip(), "en": parts[-1].strip()},
-            }
-            for number, parts in enumerate(lines, start=1)
-        ]
+    if kind in CHOICE_TYPES:
+        data["options"] = choice_options(state[f"{key}_options"])
     if run_action(_add_custom, "builder.custom_added", survey_id=survey_id, data=data):
         for name in ("fr", "en", "options"):
             state[f"{key}_{name}"] = ""

@@ -13,7 +13,7 @@ from surveys.db import read_session, write_session
 from surveys.models import SurveyPlan
 from surveys.pages.builder_parts import flash, run_action, survey_label
 from surveys.pages.common import context, identity, lang, tr
-from surveys.plans import (
+from surveys.plans.service import (
     DEFAULT_CLOSE_AFTER_DAYS,
     DEFAULT_REMINDER_OFFSETS_DAYS,
     PlanSpec,

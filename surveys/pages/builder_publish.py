@@ -8,7 +8,8 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from surveys.composition import (
+from surveys.builder.checks import blocking
+from surveys.builder.composition import (
     archive_survey,
     duplicate_survey,
     preview_definition,
@@ -16,6 +17,7 @@ from surveys.composition import (
     restore_survey,
     version_questions,
 )
+from surveys.builder.preview import draft_preview_url, render_preview, version_preview_url
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session
 from surveys.i18n import LANGUAGE_NAMES, TranslatableError
@@ -29,8 +31,6 @@ from surveys.pages.builder_parts import (
     text,
 )
 from surveys.pages.common import context, lang, tr
-from surveys.survey_checks import blocking
-from surveys.survey_preview import draft_preview_url, render_preview, version_preview_url
 
 PARIS = DISPLAY_TIMEZONE
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from surveys import survey_drafts as drafts
-from surveys.composition import change_draft
+from surveys.builder import drafts
+from surveys.builder.composition import change_draft
 from surveys.i18n import SUPPORTED_LANGUAGES
 from surveys.pages.builder_parts import Loaded, run_action, text, text_inputs
 from surveys.pages.common import lang, tr

@@ -9,8 +9,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from question_banks.schema import AUDIENCES, TIMINGS
-from surveys import survey_drafts as drafts
-from surveys.composition import change_draft, update_survey_settings
+from surveys.builder import drafts
+from surveys.builder.composition import change_draft, update_survey_settings
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import Survey
 from surveys.pages.builder_parts import Loaded, privacy_choice, run_action, text_inputs

@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from surveys.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
 from surveys.db import read_session
 from surveys.i18n import label, t
 from surveys.runtime import AppContext, app_context
+from surveys.staff.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
 
 TEST_COOKIE_KEY = "staff_session_cookie"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -4,18 +4,16 @@ import streamlit as st
 
 from surveys.db import write_session
 from surveys.pages.common import context, lang, require_role, tr
-from surveys.people_import import (
+from surveys.people.reading import (
     FIELDS,
     REQUIRED_FIELDS,
     ImportFileError,
     guess_mapping,
-    import_people,
     missing_required,
-    problem_rows,
     read_table,
-    report_figures,
-    sample_rows,
 )
+from surveys.people.report import problem_rows, report_figures, sample_rows
+from surveys.people.writing import import_people
 
 who = require_role("admin", "quality")
 st.title(tr("people_import.title"))

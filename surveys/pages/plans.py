@@ -9,7 +9,7 @@ from surveys.models import Programme
 from surveys.pages.builder_parts import show_flash, show_problems
 from surveys.pages.builder_plan_form import adopt, deactivate, show_plan_form
 from surveys.pages.common import context, lang, require_role, tr
-from surveys.plans import review_plans
+from surveys.plans.service import review_plans
 
 require_role("admin", "quality")
 st.title(tr("builder.plans.title"))

@@ -24,3 +24,4 @@ class PageSpec:
     section_key: str
     icon: str
     order: int = 50  # position within its section
+    url_path: str = ""  # empty: Streamlit names the URL after the file

@@ -1,9 +1,15 @@
 import streamlit as st
 
-from surveys.accounts import AccountError, create_user, list_users, set_user_active, unlock_user
 from surveys.db import read_session, write_session
 from surveys.models import ROLES, utc_now
 from surveys.pages.common import context, lang, require_role, tr, vocab
+from surveys.staff.accounts import (
+    AccountError,
+    create_user,
+    list_users,
+    set_user_active,
+    unlock_user,
+)
 
 me = require_role("admin")
 st.title(tr("users.title"))

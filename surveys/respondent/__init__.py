@@ -2,6 +2,7 @@
 
 Plain HTML rendered with Jinja2 by Starlette routes of the one server (see ARCHITECTURE.md):
 `form` (pure parsing and validation of a frozen survey version), `service` (database effects),
-`rendering` (the HTML, shared with the builder's preview), `security` (anti-forgery values, the
-invalid-link slow-down), `routes` (the HTTP endpoints).
+`rendering` (the HTML pages, shared with the builder's preview), `questions` (one question's
+HTML and its cache), `security` (anti-forgery values, the invalid-link slow-down), `routes`
+(the HTTP endpoints).
 """

@@ -1,10 +1,11 @@
 """The answer form as pure functions of a frozen survey version (no database, no HTTP).
 
-A version's definition (see `surveys.composition`) becomes a `SurveyForm`: sections as pages,
-each question with the answers it accepts. A posted section is parsed against the questions of
-that section only; anything a browser could not have sent (an unknown question id, a value
-outside the scale, two values for a single-answer question) raises `MalformedPost`, so nothing
-is saved; a text over its limit is a field error shown beside the field, also saving nothing.
+A version's definition (see `surveys.builder.composition`) becomes a `SurveyForm`: sections as
+pages, each question with the answers it accepts. A posted section is parsed against the
+questions of that section only; anything a browser could not have sent (an unknown question
+id, a value outside the scale, two values for a single-answer question) raises `MalformedPost`,
+so nothing is saved; a text over its limit is a field error shown beside the field, also
+saving nothing.
 
 Answers are kept as a JSON-friendly dict keyed by question id: scales hold an int, yes/no and
 single choices the option value, multi-choices a list of option values, texts a string.

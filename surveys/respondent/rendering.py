@@ -9,24 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
 from surveys.i18n import LANGUAGE_NAMES, t
 from surveys.rendering import render_html
-from surveys.respondent.form import FieldError, FormQuestion, SurveyForm, build_form, localized
+from surveys.respondent.form import (
+    FieldError,
+    FormSection,
+    SurveyForm,
+    build_form,
+    localized,
+)
+from surveys.respondent.questions import first_field_id, format_number, question_html
 from surveys.respondent.service import OrganisationInfo
 
 INVALID_LINK_REASONS = ("unknown", "closed", "expired", "opted_out")
-QUESTION_CACHE_SIZE = 8192
-
-
-def format_number(value: int, language: str) -> str:
-    """5000 -> "5 000" (French, narrow no-break space) or "5,000" (English)."""
-    grouped = f"{value:,}"
-    return grouped if language == "en" else grouped.replace(",", "\u202f")
 
 
 def format_date(day: date, language: str) -> str:
@@ -43,138 +42,6 @@ def _error_message(error: FieldError, form: SurveyForm, language: str) -> str:
     return t(error.key, language, question=question.wording(language) if question else "", **params)
 
 
-def _is_checked(question: FormQuestion, value: Any, choice_value: str) -> bool:
-    if isinstance(value, list):
-        return choice_value in [str(item) for item in value]
-    return value is not None and str(value) == choice_value
-
-
-def _question_view(
-    question: FormQuestion,
-    *,
-    language: str,
-    value: Any,
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> dict[str, Any]:
-    dom_id = f"q-{question.id}"
-    hint_ids = [f"{dom_id}-hint"] if question.help or question.type == "text" else []
-    return {
-        "id": question.id,
-        "type": question.type,
-        "name": question.field_name,
-        "dom_id": dom_id,
-        "wording": question.wording(language),
-        "help": question.help_text(language),
-        "required": question.required,
-        "error": error,
-        "autofocus": autofocus,
-        "describedby": " ".join(hint_ids + ([f"{dom_id}-error"] if error else [])),
-        "max_length": question.max_length,
-        "limit_text": t(
-            "respondent.text_limit", language, limit=format_number(question.max_length, language)
-        ),
-        "privacy_text": t(
-            "respondent.text_privacy_anonymous" if anonymous else "respondent.text_privacy",
-            language,
-        ),
-        "value": value if isinstance(value, str) else "",
-        "choices": [
-            {
-                "value": str(choice.value),
-                "label": choice.label(language),
-                "dom_id": f"{dom_id}-{index}",
-                "checked": _is_checked(question, value, str(choice.value)),
-            }
-            for index, choice in enumerate(question.choices)
-        ],
-    }
-
-
-def _first_field_id(question: FormQuestion) -> str:
-    return f"q-{question.id}-0" if question.choices else f"q-{question.id}"
-
-
-def _render_question(
-    question: FormQuestion,
-    *,
-    language: str,
-    value: Any,
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> Markup:
-    view = _question_view(
-        question,
-        language=language,
-        value=value,
-        error=error,
-        autofocus=autofocus,
-        anonymous=anonymous,
-    )
-    return Markup(render_html("respondent/_question.html", question=view, lang=language))
-
-
-@lru_cache(maxsize=QUESTION_CACHE_SIZE)
-def _cached_question(
-    form: SurveyForm,
-    question_id: str,
-    language: str,
-    checked: tuple[str, ...],
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> Markup:
-    question = form.question(question_id)
-    assert question is not None
-    value = list(checked) if question.type == "multi_choice" else next(iter(checked), None)
-    value = "" if question.type == "text" else value
-    return _render_question(
-        question,
-        language=language,
-        value=value,
-        error=error,
-        autofocus=autofocus,
-        anonymous=anonymous,
-    )
-
-
-def question_html(
-    form: SurveyForm,
-    question: FormQuestion,
-    *,
-    language: str,
-    value: Any,
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> Markup:
-    """One question's HTML. A choice question has few states (which options are checked,
-    its error, its focus), and an unanswered text one, so their HTML is cached per state: the
-    form's hot path is a few dictionary lookups instead of a template render per question.
-    A typed text is rendered each time (caching it would keep people's answers in memory)."""
-    if question.type == "text" and value:
-        return _render_question(
-            question,
-            language=language,
-            value=value,
-            error=error,
-            autofocus=autofocus,
-            anonymous=anonymous,
-        )
-    values = value if isinstance(value, list) else [] if value is None else [value]
-    return _cached_question(
-        form,
-        question.id,
-        language,
-        tuple(str(item) for item in values),
-        error,
-        autofocus,
-        anonymous,
-    )
-
-
 def _language_links(form: SurveyForm, language: str, urls: Mapping[str, str] | None) -> list:
     return [
         {
@@ -185,6 +52,44 @@ def _language_links(form: SurveyForm, language: str, urls: Mapping[str, str] | N
         for code in form.languages
         if code != language
     ]
+
+
+def _section_questions(
+    form: SurveyForm,
+    section: FormSection,
+    *,
+    language: str,
+    answers: Mapping[str, Any],
+    messages: Mapping[str, str],
+    anonymous: bool,
+) -> list[Markup]:
+    """The section's questions as HTML, pre-filled; focus goes to the first in error."""
+    first_error = next((q.id for q in section.questions if q.id in messages), None)
+    return [
+        question_html(
+            form,
+            question,
+            language=language,
+            value=answers.get(question.id),
+            error=messages.get(question.id, ""),
+            autofocus=question.id == first_error,
+            anonymous=anonymous,
+        )
+        for question in section.questions
+    ]
+
+
+def _page_title(form: SurveyForm, index: int, language: str, *, with_errors: bool) -> str:
+    """The browser tab's title: section, survey and step; marked when the page shows errors."""
+    title = t(
+        "respondent.page_title",
+        language,
+        section=localized(form.sections[index].title, language),
+        survey=localized(form.title, language),
+        current=index + 1,
+        total=len(form.sections),
+    )
+    return t("respondent.error_page_title", language, title=title) if with_errors else title
 
 
 def render_form_page(
@@ -223,41 +128,25 @@ def render_form_page(
     organisation = organisation or OrganisationInfo()
     index = min(max(section_index, 0), len(form.sections) - 1)
     section = form.sections[index]
-    answers = answers or {}
     messages = {error.question_id: _error_message(error, form, language) for error in errors}
-    first_error = next((q.id for q in section.questions if q.id in messages), None)
-    questions = [
-        question_html(
-            form,
-            question,
-            language=language,
-            value=answers.get(question.id),
-            error=messages.get(question.id, ""),
-            autofocus=question.id == first_error,
-            anonymous=anonymous,
-        )
-        for question in section.questions
-    ]
+    questions = _section_questions(
+        form,
+        section,
+        language=language,
+        answers=answers or {},
+        messages=messages,
+        anonymous=anonymous,
+    )
     summary = [
-        {"anchor": _first_field_id(question), "message": messages[question.id]}
+        {"anchor": first_field_id(question), "message": messages[question.id]}
         for question in section.questions
         if question.id in messages
     ]
     title = localized(form.title, language)
-    page_title = t(
-        "respondent.page_title",
-        language,
-        section=localized(section.title, language),
-        survey=title,
-        current=index + 1,
-        total=len(form.sections),
-    )
-    if summary or notice:
-        page_title = t("respondent.error_page_title", language, title=page_title)
     return render_html(
         "respondent/form.html",
         lang=language,
-        page_title=page_title,
+        page_title=_page_title(form, index, language, with_errors=bool(summary or notice)),
         organisation_name=organisation.name,
         organisation=organisation,
         survey_title=title,

@@ -16,12 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.pages import PAGES
 from surveys import runtime
-from surveys.auth import make_session_cookie
 from surveys.db import read_session, write_session
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
 from surveys.models import Person, TrainingSession, utc_now
 from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.runtime import AppContext
+from surveys.staff.auth import make_session_cookie
 from tests import factories
 from tests.analysis.demo_database import build_demo_database, demo_environment
 from tests.conftest import TEST_SECRET

@@ -18,18 +18,18 @@ from markupsafe import escape
 
 from analysis.evidence import SECTIONS
 from analysis.frames import PARIS
-from surveys.complaints import (
+from surveys.db import write_session
+from surveys.demo import load_demo
+from surveys.i18n import t
+from surveys.improvement.actions import ActionInput, create_action, set_action_status
+from surveys.improvement.complaints import (
     ComplaintInput,
     acknowledge_complaint,
     answer_complaint,
     close_complaint,
     record_complaint,
 )
-from surveys.db import write_session
-from surveys.demo import load_demo
-from surveys.evidence_notes import EvidenceNoteInput, record_evidence_note
-from surveys.i18n import t
-from surveys.improvements import ActionInput, create_action, set_action_status
+from surveys.improvement.evidence_notes import EvidenceNoteInput, record_evidence_note
 from surveys.models import utc_now
 from surveys.runtime import AppContext
 from tests.conftest import TEST_SECRET, make_context

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from surveys.auth import StaffIdentity
+from surveys.staff.auth import StaffIdentity
 from tests.test_pages import app_env  # noqa: F401  (fixture)
 
 PAGE = str(Path(__file__).resolve().parents[2] / "analysis" / "pages" / "evidence_pack.py")

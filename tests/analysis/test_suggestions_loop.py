@@ -12,15 +12,19 @@ from analysis.evidence import collect_evidence, render_evidence_html
 from analysis.frames import load_frames
 from analysis.register import actions_frame
 from analysis.text import free_text_answers, register_candidates, tag_comments
-from surveys.complaints import (
+from surveys.db import read_session, write_session
+from surveys.improvement.actions import (
+    action_from_complaint,
+    list_actions,
+    set_action_status,
+)
+from surveys.improvement.complaints import (
     acknowledge_complaint,
     answer_complaint,
     close_complaint,
     record_complaint_from_answer,
     recorded_response_ids,
 )
-from surveys.db import read_session, write_session
-from surveys.improvements import action_from_complaint, list_actions, set_action_status
 from surveys.models import Answer, Response
 from surveys.runtime import AppContext
 from tests import factories

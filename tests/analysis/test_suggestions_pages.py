@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from surveys.auth import StaffIdentity
 from surveys.db import read_session, write_session
-from surveys.improvements import ActionInput, create_action
+from surveys.improvement.actions import ActionInput, create_action
 from surveys.models import Answer, Complaint, ImprovementAction, Response, utc_now
+from surveys.staff.auth import StaffIdentity
 from tests import factories
 from tests.test_pages import app_env  # noqa: F401  (fixture)
 

@@ -15,10 +15,10 @@ from starlette.applications import Starlette
 from api.routes import api_routes
 from reminders.planner import close_finished_campaigns
 from surveys.db import read_session, write_session
-from surveys.enrolment_status import parse_enrolment_status
 from surveys.i18n import t
 from surveys.integration_models import ApiKey, WebhookDelivery
 from surveys.models import AuditLog, Complaint, Enrolment, Person, TrainingSession, utc_now
+from surveys.people.enrolment_status import parse_enrolment_status
 from surveys.runtime import AppContext
 from tests.api.support import bearer, new_key
 from tests.api.test_webhooks import endpoint, invited, submit

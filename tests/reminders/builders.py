@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from question_banks.loader import get_template, load_catalog
-from surveys.composition import create_survey_from_template, publish_survey
+from surveys.builder.composition import create_survey_from_template, publish_survey
 from surveys.models import (
     Enrolment,
     OrganisationSettings,

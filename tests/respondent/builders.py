@@ -16,8 +16,8 @@ from typing import Any
 from sqlmodel import Session
 
 from question_banks.loader import get_template, load_catalog
+from surveys.builder.composition import create_survey_from_template, publish_survey
 from surveys.campaigns import invitation_token, new_invitation
-from surveys.composition import create_survey_from_template, publish_survey
 from surveys.db import write_session
 from surveys.models import Campaign, OutboundMessage, SurveyVersion, utc_now
 from surveys.respondent.form import EDIT_AFTER_SUBMIT_KEY, SurveyForm

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from question_banks.loader import get_template, load_catalog
-from surveys.composition import draft_from_template, freeze_definition
+from surveys.builder.composition import draft_from_template, freeze_definition
 from surveys.respondent.form import FieldError, build_form
 from surveys.respondent.rendering import (
     render_form_page,

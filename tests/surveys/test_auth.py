@@ -7,11 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from surveys.accounts import AccountError, create_user
-from surveys.auth import authenticate, identity_from_cookie, make_session_cookie, revoke_sessions
 from surveys.db import write_session
 from surveys.models import AuditLog, StaffUser, utc_now
 from surveys.runtime import AppContext
+from surveys.staff.accounts import AccountError, create_user
+from surveys.staff.auth import (
+    authenticate,
+    identity_from_cookie,
+    make_session_cookie,
+    revoke_sessions,
+)
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -19,21 +19,21 @@ from streamlit.testing.v1 import AppTest
 
 from question_banks.loader import load_catalog
 from surveys import runtime
-from surveys.auth import SESSION_COOKIE, make_session_cookie
-from surveys.composition import list_versions, preview_definition
-from surveys.custom_questions import full_catalog
-from surveys.db import read_session, write_session
-from surveys.models import Survey, SurveyPlan, SurveyVersion
-from surveys.pages.common import TEST_COOKIE_KEY
-from surveys.respondent.routes import respondent_routes
-from surveys.runtime import AppContext
-from surveys.survey_drafts import question_ids
-from surveys.survey_preview import (
+from surveys.builder.composition import list_versions, preview_definition
+from surveys.builder.custom_questions import full_catalog
+from surveys.builder.drafts import question_ids
+from surveys.builder.preview import (
     builder_routes,
     draft_preview_url,
     render_preview,
     version_preview_url,
 )
+from surveys.db import read_session, write_session
+from surveys.models import Survey, SurveyPlan, SurveyVersion
+from surveys.pages.common import TEST_COOKIE_KEY
+from surveys.respondent.routes import respondent_routes
+from surveys.runtime import AppContext
+from surveys.staff.auth import SESSION_COOKIE, make_session_cookie
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.respondent.builders import make_invited

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import func, select
 
-from surveys.complaints import (
+from surveys.db import read_session, write_session
+from surveys.improvement.complaints import (
     ComplaintError,
     ComplaintInput,
     acknowledge_complaint,
@@ -21,7 +22,6 @@ from surveys.complaints import (
     record_complaint,
     record_complaint_from_answer,
 )
-from surveys.db import read_session, write_session
 from surveys.models import (
     Answer,
     AuditLog,

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import Session, select
 
 from question_banks.loader import get_template, load_catalog
-from surveys import survey_drafts as drafts
-from surveys.composition import (
+from surveys.builder import drafts
+from surveys.builder.checks import blocking, check_draft
+from surveys.builder.composition import (
     CompositionError,
     PublishedVersionIsFrozen,
     SurveyNotPublishable,
@@ -26,11 +27,10 @@ from surveys.composition import (
     update_survey_settings,
     version_questions,
 )
-from surveys.custom_questions import create_custom_question, full_catalog
+from surveys.builder.custom_questions import create_custom_question, full_catalog
 from surveys.db import read_session, write_session
 from surveys.models import AuditLog, Campaign, Survey, SurveyVersion
 from surveys.runtime import AppContext
-from surveys.survey_checks import blocking, check_draft
 from tests import factories
 
 ACTOR = "qualite@example.org"

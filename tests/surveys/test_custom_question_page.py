@@ -6,12 +6,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from surveys.auth import StaffIdentity
-from surveys.custom_questions import list_custom_questions
+from surveys.builder.custom_questions import list_custom_questions
 from surveys.db import read_session
+from surveys.staff.auth import StaffIdentity
 from tests.test_pages import app_env  # noqa: F401  (fixture)
 
-PAGE = str(Path(__file__).resolve().parents[2] / "question_banks" / "pages" / "custom.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "surveys" / "pages" / "custom_questions.py")
 QUALITY = StaffIdentity(1, "q@example.org", "Q", "quality", "fr")
 
 

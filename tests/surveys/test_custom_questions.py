@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.custom_questions import (
+from surveys.builder.custom_questions import (
     CustomQuestionError,
     create_custom_question,
     edit_custom_question,

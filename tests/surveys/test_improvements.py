@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from analysis.register import actions_frame, plan_totals
-from surveys.complaints import ComplaintInput, record_complaint
 from surveys.db import read_session, write_session
-from surveys.improvements import (
+from surveys.improvement.actions import (
     ActionError,
     ActionInput,
     action_from_complaint,
@@ -21,6 +20,7 @@ from surveys.improvements import (
     set_action_status,
     update_action,
 )
+from surveys.improvement.complaints import ComplaintInput, record_complaint
 from surveys.models import ImprovementAction
 from surveys.runtime import AppContext
 

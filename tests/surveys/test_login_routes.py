@@ -8,9 +8,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from surveys.auth import SESSION_COOKIE, identity_from_cookie
 from surveys.db import read_session, write_session
 from surveys.runtime import AppContext
+from surveys.staff.auth import SESSION_COOKIE, identity_from_cookie
 from surveys.web import staff_routes
 from tests import factories
 from tests.factories import PASSWORD

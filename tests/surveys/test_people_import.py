@@ -16,13 +16,9 @@ from sqlmodel import func, select
 
 from surveys.db import read_session, write_session
 from surveys.models import Enrolment, Person, Programme, TrainingSession, utc_now
-from surveys.people_import import (
-    ImportFileError,
-    guess_mapping,
-    import_people,
-    parse_date,
-    read_table,
-)
+from surveys.people.reading import ImportFileError, guess_mapping, read_table
+from surveys.people.rows import parse_date
+from surveys.people.writing import import_people
 from surveys.runtime import AppContext
 from surveys.spreadsheet import neutralise_formula
 from tests.conftest import TEST_SECRET

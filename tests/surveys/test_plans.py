@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from sqlmodel import Session, select
 
-from surveys.composition import archive_survey, create_survey
+from surveys.builder.composition import archive_survey, create_survey
 from surveys.db import read_session, write_session
 from surveys.models import Programme, Survey, SurveyPlan
-from surveys.plans import (
+from surveys.plans.service import (
     PlanError,
     PlanSpec,
     adopt_plans,

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from surveys.auth import StaffIdentity
 from surveys.db import read_session, write_session
 from surveys.models import AuditLog, Person
+from surveys.staff.auth import StaffIdentity
 from tests import factories
 from tests.test_pages import app_env  # noqa: F401  (fixture)
 

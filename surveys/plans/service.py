@@ -17,9 +17,10 @@ from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCES, TIMINGS
 from surveys.audit import record
+from surveys.builder.checks import Problem, blocking
 from surveys.i18n import TranslatableError, t
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
-from surveys.plan_rules import (
+from surveys.plans.rules import (
     COLD_OFFSET_DAYS,
     COLD_SEND_TIME,
     COMPANY_COLD_OFFSET_DAYS,
@@ -29,7 +30,6 @@ from surveys.plan_rules import (
     PlanSpec,
     check_plan,
 )
-from surveys.survey_checks import Problem, blocking
 
 __all__ = [
     "COLD_OFFSET_DAYS",

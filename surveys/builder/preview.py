@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from surveys.auth import SESSION_COOKIE, identity_from_cookie
-from surveys.custom_questions import full_catalog
+from surveys.builder.custom_questions import full_catalog
+from surveys.builder.versions import preview_definition
 from surveys.db import read_session
 from surveys.i18n import TranslatableError, normalise_language, t
 from surveys.models import Survey, SurveyVersion
@@ -35,7 +35,7 @@ from surveys.respondent.form import build_form
 from surveys.respondent.rendering import render_form_page, render_message_page, render_thanks_page
 from surveys.respondent.service import organisation_info
 from surveys.runtime import AppContext
-from surveys.survey_versions import preview_definition
+from surveys.staff.auth import SESSION_COOKIE, identity_from_cookie
 from surveys.web import secure_html
 
 PREVIEW_ROLES = ("admin", "quality")

@@ -1,8 +1,9 @@
 import streamlit as st
 
-from question_banks.schema import AUDIENCES, QUESTION_TYPES, TIMINGS
-from surveys.custom_questions import (
+from question_banks.schema import AUDIENCES, CHOICE_TYPES, QUESTION_TYPES, TIMINGS
+from surveys.builder.custom_questions import (
     CustomQuestionError,
+    choice_options,
     create_custom_question,
     edit_custom_question,
     full_catalog,
@@ -79,15 +80,8 @@ if submitted:
         "timings": timings,
         "required": required,
     }
-    if kind in ("single_choice", "multi_choice"):
-        lines = [line.split("|") for line in options.splitlines() if line.strip()]
-        data["options"] = [
-            {
-                "value": f"option-{number}",
-                "label": {"fr": parts[0].strip(), "en": parts[-1].strip()},
-            }
-            for number, parts in enumerate(lines, 1)
-        ]
+    if kind in CHOICE_TYPES:
+        data["options"] = choice_options(options)
     try:
         with write_session(context().engine) as session:
             if current is None:

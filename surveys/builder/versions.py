@@ -2,8 +2,8 @@
 published version never changes.
 
 A version's `definition` is the survey draft with each question replaced by its full
-definition as it was at publication (see `surveys.composition` for the draft shape), plus the
-survey's `audience`, `timing` and `anonymous`. Campaigns and answers point at a version, so
+definition as it was at publication (see `surveys.builder.composition` for the draft shape),
+plus the survey's `audience`, `timing` and `anonymous`. Campaigns and answers point at a version, so
 they keep their meaning whatever happens to the draft or to the banks afterwards. The ORM
 listeners at the end refuse any update or deletion of a version, whoever tries.
 """
@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 
 from question_banks.loader import QuestionCatalog
 from surveys.audit import record
+from surveys.builder.checks import Problem, blocking, check_draft
+from surveys.builder.drafts import CompositionError, PublishedVersionIsFrozen, entry_required
 from surveys.models import Survey, SurveyVersion, utc_now
-from surveys.survey_checks import Problem, blocking, check_draft
-from surveys.survey_drafts import CompositionError, PublishedVersionIsFrozen, entry_required
 
 
 class SurveyNotPublishable(CompositionError):

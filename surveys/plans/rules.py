@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCE_TIMINGS
+from surveys.builder.checks import Problem
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
-from surveys.survey_checks import Problem
 
 DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
 DEFAULT_CLOSE_AFTER_DAYS = 30

@@ -1,6 +1,6 @@
 """The CSV import's field checks, for records that do not come from a file (the HTTP API).
 
-The rules and the messages are the import's own (`surveys.people_import`): this module only
+The rules and the messages are the import's own (`surveys.people.rows`): this module only
 gives them a public face: one function per kind of field, raising `RecordRefused` (a
 `TranslatableError` that names the field) instead of the import's private exception. Nothing
 is copied, so the API and the import can never disagree on what a valid row is.
@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
-from surveys import people_import as rows
 from surveys.i18n import TranslatableError
+from surveys.people import rows
 
 T = TypeVar("T")
 PersonRow = rows.PersonRow
@@ -32,7 +32,7 @@ class RecordRefused(TranslatableError):
 def _refusals() -> Iterator[None]:
     try:
         yield
-    except rows._Refused as refused:
+    except rows.RowRefused as refused:
         raise RecordRefused(refused.field_name, refused.key, **refused.params) from None
 
 
@@ -49,18 +49,18 @@ def check_person(values: Mapping[str, Any], number: int = 0) -> PersonRow:
 
 def check_text(values: Mapping[str, Any], name: str) -> str:
     """Stripped text; refused with control characters, or past the import's length limit."""
-    return _checked(rows._text, dict(values), name)
+    return _checked(rows.clean_text, dict(values), name)
 
 
 def check_date(values: Mapping[str, Any], name: str) -> date | None:
     """dd/mm/yyyy or yyyy-mm-dd (and the import's other forms); None when empty."""
-    return _checked(rows._date, dict(values), name)
+    return _checked(rows.field_date, dict(values), name)
 
 
 def check_modality(values: Mapping[str, Any], name: str = "modality") -> str | None:
     """onsite / remote / hybrid from "présentiel", "distanciel", "hybride"..."""
     return _checked(
-        rows._vocabulary,
+        rows.match_vocabulary,
         dict(values),
         name,
         rows.MODALITY_SYNONYMS,
@@ -71,7 +71,7 @@ def check_modality(values: Mapping[str, Any], name: str = "modality") -> str | N
 def check_stakeholder_type(values: Mapping[str, Any], name: str = "stakeholder_type") -> str | None:
     """learner / financer / trainer / company from "stagiaire", "OPCO", "formateur"..."""
     return _checked(
-        rows._vocabulary,
+        rows.match_vocabulary,
         dict(values),
         name,
         rows.STAKEHOLDER_SYNONYMS,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from surveys.audit import record
-from surveys.auth import hash_password
 from surveys.i18n import TranslatableError
 from surveys.models import ROLES, StaffUser
+from surveys.staff.auth import hash_password
 
 MIN_PASSWORD_LENGTH = 10
 

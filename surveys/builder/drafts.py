@@ -2,7 +2,7 @@
 
 Every function returns a new draft and leaves the one it was given untouched: the JSON column
 only notices a new value, and callers can compare before and after. The draft shape is
-documented in `surveys.composition`. Mistakes raise `CompositionError`, whose message is a
+documented in `surveys.builder.composition`. Mistakes raise `CompositionError`, whose message is a
 translation key (French by default), so the page can show it in the reader's language.
 """
 
@@ -180,16 +180,6 @@ def move_question(draft: Draft, question_id: str, step: int) -> Draft:
         sections[neighbour]["questions"].insert(0, entry)
     else:
         sections[neighbour]["questions"].append(entry)
-    return new
-
-
-def move_question_to_section(draft: Draft, question_id: str, section_id: str) -> Draft:
-    new = copy.deepcopy(draft)
-    section_index, position = _locate(new, question_id)
-    target = _section_index(new, section_id)
-    if target != section_index:
-        entry = new["sections"][section_index]["questions"].pop(position)
-        new["sections"][target]["questions"].append(entry)
     return new
 
 

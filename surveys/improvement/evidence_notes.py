@@ -110,14 +110,3 @@ def list_evidence_notes(
     if end is not None:
         query = query.where(EvidenceNote.occurred_on <= end)
     return list(session.exec(query.order_by(EvidenceNote.occurred_on, EvidenceNote.id)))
-
-
-def solicited_organisations(
-    notes: list[EvidenceNote], *, stakeholder_type: str = "financer"
-) -> set[str]:
-    """Organisations of that type whose appreciation a note proves was gathered."""
-    return {
-        note.organisation.strip()
-        for note in notes
-        if note.stakeholder_type == stakeholder_type and note.organisation.strip()
-    }

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from question_banks.schema import AUDIENCES, INDICATORS, TIMINGS
-from surveys.custom_questions import full_catalog
+from surveys.builder.custom_questions import full_catalog
 from surveys.db import read_session
 from surveys.pages.common import context, lang, require_role, tr, vocab
 

@@ -18,9 +18,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from surveys.audit import record
-from surveys.complaints import OTHER_THEME, get_complaint, known_themes
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
+from surveys.improvement.complaints import OTHER_THEME, get_complaint, known_themes
 from surveys.models import ACTION_STATUSES, ImprovementAction, utc_now
 
 TITLE_MAX_LENGTH = 200

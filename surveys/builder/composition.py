@@ -13,7 +13,7 @@ definition (text, type, options...) as it was at publication, plus the survey's 
 `timing` and `anonymous`, so answers keep their meaning whatever happens to the banks later.
 
 Editing a published survey edits its draft; publishing again makes version N+1. Versions are
-never updated (see `surveys.survey_versions`, whose functions are re-exported here).
+never updated (see `surveys.builder.versions`, whose functions are re-exported here).
 """
 
 from __future__ import annotations
@@ -26,16 +26,14 @@ from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCES, TIMINGS, SurveyTemplate
 from surveys.audit import record
-from surveys.i18n import SUPPORTED_LANGUAGES
-from surveys.models import Survey, utc_now
-from surveys.survey_drafts import (
+from surveys.builder.drafts import (
     CompositionError,
     Draft,
     PublishedVersionIsFrozen,
     Texts,
     blank_draft,
 )
-from surveys.survey_versions import (
+from surveys.builder.versions import (
     SurveyNotPublishable,
     check_survey,
     ensure_editable,
@@ -47,6 +45,8 @@ from surveys.survey_versions import (
     publish_survey,
     version_questions,
 )
+from surveys.i18n import SUPPORTED_LANGUAGES
+from surveys.models import Survey, utc_now
 
 __all__ = [
     "CompositionError",
@@ -103,6 +103,16 @@ def _title_of(draft: Draft) -> str:
     return next((texts[lang] for lang in languages if texts.get(lang)), "—")[:TITLE_MAX_LENGTH]
 
 
+def _save_new(
+    session: Session, survey: Survey, *, actor: str, action: str, details: dict | None = None
+) -> Survey:
+    """Add a new survey, give it its id, and write the audit line that says where it came from."""
+    session.add(survey)
+    session.flush()
+    record(session, actor=actor, action=action, target=f"survey:{survey.id}", details=details)
+    return survey
+
+
 def create_survey_from_template(
     *, session: Session, template: SurveyTemplate, actor: str, title: str | None = None
 ) -> Survey:
@@ -117,16 +127,9 @@ def create_survey_from_template(
         anonymous=template.anonymous,
         draft=draft,
     )
-    session.add(survey)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="survey.create",
-        target=f"survey:{survey.id}",
-        details={"template": template.id},
+    return _save_new(
+        session, survey, actor=actor, action="survey.create", details={"template": template.id}
     )
-    return survey
 
 
 def create_survey(
@@ -147,10 +150,7 @@ def create_survey(
         title=_title_of(draft), audience=audience, timing=timing, anonymous=anonymous, draft=draft
     )
     _check_settings(survey)
-    session.add(survey)
-    session.flush()
-    record(session, actor=actor, action="survey.create", target=f"survey:{survey.id}")
-    return survey
+    return _save_new(session, survey, actor=actor, action="survey.create")
 
 
 def _check_settings(survey: Survey) -> None:
@@ -177,7 +177,7 @@ def list_surveys(*, session: Session, include_archived: bool = False) -> list[Su
 def change_draft(
     *, session: Session, survey: Survey, change: Callable[[Draft], Draft], actor: str
 ) -> Survey:
-    """Apply a draft edit (a function of `surveys.survey_drafts`) and save the new draft.
+    """Apply a draft edit (a function of `surveys.builder.drafts`) and save the new draft.
 
     Only drafts change: versions already published, and the campaigns and answers that use
     them, stay as they were."""
@@ -237,16 +237,9 @@ def duplicate_survey(
         anonymous=survey.anonymous,
         draft=draft,
     )
-    session.add(copy_)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="survey.duplicate",
-        target=f"survey:{copy_.id}",
-        details={"from": survey.id},
+    return _save_new(
+        session, copy_, actor=actor, action="survey.duplicate", details={"from": survey.id}
     )
-    return copy_
 
 
 def _set_status(session: Session, survey: Survey, status: str, actor: str) -> Survey:

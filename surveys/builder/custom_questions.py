@@ -46,6 +46,16 @@ def _new_id(session: Session, catalog: QuestionCatalog, text_fr: str) -> str:
     return candidate
 
 
+def choice_options(text: str) -> list[dict[str, Any]]:
+    """The options staff type one per line, as `French | English` (a single label serves
+    both languages), numbered `option-1`, `option-2`... in their order."""
+    lines = [line.split("|") for line in text.splitlines() if line.strip()]
+    return [
+        {"value": f"option-{number}", "label": {"fr": parts[0].strip(), "en": parts[-1].strip()}}
+        for number, parts in enumerate(lines, start=1)
+    ]
+
+
 def list_custom_questions(*, session: Session, include_replaced: bool = False) -> list[Question]:
     query = select(CustomQuestion).order_by(CustomQuestion.created_at)
     if not include_replaced:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from question_banks.loader import QuestionCatalog
+from surveys.builder.drafts import Draft, entry_required, pick_text
 from surveys.i18n import t
-from surveys.survey_drafts import Draft, entry_required, pick_text
 
 SURVEY_TEXTS = ("title", "intro", "closing")
 OPTIONAL_SURVEY_TEXTS = ("intro", "closing")  # may be left out, but then in every language

@@ -1,0 +1,169 @@
+"""Checking rows: each row's values, by field name, checked and cleaned on their own.
+
+A refused row names its field and the reason (`RowRefused`), and becomes a `RowProblem` with
+the row number as the spreadsheet shows it. Dates are `dd/mm/yyyy` (or dd-mm-yyyy, dd.mm.yyyy,
+yyyy-mm-dd). Control characters are refused (a name is never a way to inject an email header).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from surveys.i18n import t
+from surveys.people.reading import REQUIRED_FIELDS
+from surveys.people.vocabulary import (
+    LANGUAGE_SYNONYMS,
+    MODALITY_SYNONYMS,
+    STAKEHOLDER_SYNONYMS,
+    normalise,
+)
+
+SESSION_FIELDS = ("programme", "start_date", "end_date")  # needed to create a new session
+MAX_LENGTHS = {
+    "last_name": 120,
+    "first_name": 120,
+    "email": 254,
+    "organisation": 200,
+    "session_code": 60,
+    "programme": 200,
+}
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str = "fr") -> str:
+        return t(self.key, language, **self.params)
+
+    def describe(self, language: str = "fr") -> str:
+        return t(
+            "people_import.problem_line",
+            language,
+            row=self.row,
+            column=self.column,
+            reason=self.message(language),
+        )
+
+
+class RowRefused(Exception):
+    def __init__(self, field_name: str, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.field_name, self.key, self.params = field_name, key, params
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    row: int
+    email: str
+    stakeholder_type: str
+    first_name: str = ""
+    last_name: str = ""
+    organisation: str = ""
+    language: str | None = None
+    session_code: str = ""
+    programme: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    modality: str | None = None
+
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control_characters(value: str) -> bool:
+    """CR, LF, NUL, tabs... and the bidirectional overrides that disguise text."""
+    return any(
+        unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in BIDI_CONTROLS for char in value
+    )
+
+
+def clean_text(values: dict[str, Any], name: str) -> str:
+    raw = values.get(name)
+    if raw is None or isinstance(raw, date):
+        return "" if raw is None else raw.isoformat()
+    value = str(raw).strip()
+    if has_control_characters(value):
+        raise RowRefused(name, "people_import.errors.control_characters")
+    limit = MAX_LENGTHS.get(name)
+    if limit and len(value) > limit:
+        raise RowRefused(name, "people_import.errors.too_long", limit=limit)
+    return value
+
+
+def parse_date(value: Any) -> date | None:
+    """dd/mm/yyyy (or dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd); None when empty; ValueError when
+    the text is not a real date (31/02/2026)."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def match_vocabulary(
+    values: dict[str, Any], name: str, table: dict[str, str], key: str
+) -> str | None:
+    text = clean_text(values, name)
+    if not text:
+        return None
+    found = table.get(normalise(text))
+    if found is None:
+        raise RowRefused(name, key, value=text)
+    return found
+
+
+def field_date(values: dict[str, Any], name: str) -> date | None:
+    try:
+        return parse_date(values.get(name))
+    except ValueError as error:
+        raise RowRefused(name, "people_import.errors.date", value=str(values.get(name))) from error
+
+
+def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
+    """One row's values (by field name) checked and cleaned; RowRefused names the field."""
+    for name in REQUIRED_FIELDS:
+        if not str(values.get(name) or "").strip():
+            raise RowRefused(name, "people_import.errors.required")
+    email = clean_text(values, "email").lower()
+    if not EMAIL.match(email):
+        raise RowRefused("email", "people_import.errors.email", value=email)
+    kind = match_vocabulary(
+        values, "stakeholder_type", STAKEHOLDER_SYNONYMS, "people_import.errors.type"
+    )
+    person = PersonRow(
+        row=row_number,
+        email=email,
+        stakeholder_type=kind or "",
+        first_name=clean_text(values, "first_name"),
+        last_name=clean_text(values, "last_name"),
+        organisation=clean_text(values, "organisation"),
+        language=match_vocabulary(
+            values, "language", LANGUAGE_SYNONYMS, "people_import.errors.language"
+        ),
+        session_code=clean_text(values, "session_code"),
+        programme=clean_text(values, "programme"),
+        start_date=field_date(values, "start_date"),
+        end_date=field_date(values, "end_date"),
+        modality=match_vocabulary(
+            values, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
+        ),
+    )
+    if person.start_date and person.end_date and person.end_date < person.start_date:
+        raise RowRefused("end_date", "people_import.errors.end_before_start")
+    return person
