@@ -93,23 +93,28 @@ def _mean(theme: str, *, timing: str, programme: str, weak_trainer: bool) -> flo
     return mean
 
 
+def _row(question_id: str, *, number: int | None = None, text: str | None = None) -> dict:
+    # Every row has the same keys, so Core sends them in one executemany.
+    return {"question_id": question_id, "number": number, "text": text}
+
+
 def _answers_to(
     rng: random.Random, question: dict[str, Any], mean: float, *, timing: str, weak_trainer: bool
 ) -> list[dict[str, Any]]:
     """The answer rows (without their response) of one question."""
     kind, question_id = question["type"], question["id"]
     if kind == "likert5":
-        return [{"question_id": question_id, "number": _sample_likert(rng, mean)}]
+        return [_row(question_id, number=_sample_likert(rng, mean))]
     if kind == "nps":
-        return [{"question_id": question_id, "number": _sample_nps(rng, mean)}]
+        return [_row(question_id, number=_sample_nps(rng, mean))]
     if kind == "yes_no":
-        return [{"question_id": question_id, "text": "yes" if rng.random() < mean / 5.0 else "no"}]
+        return [_row(question_id, text="yes" if rng.random() < mean / 5.0 else "no")]
     if kind in ("single_choice", "multi_choice"):
         values = [option["value"] for option in question.get("options") or []]
         picks = rng.sample(values, k=1 if kind == "single_choice" else min(2, len(values)))
-        return [{"question_id": question_id, "text": value} for value in picks]
+        return [_row(question_id, text=value) for value in picks]
     text = _comment(rng, timing=timing, weak_trainer=weak_trainer)
-    return [{"question_id": question_id, "text": text}] if text else []
+    return [_row(question_id, text=text)] if text else []
 
 
 def answer_rows(

@@ -6,18 +6,23 @@ import random
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 DEMO_SEED = 20261127
 
 
+CHUNK = 2_000  # rows per RETURNING statement: the driver splices results, keep each short
+
+
 def insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[Any]:
     """Bulk insert with Core and return the new primary keys in the order of `rows`."""
-    if not rows:
-        return []
-    statement = sa.insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-    return list(session.scalars(statement, rows))
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    connection = session.connection()
+    ids: list[Any] = []
+    for start in range(0, len(rows), CHUNK):
+        ids += connection.execute(statement, rows[start : start + CHUNK]).scalars()
+    return ids
 
 
 class Builder:
@@ -44,6 +49,7 @@ class Builder:
     def add_without_ids(self, model: type, rows: list[dict[str, Any]], *, counted: bool) -> None:
         """Insert `rows` in one executemany (no ids read back)."""
         if rows:
-            self.session.execute(sa.insert(model), rows)
+            table = model.__table__  # type: ignore[attr-defined]
+            self.session.connection().execute(table.insert(), rows)
             if counted:
                 self.count(model, len(rows))

@@ -1,23 +1,27 @@
-"""The demo's past campaigns: invitations sent, reminders sent, some people answering."""
+"""The demo's past campaigns: invitations sent, reminders sent, some people answering.
+
+Rows are made by the product's own pieces: the campaign keys and `new_invitation` of
+`surveys.campaigns`, and each plan's schedule (send time, reminder offsets, closing delay) as
+the plan was adopted. Times follow the planner's rule: Paris wall-clock time, stored as UTC.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
-from surveys.campaigns import yearly_campaign_key
+from surveys.campaigns import new_invitation, yearly_campaign_key
 from surveys.config import DISPLAY_TIMEZONE
-from surveys.demo.answers import FINANCER_ANSWER_RATE, answer_rows
+from surveys.demo.answers import answer_rate, answer_rows
 from surveys.demo.builder import Builder
 from surveys.demo.plans import DemoPlan
-from surveys.models import Campaign, Invitation, NamedResponse, OutboundMessage, Response
-from surveys.tokens import hash_token, make_token
+from surveys.models import Campaign, Invitation, NamedResponse, OutboundMessage, Person, Response
 
 ANSWER_DAYS = (0, 1, 2, 4, 6, 9)  # days after the invitation people answer, when they do
+YEARLY_FINANCER_DAY = (11, 15)  # the yearly financer survey went out last 15 November
+_INVITATION_COLUMNS = [c.key for c in Invitation.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -29,17 +33,36 @@ class Context:
 
 
 @dataclass
+class _Outcome:
+    """What happened to one invitation: the reminders it got, and the answer if any."""
+
+    reminders: list[datetime]
+    submitted: datetime | None = None
+    response_id: str | None = None
+
+
+@dataclass
 class _Sent:
     """The rows one campaign produces, gathered for bulk inserts."""
 
-    messages: list[dict[str, Any]]
-    responses: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    finished: list[tuple[int, datetime | None, int]]
+    invitations: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[_Outcome] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
 
 
-def paris(day: date, hour: int = 17) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=DISPLAY_TIMEZONE).astimezone(UTC)
+def paris_time(day: date, send_time: str) -> datetime:
+    """`send_time` on `day` in Paris, as UTC."""
+    local = datetime.combine(day, time.fromisoformat(send_time), tzinfo=DISPLAY_TIMEZONE)
+    return local.astimezone(UTC)
+
+
+def days_later(moment: datetime, days: int) -> datetime:
+    """`days` calendar days later at the same Paris wall-clock time, as UTC."""
+    return (moment.astimezone(DISPLAY_TIMEZONE) + timedelta(days=days)).astimezone(UTC)
+
+
+def session_start(plan: DemoPlan, session_end: date) -> datetime:
+    return paris_time(session_end + timedelta(days=plan.spec.offset_days), plan.spec.send_time)
 
 
 def campaign_row(
@@ -52,84 +75,75 @@ def campaign_row(
         "session_id": session_id,
         "audience": plan.audience,
         "timing": plan.timing,
-        "label": label,
+        "label": label[:200],
         "scheduled_at": scheduled,
-        "closes_at": scheduled + timedelta(days=30),
-        "reminder_offsets_days": [3, 7],
+        "closes_at": days_later(scheduled, plan.spec.close_after_days),
+        "reminder_offsets_days": list(plan.spec.reminder_offsets_days),
         "created_at": scheduled,
     }
 
 
 def _invitation_row(
-    builder: Builder, campaign_id: int, person_id: int, language: str, created_at: datetime
+    builder: Builder, campaign_id: int, person: tuple[int, str], scheduled: datetime
 ) -> dict[str, Any]:
-    salt = f"{builder.rng.getrandbits(128):032x}"
-    token = make_token(salt=salt, session_secret=builder.secret)
-    return {
-        "campaign_id": campaign_id,
-        "person_id": person_id,
-        "token_salt": salt,
-        "token_hash": hash_token(token),
-        "language": language,
-        "status": "sent",
-        "created_at": created_at,
-    }
+    """The product's invitation (its salt, token hash, language), as a Core row."""
+    person_id, language = person
+    invitation = new_invitation(
+        campaign_id=campaign_id,
+        person=Person(id=person_id, language=language),
+        session_secret=builder.secret,
+    )
+    row = {name: getattr(invitation, name) for name in _INVITATION_COLUMNS}
+    row.update(status="sent", sent_at=scheduled, created_at=scheduled)
+    return row
 
 
-def _message(invitation_id: int, kind: str, sequence: int, at: datetime, created: datetime) -> dict:
-    return {
-        "invitation_id": invitation_id,
-        "kind": kind,
-        "sequence": sequence,
-        "status": "sent",
-        "due_at": at,
-        "sent_at": at,
-        "attempts": 1,
-        "created_at": created,
-    }
+def _finish(row: dict[str, Any], outcome: _Outcome) -> None:
+    """The invitation as the dispatcher and the answer form leave it."""
+    row["reminder_count"] = len(outcome.reminders)
+    row["last_reminded_at"] = outcome.reminders[-1] if outcome.reminders else None
+    row["completed_at"] = row["opened_at"] = outcome.submitted
+    if outcome.submitted is not None:
+        row["status"] = "completed"
 
 
-def _outcome(rng: random.Random, rate: float, age_days: int) -> tuple[bool, int, list[int]]:
-    """Whether the person answers, on which day, and the reminders sent before that."""
+def _outcome(rng: random.Random, plan: DemoPlan, rate: float, age_days: int, scheduled: datetime):
+    """Whether the person answers, when, and the reminders sent before that."""
     answered = rng.random() < rate and age_days >= 1
     answer_day = min(rng.choice(ANSWER_DAYS), max(age_days - 1, 0))
-    reminders = [
-        offset for offset in (3, 7) if offset <= age_days and (not answered or offset < answer_day)
+    offsets = [
+        offset
+        for offset in plan.spec.reminder_offsets_days
+        if offset <= age_days and (not answered or offset < answer_day)
     ]
-    return answered, answer_day, reminders
+    outcome = _Outcome([days_later(scheduled, offset) for offset in offsets])
+    if answered:
+        outcome.submitted = scheduled + timedelta(days=answer_day, hours=rng.randint(1, 20))
+        outcome.response_id = f"{rng.getrandbits(128):032x}"
+    return outcome
 
 
 def _answer(
     builder: Builder,
     sent: _Sent,
     plan: DemoPlan,
-    person: tuple[int, int, str],
+    outcome: _Outcome,
     *,
     campaign_id: int,
-    submitted: datetime,
+    language: str,
     context: Context,
 ) -> None:
-    invitation_id, person_id, language = person
-    response_id = f"{builder.rng.getrandbits(128):032x}"
+    assert outcome.submitted is not None
     sent.responses.append(
         {
-            "id": response_id,
+            "id": outcome.response_id,
             "campaign_id": campaign_id,
             "survey_version_id": plan.version_id,
             "anonymous": plan.anonymous,
             "language": language,
-            "submitted_on": submitted.date(),
+            "submitted_on": outcome.submitted.date(),
         }
     )
-    if not plan.anonymous:
-        sent.links.append(
-            {
-                "response_id": response_id,
-                "invitation_id": invitation_id,
-                "person_id": person_id,
-                "submitted_at": submitted,
-            }
-        )
     for row in answer_rows(
         builder.rng,
         plan.questions,
@@ -137,7 +151,41 @@ def _answer(
         programme=context.programme,
         weak_trainer=context.weak_trainer,
     ):
-        builder.pending_answers.append({"response_id": response_id, **row})
+        builder.pending_answers.append({"response_id": outcome.response_id, **row})
+
+
+def _messages(invitation_id: int, scheduled: datetime, outcome: _Outcome) -> list[dict]:
+    sent = [("invitation", 0, scheduled)]
+    sent += [("reminder", n, at) for n, at in enumerate(outcome.reminders, start=1)]
+    return [
+        {
+            "invitation_id": invitation_id,
+            "kind": kind,
+            "sequence": sequence,
+            "status": "sent",
+            "due_at": at,
+            "sent_at": at,
+            "attempts": 1,
+            "created_at": scheduled,
+        }
+        for kind, sequence, at in sent
+    ]
+
+
+def _links(sent: _Sent, invitation_ids: list[int], people: list[tuple[int, str]]) -> list[dict]:
+    """Named responses only: an anonymous survey keeps no link between answer and person."""
+    return [
+        {
+            "response_id": outcome.response_id,
+            "invitation_id": invitation_id,
+            "person_id": person_id,
+            "submitted_at": outcome.submitted,
+        }
+        for outcome, invitation_id, (person_id, _) in zip(
+            sent.outcomes, invitation_ids, people, strict=True
+        )
+        if outcome.response_id is not None
+    ]
 
 
 def run_campaign(
@@ -147,59 +195,38 @@ def run_campaign(
     people: list[tuple[int, str]],
     *,
     scheduled: datetime,
-    rate: float,
     context: Context,
 ) -> None:
     """Invite `people`, send their emails and reminders, and let some of them answer."""
-    rng = builder.rng
     age_days = (builder.now - scheduled).days
-    invitation_ids = builder.add(
-        Invitation,
-        [
-            _invitation_row(builder, campaign_id, person_id, language, scheduled)
-            for person_id, language in people
-        ],
-    )
-    sent = _Sent([], [], [], [])
-    for invitation_id, (person_id, language) in zip(invitation_ids, people, strict=True):
-        sent.messages.append(_message(invitation_id, "invitation", 0, scheduled, scheduled))
-        answered, answer_day, reminders = _outcome(rng, rate, age_days)
-        for sequence, offset in enumerate(reminders, start=1):
-            at = scheduled + timedelta(days=offset)
-            sent.messages.append(_message(invitation_id, "reminder", sequence, at, scheduled))
-        if answered:
-            submitted = scheduled + timedelta(days=answer_day, hours=rng.randint(1, 20))
-            person = (invitation_id, person_id, language)
+    rate = answer_rate(plan.audience, plan.timing)
+    sent = _Sent()
+    for person in people:
+        outcome = _outcome(builder.rng, plan, rate, age_days, scheduled)
+        row = _invitation_row(builder, campaign_id, person, scheduled)
+        _finish(row, outcome)
+        sent.invitations.append(row)
+        sent.outcomes.append(outcome)
+        if outcome.submitted is not None:
             _answer(
                 builder,
                 sent,
                 plan,
-                person,
+                outcome,
                 campaign_id=campaign_id,
-                submitted=submitted,
+                language=person[1],
                 context=context,
             )
-            sent.finished.append((invitation_id, submitted, len(reminders)))
-        elif reminders:
-            sent.finished.append((invitation_id, None, len(reminders)))
-    builder.add(OutboundMessage, sent.messages)
+    invitation_ids = builder.add(Invitation, sent.invitations)
+    messages = [
+        message
+        for invitation_id, outcome in zip(invitation_ids, sent.outcomes, strict=True)
+        for message in _messages(invitation_id, scheduled, outcome)
+    ]
+    builder.add_without_ids(OutboundMessage, messages, counted=True)
     builder.add_without_ids(Response, sent.responses, counted=True)
-    builder.add_without_ids(NamedResponse, sent.links, counted=False)
-    _update_invitations(builder, sent.finished, scheduled)
-
-
-def _update_invitations(
-    builder: Builder, finished: list[tuple[int, datetime | None, int]], scheduled: datetime
-) -> None:
-    table = Invitation.__table__  # type: ignore[attr-defined]
-    for invitation_id, submitted, reminder_count in finished:
-        values: dict[str, Any] = {"sent_at": scheduled, "reminder_count": reminder_count}
-        if submitted is not None:
-            values.update(status="completed", completed_at=submitted, opened_at=submitted)
-        builder.session.execute(sa.update(table).where(table.c.id == invitation_id).values(values))
-    builder.session.execute(
-        sa.update(table).where(table.c.sent_at.is_(None)).values(sent_at=scheduled)
-    )
+    if not plan.anonymous:
+        builder.add_without_ids(NamedResponse, _links(sent, invitation_ids, people), counted=False)
 
 
 def financer_campaign(
@@ -211,7 +238,7 @@ def financer_campaign(
 ) -> None:
     """Last year's yearly financer survey went to all but two financers (a coverage gap)."""
     year = today.year - 1
-    scheduled = paris(date(year, 11, 15), 10)
+    scheduled = paris_time(date(year, *YEARLY_FINANCER_DAY), plan.spec.send_time)
     row = campaign_row(
         yearly_campaign_key(plan.plan_id, year),
         plan,
@@ -222,12 +249,4 @@ def financer_campaign(
     campaign_id = builder.add(Campaign, [row])[0]
     invited = list(zip(person_ids["financer"][:-2], languages["financer"][:-2], strict=True))
     context = Context(programme="", weak_trainer=False)
-    run_campaign(
-        builder,
-        campaign_id,
-        plan,
-        invited,
-        scheduled=scheduled,
-        rate=FINANCER_ANSWER_RATE,
-        context=context,
-    )
+    run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from question_banks.loader import load_catalog
 from surveys.audit import record
 from surveys.campaigns import session_campaign_key
-from surveys.config import DISPLAY_TIMEZONE
-from surveys.demo.answers import WEAK_TRAINER_EMAIL, answer_rate
+from surveys.config import paris_day
+from surveys.demo.answers import WEAK_TRAINER_EMAIL
 from surveys.demo.builder import Builder
-from surveys.demo.campaigns import Context, campaign_row, financer_campaign, paris, run_campaign
+from surveys.demo.campaigns import (
+    Context,
+    campaign_row,
+    financer_campaign,
+    run_campaign,
+    session_start,
+)
 from surveys.demo.improvement import improvement_loop
 from surveys.demo.organisation import PROGRAMMES, create_staff, set_up_organisation
 from surveys.demo.people import people_rows
@@ -99,8 +105,7 @@ def _session_campaigns(
     for generic in SESSION_TEMPLATES:
         template_id = _template_for(generic, code)
         plan = org.plans[(code, template_id)]
-        hour = 17 if plan.timing == "hot" else 10
-        scheduled = paris(end + timedelta(days=plan.offset_days or 0), hour)
+        scheduled = session_start(plan, end)
         if scheduled > builder.now:
             continue  # still to be sent: the dispatcher's work on a fresh install
         row = campaign_row(
@@ -115,10 +120,7 @@ def _session_campaigns(
             (org.person_ids[plan.audience][i], org.languages[plan.audience][i])
             for i in audiences[plan.audience]
         ]
-        rate = answer_rate(plan.audience, plan.timing)
-        run_campaign(
-            builder, campaign_id, plan, invited, scheduled=scheduled, rate=rate, context=context
-        )
+        run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
 
 
 def _sessions(builder: Builder, org: _Organisation, today: date) -> list[int]:
@@ -132,7 +134,7 @@ def _sessions(builder: Builder, org: _Organisation, today: date) -> list[int]:
         enrolments += enrolment_rows(cast, session_id, org.person_ids, builder.now)
         session = (session_id, rows[index]["code"], dates[index][1])
         _session_campaigns(builder, org, index, session, cast)
-    builder.add(Enrolment, enrolments)
+    builder.add_without_ids(Enrolment, enrolments, counted=True)
     return session_ids
 
 
@@ -146,12 +148,12 @@ def load_demo(*, session: Session, now: datetime, session_secret: str) -> DemoSu
     refuse_a_second_load(session)
     builder = Builder(session, now=now, session_secret=session_secret)
     org = _organisation(builder)
-    today = now.astimezone(DISPLAY_TIMEZONE).date()
+    today = paris_day(now)
     session_ids = _sessions(builder, org, today)
     financer_campaign(
         builder, org.plans[(None, "financer_annual")], org.person_ids, org.languages, today
     )
-    builder.add(Answer, builder.pending_answers)
+    builder.add_without_ids(Answer, builder.pending_answers, counted=True)
     improvement_loop(
         session,
         now=now,

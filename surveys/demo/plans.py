@@ -1,4 +1,5 @@
-"""The demo's surveys and plans: every ready-made template published, and the default plans."""
+"""The demo's surveys and plans: every ready-made template published, then the default plan of
+each programme and the yearly financer plan adopted exactly as staff adopt them."""
 
 from __future__ import annotations
 
@@ -9,69 +10,76 @@ from sqlmodel import Session
 
 from question_banks.loader import QuestionCatalog, load_templates
 from surveys.composition import create_survey_from_template, publish_survey, version_questions
-from surveys.demo.organisation import PROGRAMMES
-from surveys.models import SurveyPlan
+from surveys.models import Programme, SurveyPlan, SurveyVersion
+from surveys.plan_rules import PlanSpec
+from surveys.plans import adopt_plans, propose_default_plan, propose_financer_plan
+
+PlanKey = tuple[str | None, str]  # (programme code or None, template id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoPlan:
-    """A saved plan with what the demo needs to run its campaigns."""
+    """A saved plan with the survey version its campaigns send."""
 
     plan_id: int
+    spec: PlanSpec
     version_id: int
     questions: list[dict[str, Any]]
     anonymous: bool
-    audience: str
-    timing: str
-    offset_days: int | None
+
+    @property
+    def audience(self) -> str:
+        return self.spec.audience
+
+    @property
+    def timing(self) -> str:
+        return self.spec.timing
 
 
-def _publish_templates(session: Session, catalog: QuestionCatalog) -> tuple[dict, dict]:
-    templates = {template.id: template for template in load_templates(catalog=catalog)}
+def _publish_templates(session: Session, catalog: QuestionCatalog) -> dict[str, SurveyVersion]:
+    """One published survey per ready-made template, by template id."""
     versions = {}
-    for template_id, template in templates.items():
+    for template in load_templates(catalog=catalog):
         survey = create_survey_from_template(session=session, template=template, actor="demo")
-        versions[template_id] = publish_survey(
+        versions[template.id] = publish_survey(
             session=session, survey=survey, catalog=catalog, actor="demo"
         )
-    return templates, versions
+    return versions
+
+
+def _proposals(session: Session, programme_ids: dict[str, int]) -> list[PlanSpec]:
+    specs = []
+    for programme_id in programme_ids.values():
+        programme = session.get(Programme, programme_id)
+        specs += propose_default_plan(session=session, programme=programme)
+    return [*specs, propose_financer_plan(session=session)]
+
+
+def _demo_plan(plan: SurveyPlan, version: SurveyVersion) -> DemoPlan:
+    return DemoPlan(
+        plan_id=plan.id,
+        spec=PlanSpec.of(plan),
+        version_id=version.id,
+        questions=version_questions(version.definition),
+        anonymous=version.anonymous,
+    )
 
 
 def publish_and_plan(
     session: Session, catalog: QuestionCatalog, programme_ids: dict[str, int]
-) -> dict[tuple[str | None, str], DemoPlan]:
-    """Publish one survey per ready-made template and attach the default plans."""
-    templates, versions = _publish_templates(session, catalog)
-    plans: dict[tuple[str | None, str], DemoPlan] = {}
-
-    def attach(programme: str | None, template_id: str, offset: int | None) -> None:
-        version = versions[template_id]
-        template = templates[template_id]
-        plan = SurveyPlan(
-            programme_id=programme_ids[programme] if programme else None,
-            survey_id=version.survey_id,
-            audience=template.audience,
-            timing=template.timing,
-            offset_days=offset or 0,
-            send_time="17:00" if template.timing == "hot" else "10:00",
-        )
-        session.add(plan)
-        session.flush()
-        plans[(programme, template_id)] = DemoPlan(
-            plan.id,
-            version.id,
-            version_questions(version.definition),
-            version.anonymous,
-            template.audience,
-            template.timing,
-            offset,
-        )
-
-    for code, _name, kind, _modality in PROGRAMMES:
-        cold = "learner_cold_skills_assessment" if kind == "skills_assessment" else "learner_cold"
-        attach(code, "learner_hot", 0)
-        attach(code, cold, 180 if kind == "skills_assessment" else 90)
-        attach(code, "company_cold", 90)
-        attach(code, "trainer_debrief", 0)
-    attach(None, "financer_annual", None)
+) -> dict[PlanKey, DemoPlan]:
+    """Publish the templates, adopt the proposed plans, and index them by programme and
+    template."""
+    versions = _publish_templates(session, catalog)
+    created, refused = adopt_plans(
+        session=session, specs=_proposals(session, programme_ids), actor="demo"
+    )
+    if refused:
+        raise RuntimeError(f"the demo's default plans were refused: {refused}")
+    codes = {programme_id: code for code, programme_id in programme_ids.items()}
+    by_survey = {version.survey_id: (template, version) for template, version in versions.items()}
+    plans = {}
+    for plan in created:
+        template_id, version = by_survey[plan.survey_id]
+        plans[(codes.get(plan.programme_id), template_id)] = _demo_plan(plan, version)
     return plans
