@@ -6,9 +6,10 @@ drawn from a seeded generator, so two loads give the same organisation. Bulk ins
 SQLAlchemy Core (the ORM is 10x slower for this).
 
 The wing, one room per kind of row: `organisation` (names, settings, staff accounts),
-`people`, `sessions`, `plans` (published surveys and their plans), `campaigns` (invitations,
-messages, responses), `answers` (the planted signals), `improvement` (indicators 31 and 32),
-`builder` (bulk Core inserts) and `loader` (`load_demo`, which puts them together).
+`scale` (standard or large), `people`, `sessions`, `plans` (published surveys and their
+plans), `campaigns` (invitations, messages, responses), `answers` (the planted signals),
+`improvement` (indicators 31 and 32), `builder` (bulk Core inserts) and `loader`
+(`load_demo`, which puts them together).
 """
 
 from surveys.demo.answers import (
@@ -26,6 +27,7 @@ from surveys.demo.organisation import (
     PROGRAMMES,
     TRAINERS,
 )
+from surveys.demo.scale import LARGE, SCALES, STANDARD, DemoScale
 
 __all__ = [
     "COMPANY_NAMES",
@@ -33,12 +35,16 @@ __all__ = [
     "DEMO_STAFF",
     "DROPPING_PROGRAMME",
     "FINANCERS",
+    "LARGE",
     "PROGRAMMES",
+    "SCALES",
+    "STANDARD",
     "TRAINERS",
     "WEAK_THEME",
     "WEAK_TRAINER_EMAIL",
     "WEAK_TRAINER_THEMES",
     "DemoAlreadyLoaded",
+    "DemoScale",
     "DemoSummary",
     "load_demo",
 ]

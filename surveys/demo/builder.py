@@ -8,9 +8,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from surveys.models import Answer
+
 DEMO_SEED = 20261127
 
 
+ANSWERS_PER_FLUSH = 50_000  # answers kept in memory before they are written
 CHUNK = 2_000  # rows per RETURNING statement: the driver splices results, keep each short
 
 
@@ -53,3 +56,10 @@ class Builder:
             self.session.connection().execute(table.insert(), rows)
             if counted:
                 self.count(model, len(rows))
+
+    def flush_answers(self, *, at_least: int = 0) -> None:
+        """Write the answers drawn so far (their responses are written already), when they
+        number `at_least`: memory stays flat at any scale."""
+        if self.pending_answers and len(self.pending_answers) >= at_least:
+            self.add_without_ids(Answer, self.pending_answers, counted=True)
+            self.pending_answers = []

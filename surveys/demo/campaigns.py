@@ -1,8 +1,9 @@
 """The demo's past campaigns: invitations sent, reminders sent, some people answering.
 
-Rows are made by the product's own pieces: the campaign keys and `new_invitation` of
-`surveys.campaigns`, and each plan's schedule (send time, reminder offsets, closing delay) as
-the plan was adopted. Times follow the planner's rule: Paris wall-clock time, stored as UTC.
+Rows are made from the product's own pieces: the campaign keys of `surveys.campaigns`, the
+answer-link tokens of `surveys.tokens` (random salts, only the hash stored), and each plan's
+schedule (send time, reminder offsets, closing delay) as the plan was adopted. Times follow
+the planner's rule: Paris wall-clock time, stored as UTC.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from surveys.campaigns import new_invitation, yearly_campaign_key
+from surveys.campaigns import yearly_campaign_key
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.demo.answers import answer_rate, answer_rows
-from surveys.demo.builder import Builder
+from surveys.demo.builder import ANSWERS_PER_FLUSH, Builder
 from surveys.demo.plans import DemoPlan
-from surveys.models import Campaign, Invitation, NamedResponse, OutboundMessage, Person, Response
+from surveys.models import Campaign, Invitation, NamedResponse, OutboundMessage, Response
+from surveys.tokens import hash_token, make_token, new_salt
 
 ANSWER_DAYS = (0, 1, 2, 4, 6, 9)  # days after the invitation people answer, when they do
 YEARLY_FINANCER_DAY = (11, 15)  # the yearly financer survey went out last 15 November
-_INVITATION_COLUMNS = [c.key for c in Invitation.__table__.columns if c.key != "id"]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -86,16 +87,20 @@ def campaign_row(
 def _invitation_row(
     builder: Builder, campaign_id: int, person: tuple[int, str], scheduled: datetime
 ) -> dict[str, Any]:
-    """The product's invitation (its salt, token hash, language), as a Core row."""
+    """The invitation `surveys.campaigns.new_invitation` makes, from the same token pieces, as a
+    Core row: building the ORM object costs 0.2-0.5 ms, 20-50 s at the large scale."""
     person_id, language = person
-    invitation = new_invitation(
-        campaign_id=campaign_id,
-        person=Person(id=person_id, language=language),
-        session_secret=builder.secret,
-    )
-    row = {name: getattr(invitation, name) for name in _INVITATION_COLUMNS}
-    row.update(status="sent", sent_at=scheduled, created_at=scheduled)
-    return row
+    salt = new_salt()
+    return {
+        "campaign_id": campaign_id,
+        "person_id": person_id,
+        "token_salt": salt,
+        "token_hash": hash_token(make_token(salt=salt, session_secret=builder.secret)),
+        "language": language,
+        "status": "sent",
+        "sent_at": scheduled,
+        "created_at": scheduled,
+    }
 
 
 def _finish(row: dict[str, Any], outcome: _Outcome) -> None:
@@ -227,6 +232,7 @@ def run_campaign(
     builder.add_without_ids(Response, sent.responses, counted=True)
     if not plan.anonymous:
         builder.add_without_ids(NamedResponse, _links(sent, invitation_ids, people), counted=False)
+    builder.flush_answers(at_least=ANSWERS_PER_FLUSH)
 
 
 def financer_campaign(

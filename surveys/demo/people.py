@@ -6,13 +6,8 @@ import random
 from datetime import datetime
 from typing import Any
 
-from surveys.demo.organisation import (
-    COMPANY_NAMES,
-    FINANCERS,
-    FIRST_NAMES,
-    LAST_NAMES,
-    TRAINERS,
-)
+from surveys.demo.organisation import FINANCERS, FIRST_NAMES, LAST_NAMES, TRAINERS
+from surveys.demo.scale import DemoScale, company_names, financer_names
 
 ENGLISH_SPEAKER_EVERY = 25  # one learner in 25 reads English
 
@@ -50,29 +45,42 @@ def _learners(
     return learners
 
 
-def people_rows(
-    rng: random.Random, now: datetime, *, learners: int
-) -> dict[str, list[dict[str, Any]]]:
-    """Every person of the demo by stakeholder type, in the order their ids are given."""
+def _trainers(rng: random.Random, count: int, now: datetime) -> list[dict[str, Any]]:
     team = "Équipe pédagogique"
-    trainers = [
+    rows = [
         _person(
             first, last, "trainer", f"{slug(first)}.{slug(last)}@formateurs.example.org", team, now
         )
         for first, last in TRAINERS
     ]
-    financers = [
-        _person(
-            "Service",
-            "Relations OF",
-            "financer",
-            f"relations-of@{slug(name).replace('.', '')}.example.org",
-            name,
-            now,
+    for index in range(len(TRAINERS), count):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = f"{slug(first)}.{slug(last)}.{index:03d}@formateurs.example.org"
+        rows.append(_person(first, last, "trainer", email, team, now))
+    return rows
+
+
+def _financers(names: tuple[str, ...], now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for index, name in enumerate(names):
+        domain = slug(name).replace(".", "")
+        email = (
+            f"relations-of@{domain}.example.org"
+            if index < len(FINANCERS)
+            else f"relations-of-{index:03d}@financeurs.example.org"
         )
-        for name in FINANCERS
-    ]
-    companies = [
+        rows.append(_person("Service", "Relations OF", "financer", email, name, now))
+    return rows
+
+
+def people_rows(
+    rng: random.Random, now: datetime, scale: DemoScale
+) -> dict[str, list[dict[str, Any]]]:
+    """Every person of the demo by stakeholder type, in the order their ids are given."""
+    companies = company_names(scale)
+    trainers = _trainers(rng, scale.trainers, now)
+    financers = _financers(financer_names(scale), now)
+    contacts = [
         _person(
             rng.choice(FIRST_NAMES),
             rng.choice(LAST_NAMES),
@@ -81,11 +89,11 @@ def people_rows(
             name,
             now,
         )
-        for name in COMPANY_NAMES
+        for name in companies
     ]
     return {
         "trainer": trainers,
         "financer": financers,
-        "company": companies,
-        "learner": _learners(rng, learners, COMPANY_NAMES, now),
+        "company": contacts,
+        "learner": _learners(rng, scale.learners, companies, now),
     }

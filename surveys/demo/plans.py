@@ -9,7 +9,12 @@ from typing import Any
 from sqlmodel import Session
 
 from question_banks.loader import QuestionCatalog, load_templates
-from surveys.composition import create_survey_from_template, publish_survey, version_questions
+from surveys.composition import (
+    create_survey_from_template,
+    publish_survey,
+    update_survey_settings,
+    version_questions,
+)
 from surveys.models import Programme, SurveyPlan, SurveyVersion
 from surveys.plan_rules import PlanSpec
 from surveys.plans import adopt_plans, propose_default_plan, propose_financer_plan
@@ -36,11 +41,18 @@ class DemoPlan:
         return self.spec.timing
 
 
-def _publish_templates(session: Session, catalog: QuestionCatalog) -> dict[str, SurveyVersion]:
-    """One published survey per ready-made template, by template id."""
+def _publish_templates(
+    session: Session, catalog: QuestionCatalog, anonymous: tuple[str, ...]
+) -> dict[str, SurveyVersion]:
+    """One published survey per ready-made template, by template id; those of `anonymous`
+    set to keep no link to the person, as staff set it in the builder."""
     versions = {}
     for template in load_templates(catalog=catalog):
         survey = create_survey_from_template(session=session, template=template, actor="demo")
+        if template.id in anonymous:
+            survey = update_survey_settings(
+                session=session, survey=survey, actor="demo", anonymous=True
+            )
         versions[template.id] = publish_survey(
             session=session, survey=survey, catalog=catalog, actor="demo"
         )
@@ -66,11 +78,15 @@ def _demo_plan(plan: SurveyPlan, version: SurveyVersion) -> DemoPlan:
 
 
 def publish_and_plan(
-    session: Session, catalog: QuestionCatalog, programme_ids: dict[str, int]
+    session: Session,
+    catalog: QuestionCatalog,
+    programme_ids: dict[str, int],
+    *,
+    anonymous: tuple[str, ...] = (),
 ) -> dict[PlanKey, DemoPlan]:
     """Publish the templates, adopt the proposed plans, and index them by programme and
     template."""
-    versions = _publish_templates(session, catalog)
+    versions = _publish_templates(session, catalog, anonymous)
     created, refused = adopt_plans(
         session=session, specs=_proposals(session, programme_ids), actor="demo"
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from surveys.demo.organisation import COMPANY_NAMES, FINANCERS, PROGRAMMES, TRAINERS
+from surveys.demo.scale import DemoScale, Programme
 
 
 @dataclass(frozen=True)
@@ -19,36 +20,33 @@ class Cast:
     company: int
 
 
-def session_dates(today: date, count_past: int, count_coming: int) -> list[tuple[date, date]]:
-    """Sessions spread over the last 18 months, plus a few ending in the coming weeks."""
+def session_dates(today: date, scale: DemoScale) -> list[tuple[date, date]]:
+    """Sessions ending over the past `past_span_days` (every 15 days at the standard scale),
+    plus some ending in the coming weeks (their surveys are still to be sent)."""
     dates = []
-    for index in range(count_past):
-        end = today - timedelta(days=4 + index * 15)
+    for index in range(scale.sessions_past):
+        end = today - timedelta(days=4 + index * scale.past_span_days // scale.sessions_past)
         dates.append((end - timedelta(days=20), end))
-    for index in range(count_coming):
-        end = today + timedelta(days=5 + index * 7)
+    for index in range(scale.sessions_coming):
+        end = today + timedelta(days=5 + index * scale.coming_span_days // scale.sessions_coming)
         dates.append((end - timedelta(days=25), end))
     return dates
 
 
-def programme_of(index: int) -> tuple[str, str, str, str]:
-    """Sessions take the programmes in turn."""
-    return PROGRAMMES[index % len(PROGRAMMES)]
-
-
 def session_rows(
-    dates: list[tuple[date, date]], programme_ids: dict[str, int], now: datetime
+    dates: list[tuple[date, date]], programmes: list[Programme], ids: dict[str, int], now: datetime
 ) -> list[dict[str, Any]]:
+    """Sessions take the programmes in turn."""
     rows = []
     for index, (start, end) in enumerate(dates):
-        code, _name, _kind, modality = programme_of(index)
+        programme = programmes[index % len(programmes)]
         rows.append(
             {
-                "code": f"{code}-{start:%y%m}-{index:02d}",
-                "programme_id": programme_ids[code],
+                "code": f"{programme.code}-{start:%y%m}-{index:02d}",
+                "programme_id": ids[programme.code],
                 "start_date": start,
                 "end_date": end,
-                "modality": modality,
+                "modality": programme.modality,
                 "created_at": now,
                 "lms": "Moodle" if index % 3 else "360Learning",
             }
@@ -56,15 +54,24 @@ def session_rows(
     return rows
 
 
-def cast_of(index: int, per_session: int) -> Cast:
-    """A share of the learners each, one or two trainers in turn, a financer and a company."""
-    trainers = [index % len(TRAINERS), (index + 3) % len(TRAINERS)][: 1 + index % 2]
-    return Cast(
-        learners=list(range(index * per_session, (index + 1) * per_session)),
-        trainers=trainers,
-        financer=index % len(FINANCERS),
-        company=index % len(COMPANY_NAMES),
-    )
+def session_sizes(rng: random.Random, scale: DemoScale) -> list[int]:
+    """Learners per session: an equal share, or uneven sizes around it (6 to 42)."""
+    if not scale.uneven_sessions:
+        return [scale.learners // scale.sessions] * scale.sessions
+    mode = min(max(3 * scale.learners / scale.sessions - 48, 6), 42)  # mean = (6 + 42 + mode) / 3
+    return [round(rng.triangular(6, 42, mode)) for _ in range(scale.sessions)]
+
+
+def casts(sizes: list[int], scale: DemoScale) -> list[Cast]:
+    """Who takes part in each session: the next learners of the list (coming round again
+    once everyone has had a session), one or two trainers in turn, a financer, a company."""
+    result, first = [], 0
+    for index, size in enumerate(sizes):
+        trainers = [index % scale.trainers, (index + 3) % scale.trainers][: 1 + index % 2]
+        learners = [(first + n) % scale.learners for n in range(min(size, scale.learners))]
+        first += size
+        result.append(Cast(learners, trainers, index % scale.financers, index % scale.companies))
+    return result
 
 
 def enrolment_rows(
