@@ -112,7 +112,9 @@ def _finish(row: dict[str, Any], outcome: _Outcome) -> None:
         row["status"] = "completed"
 
 
-def _outcome(rng: random.Random, plan: DemoPlan, rate: float, age_days: int, scheduled: datetime):
+def _outcome(
+    rng: random.Random, plan: DemoPlan, rate: float, age_days: int, scheduled: datetime
+) -> _Outcome:
     """Whether the person answers, when, and the reminders sent before that."""
     answered = rng.random() < rate and age_days >= 1
     answer_day = min(rng.choice(ANSWER_DAYS), max(age_days - 1, 0))
@@ -138,7 +140,7 @@ def _answer(
     language: str,
     context: Context,
 ) -> None:
-    assert outcome.submitted is not None
+    submitted = outcome.submitted or builder.now
     sent.responses.append(
         {
             "id": outcome.response_id,
@@ -146,7 +148,7 @@ def _answer(
             "survey_version_id": plan.version_id,
             "anonymous": plan.anonymous,
             "language": language,
-            "submitted_on": outcome.submitted.date(),
+            "submitted_on": submitted.date(),
         }
     )
     for row in answer_rows(

@@ -67,12 +67,12 @@ class DemoScale:
 STANDARD = DemoScale("standard", learners=600, sessions_past=36, sessions_coming=4)
 LARGE = DemoScale(
     "large",
-    learners=47_000,
+    learners=48_000,
     sessions_past=1_940,
     sessions_coming=60,
     towns=len(TOWNS),
     trainers=420,
-    companies=2_500,
+    companies=1_500,
     financers=40,
     past_span_days=730,
     uneven_sessions=True,
