@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from surveys.config import SettingsError
 from surveys.db import read_session, write_session
-from surveys.demo import DemoAlreadyLoaded, load_demo
+from surveys.demo import SCALES, DemoAlreadyLoaded, load_demo
 from surveys.models import Person, Programme, Response, TrainingSession, utc_now
 from surveys.runtime import AppContext, app_context, database_is_empty, prepare_database
 from surveys.staff.accounts import AccountError, create_user
@@ -31,7 +31,10 @@ def _demo(context: AppContext, args: argparse.Namespace) -> int:
     try:
         with write_session(context.engine) as session:
             summary = load_demo(
-                session=session, now=started, session_secret=context.settings.session_secret
+                session=session,
+                now=started,
+                session_secret=context.settings.session_secret,
+                scale=SCALES[args.scale],
             )
     except DemoAlreadyLoaded as error:
         print(error, file=sys.stderr)
@@ -199,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty",
         action="store_true",
         help="do nothing (and succeed) when the database already holds data",
+    )
+    demo.add_argument(
+        "--scale",
+        choices=sorted(SCALES),
+        default="standard",
+        help="standard (650 people) or large (about 50,000 people, 2,000 sessions, "
+        "1,000,000 answers)",
     )
     user = commands.add_parser("create-user", help="create a staff account (password on stdin)")
     user.add_argument("--email", required=True)
