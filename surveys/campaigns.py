@@ -6,6 +6,8 @@ applied to a session, `plan:{plan_id}:year:{year}` for a yearly (financer) campa
 
 from __future__ import annotations
 
+from typing import Any
+
 from surveys.models import Invitation, Person
 from surveys.tokens import hash_token, make_token, new_salt
 
@@ -18,16 +20,30 @@ def yearly_campaign_key(plan_id: int, year: int) -> str:
     return f"plan:{plan_id}:year:{year}"
 
 
-def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> Invitation:
-    """An invitation row (not yet added); its link's token is derived, never stored."""
+def invitation_values(
+    *, campaign_id: int, person_id: int, language: str, session_secret: str
+) -> dict[str, Any]:
+    """The columns of a new invitation; its link's token is derived, never stored."""
     salt = new_salt()
     token = make_token(salt=salt, session_secret=session_secret)
+    return {
+        "campaign_id": campaign_id,
+        "person_id": person_id,
+        "token_salt": salt,
+        "token_hash": hash_token(token),
+        "language": language,
+    }
+
+
+def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> Invitation:
+    """An invitation row (not yet added)."""
     return Invitation(
-        campaign_id=campaign_id,
-        person_id=person.id,
-        token_salt=salt,
-        token_hash=hash_token(token),
-        language=person.language,
+        **invitation_values(
+            campaign_id=campaign_id,
+            person_id=person.id,
+            language=person.language,
+            session_secret=session_secret,
+        )
     )
 
 
