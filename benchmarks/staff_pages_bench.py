@@ -54,8 +54,10 @@ def load(folder: Path, scale: str) -> None:
     print(f"demo ({scale}) loaded in {time.perf_counter() - started:.1f} s")
 
 
-def child(path: str) -> None:
-    """One page, in this fresh process: home first, then the page twice."""
+def child(path: str, warm: bool) -> None:
+    """One page, in this fresh process: home first, then the page twice. With `warm`, the
+    server's start-up warm-up (`analysis.warmup.warm_up`, run by the lifespan of
+    `streamlit run`, which AppTest does not run) is done first, as in the real server."""
     from sqlmodel import select
     from streamlit.testing.v1 import AppTest
 
@@ -68,6 +70,10 @@ def child(path: str) -> None:
     with read_session(app_context().engine) as session:
         user = session.exec(select(StaffUser).where(StaffUser.role == "admin")).first()
         cookie = make_session_cookie(user, secret=SECRET)
+    if warm:
+        from analysis.warmup import warm_up
+
+        warm_up(app_context())
     app = AppTest.from_file(APP, default_timeout=120)
     app.session_state[TEST_COOKIE_KEY] = cookie
     app.run()
@@ -88,10 +94,13 @@ def main() -> None:
     parser.add_argument("--scale", choices=("standard", "large"), default="standard")
     parser.add_argument("--pages", default="", help="comma-separated page paths (default: all)")
     parser.add_argument("--keep", default="", help="a folder to keep (and reuse) the database")
+    parser.add_argument(
+        "--cold", action="store_true", help="skip the server's start-up warm-up (as before it)"
+    )
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, warm=not args.cold)
         return
     from streamlit_app import pages_for
 
@@ -102,11 +111,12 @@ def main() -> None:
         load(folder, args.scale)
         env = {**os.environ, **environment(folder)}
         print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        print("start-up warm-up: " + ("skipped (--cold)" if args.cold else "done, as the server"))
         print(f"{'page':45} {'first s':>8} {'second s':>9} {'ratio':>6}")
         worst = 0.0
         for path in paths:
             result = subprocess.run(
-                [sys.executable, __file__, "--child", path],
+                [sys.executable, __file__, "--child", path, *(["--cold"] if args.cold else [])],
                 cwd=ROOT,
                 env=env,
                 capture_output=True,
