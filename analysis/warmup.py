@@ -3,9 +3,10 @@
 Measured on the demo (benchmarks/staff_pages_bench.py): a first visit paid for importing
 altair and the analysis modules, loading the question-bank catalog and the translation
 catalogs, building the analysis frames, altair's first chart compilation (its schema
-validators) and the improvement suggestions of the default period. `warm_up` does all of it
-on a background thread started from the server's lifespan; pages then find everything in
-memory, under the current data version (`analysis.frames.cache`), so nothing is ever stale.
+validators), the dashboard's tables and the improvement suggestions of the default period.
+`warm_up` does all of it on a background thread started from the server's lifespan; pages
+then find everything in memory, under the current data version (`analysis.frames.cache`),
+so nothing is ever stale.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def warm_up(context: AppContext) -> None:
         from analysis.labels import theme_label
         from analysis.suggestions import default_period
         from analysis.suggestions.work import period_work
+        from analysis.summary import default_filters, versioned_dashboard_tables
         from surveys.i18n import t
         from surveys.models import utc_now
 
@@ -58,6 +60,15 @@ def warm_up(context: AppContext) -> None:
         period_work(
             engine, start=start, end=end, on=today, small_group_min=threshold, version=version
         )
+        for freq in ("M", "Q"):  # the dashboard's default filters, by month and by quarter
+            versioned_dashboard_tables(
+                engine,
+                default_filters(today),
+                today=today,
+                small_group_min=threshold,
+                freq=freq,
+                version=version,
+            )
     except Exception:  # a cold first visit is slower, not broken
         log.exception("warming the analysis pages failed")
 

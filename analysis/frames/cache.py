@@ -96,3 +96,32 @@ class FramesCache:
 
 
 FRAMES = FramesCache()
+
+
+class VersionedMemo:
+    """Results computed from the frames, kept per (arguments, data version): the page that
+    asks and the start-up warm-up share them. Results of an older version are dropped as
+    soon as a newer one is stored; at most `max_entries` are kept."""
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, object] = {}
+
+    def get(self, key: tuple, version: str, compute: Callable[[], object]) -> object:
+        full = (*key, version)
+        if full in self._entries:
+            return self._entries[full]
+        with self._lock:
+            if full not in self._entries:
+                value = compute()
+                for old in [k for k in self._entries if k[0] == key[0] and k[-1] != version]:
+                    del self._entries[old]
+                while len(self._entries) >= self.max_entries:
+                    del self._entries[next(iter(self._entries))]
+                self._entries[full] = value
+            return self._entries[full]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

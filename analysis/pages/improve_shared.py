@@ -27,7 +27,6 @@ from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr
 
 
-
 def today() -> date:
     return now_paris(utc_now())
 

@@ -12,7 +12,7 @@ warms the frames at start (`analysis.warmup`), so the first visit costs what a s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +20,6 @@ import streamlit as st
 from analysis.charts import Figure, chart_png
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from analysis.frames import (
-    PARIS,
     AnalysisFilters,
     AnalysisFrames,
     apply_filters,
@@ -31,13 +30,12 @@ from analysis.frames import (
 )
 from analysis.frames.cache import FRAMES
 from analysis.metrics import breakdown
-from analysis.summary import MetricOptions, dashboard_tables
+from analysis.summary import DEFAULT_PERIOD_DAYS, TABLES, versioned_dashboard_tables
 from analysis.text import verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
 CACHE_SECONDS = 120
-DEFAULT_PERIOD_DAYS = 365
 
 
 def data_version() -> str:
@@ -49,26 +47,19 @@ def frames(version: str | None = None) -> AnalysisFrames:
     return FRAMES.get(context().engine, version)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def cached_tables(
-    filters: AnalysisFilters, today: date, threshold: int, freq: str, version: str
-) -> dict[str, pd.DataFrame]:
-    options = MetricOptions(
-        now=datetime.combine(today, time(12), tzinfo=PARIS),
-        small_group_min=threshold,
-        start=filters.start,
-        end=filters.end,
-        freq=freq,
-    )
-    return dashboard_tables(apply_filters(frames(version), filters), options)
-
-
 def threshold() -> int:
     return small_group_min(engine=context().engine, settings=context().settings)
 
 
 def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]:
-    return cached_tables(filters, now_paris(utc_now()), threshold(), freq, data_version())
+    return versioned_dashboard_tables(
+        context().engine,
+        filters,
+        today=now_paris(utc_now()),
+        small_group_min=threshold(),
+        freq=freq,
+        version=data_version(),
+    )
 
 
 def _figure(value: object, pattern: str, scale: float = 1.0) -> str:
@@ -155,7 +146,7 @@ def _verbatims(
 def refresh_button() -> None:
     if st.button(tr("analysis.refresh"), key="analysis_refresh", icon=":material/refresh:"):
         FRAMES.clear()
-        cached_tables.clear()
+        TABLES.clear()
         _breakdown.clear()
         _verbatims.clear()
 

@@ -4,14 +4,13 @@ server's start-up warm-up share them, so the first visit finds them ready."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
 
 from analysis.frames import AnalysisFilters, apply_filters
-from analysis.frames.cache import FRAMES
+from analysis.frames.cache import FRAMES, VersionedMemo
 from analysis.register import complaints_frame
 from analysis.suggestions.engine import inputs_from_frames, suggest
 from analysis.suggestions.model import Suggestion, SuggestionSettings
@@ -21,9 +20,7 @@ from surveys.improvement.complaints import list_complaints
 from surveys.improvement.complaints import recorded_response_ids as recorded_ids
 
 Work = tuple[list[Suggestion], pd.DataFrame]
-MAX_ENTRIES = 8
-_lock = threading.Lock()
-_memo: dict[tuple, Work] = {}
+WORK = VersionedMemo(max_entries=8)
 
 
 def compute_work(
@@ -42,21 +39,15 @@ def period_work(
     engine: sa.Engine, *, start: date, end: date, on: date, small_group_min: int, version: str
 ) -> Work:
     """`compute_work`, once per (database, period, day, threshold, data version)."""
-    key = (engine.url.render_as_string(), start, end, on, small_group_min, version)
-    with _lock:
-        if key in _memo:
-            return _memo[key]
-        work = compute_work(
+    key = (engine.url.render_as_string(), start, end, on, small_group_min)
+    return WORK.get(  # type: ignore[return-value]
+        key,
+        version,
+        lambda: compute_work(
             engine, start=start, end=end, on=on, small_group_min=small_group_min, version=version
-        )
-        for old in [k for k in _memo if k[0] == key[0] and k[-1] != version]:
-            del _memo[old]  # an older data version is never asked for again
-        while len(_memo) >= MAX_ENTRIES:
-            del _memo[next(iter(_memo))]
-        _memo[key] = work
-        return work
+        ),
+    )
 
 
 def forget() -> None:
-    with _lock:
-        _memo.clear()
+    WORK.clear()
