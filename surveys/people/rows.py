@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from surveys.i18n import t
+from surveys.people.enrolment_status import parse_enrolment_status
 from surveys.people.reading import REQUIRED_FIELDS
 from surveys.people.vocabulary import (
     LANGUAGE_SYNONYMS,
@@ -33,6 +34,8 @@ MAX_LENGTHS = {
 }
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+PLAUSIBLE_YEARS = (1990, 2100)  # a training, a status change: never 0001 nor 9999
+MAX_SESSION_DAYS = 6 * 366  # the longest apprenticeships last 3 years; 6 is generous
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,15 @@ class RowProblem:
     column: str
     key: str
     params: dict[str, Any] = field(default_factory=dict)
+    vocabulary: str = ""  # when set, `value` and `first_value` are slugs shown by their label
 
     def message(self, language: str = "fr") -> str:
-        return t(self.key, language, **self.params)
+        params = dict(self.params)
+        if self.vocabulary:
+            for name in ("value", "first_value"):
+                if name in params:
+                    params[name] = t(f"{self.vocabulary}.{params[name]}", language)
+        return t(self.key, language, **params)
 
     def describe(self, language: str = "fr") -> str:
         return t(
@@ -75,6 +84,8 @@ class PersonRow:
     start_date: date | None = None
     end_date: date | None = None
     modality: str | None = None
+    status: str | None = None
+    status_changed_on: date | None = None
 
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -129,10 +140,38 @@ def match_vocabulary(
 
 
 def field_date(values: dict[str, Any], name: str) -> date | None:
+    """A real date within `PLAUSIBLE_YEARS`; None when empty."""
     try:
-        return parse_date(values.get(name))
+        found = parse_date(values.get(name))
     except ValueError as error:
         raise RowRefused(name, "people_import.errors.date", value=str(values.get(name))) from error
+    if found and not PLAUSIBLE_YEARS[0] <= found.year <= PLAUSIBLE_YEARS[1]:
+        low, high = PLAUSIBLE_YEARS
+        raise RowRefused(
+            name,
+            "people_import.errors.implausible_date",
+            value=f"{found:%d/%m/%Y}",
+            low=low,
+            high=high,
+        )
+    return found
+
+
+def field_status(values: dict[str, Any]) -> str | None:
+    """The enrolment status slug from "Terminé", "Abandon", "Absent"...; None when empty."""
+    text = clean_text(values, "status")
+    try:
+        return parse_enrolment_status(text)
+    except ValueError:
+        raise RowRefused("status", "people_import.errors.status", value=text) from None
+
+
+def _check_dates(person: PersonRow) -> None:
+    if person.start_date and person.end_date:
+        if person.end_date < person.start_date:
+            raise RowRefused("end_date", "people_import.errors.end_before_start")
+        if (person.end_date - person.start_date).days > MAX_SESSION_DAYS:
+            raise RowRefused("end_date", "people_import.errors.implausible_span", years=6)
 
 
 def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
@@ -163,7 +202,8 @@ def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
         modality=match_vocabulary(
             values, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
         ),
+        status=field_status(values),
+        status_changed_on=field_date(values, "status_changed_on"),
     )
-    if person.start_date and person.end_date and person.end_date < person.start_date:
-        raise RowRefused("end_date", "people_import.errors.end_before_start")
+    _check_dates(person)
     return person

@@ -92,6 +92,24 @@ HEADER_SYNONYMS = _synonyms(
         "end_date": ("date de fin", "date fin", "fin", "end date", "end", "au"),
         "modality": ("modalité", "modalite", "modality", "mode", "format", "mode de formation"),
         "language": ("langue", "language", "lang"),
+        "status": (
+            "statut",
+            "status",
+            "état",
+            "etat",
+            "situation",
+            "statut stagiaire",
+            "statut de l'inscription",
+            "enrolment status",
+        ),
+        "status_changed_on": (
+            "date de statut",
+            "date du statut",
+            "date statut",
+            "date de changement de statut",
+            "status date",
+            "status changed on",
+        ),
     }
 )
 STAKEHOLDER_SYNONYMS = _synonyms(
