@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,13 +53,13 @@ def people_csv(rows: int, *, prefix: str = "p") -> bytes:
         session = number // PER_SESSION
         programme = session % PROGRAMMES
         lines.append(
-            f"Lefèvre{number};Éloïse;{prefix}{number}@example.org;Stagiaire;Société {number % 97};"
-            f"S-{session:05d};Formation n°{programme};02/11/2026;27/11/2026;Hybride;Français"
+            f"Lefèvre{number};Éloïse;{prefix}{number}@ex.org;Stagiaire;Soc {number % 97};"
+            f"S-{session:05d};Form {programme};02/11/2026;27/11/2026;Hybride;fr"
         )
     return "\r\n".join(lines).encode("cp1252")
 
 
-def _fresh_engine(directory: Path):  # noqa: ANN202
+def _fresh_engine(directory: Path):
     from surveys.db import create_db_engine, upgrade_to_head
 
     engine = create_db_engine(f"sqlite:///{directory / 'app.db'}")
@@ -67,7 +67,7 @@ def _fresh_engine(directory: Path):  # noqa: ANN202
     return engine
 
 
-def _run_import(engine, data: bytes) -> None:  # noqa: ANN001
+def _run_import(engine, data: bytes) -> None:
     from surveys.db import write_session
     from surveys.people.reading import guess_mapping, read_table
     from surveys.people.writing import import_people
@@ -83,7 +83,7 @@ def _run_import(engine, data: bytes) -> None:  # noqa: ANN001
 
 def _bare(path: Path, data: bytes) -> None:
     """The yardstick: the same rows inserted with sqlite3 executemany, no checks."""
-    now = datetime.now(timezone.utc).isoformat(" ")
+    now = datetime.now(UTC).isoformat(" ")
     rows = list(csv.reader(data.decode("cp1252").splitlines(), delimiter=";"))[1:]
     db = sqlite3.connect(path)
     programmes = sorted({row[6] for row in rows})

@@ -8,9 +8,8 @@ yyyy-mm-dd). Control characters are refused (a name is never a way to inject an 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from surveys.i18n import t
@@ -33,7 +32,9 @@ MAX_LENGTHS = {
     "programme": 200,
 }
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")  # what the patterns read
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 PLAUSIBLE_YEARS = (1990, 2100)  # a training, a status change: never 0001 nor 9999
 MAX_SESSION_DAYS = 6 * 366  # the longest apprenticeships last 3 years; 6 is generous
 
@@ -91,11 +92,13 @@ class PersonRow:
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Unicode categories Cc (U+0000-001F, U+007F-009F), Zl (U+2028), Zp (U+2029) and BIDI_CONTROLS.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def has_control_characters(value: str) -> bool:
     """CR, LF, NUL, tabs... and the bidirectional overrides that disguise text."""
-    return any(
-        unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in BIDI_CONTROLS for char in value
-    )
+    return _CONTROL.search(value) is not None
 
 
 def clean_text(values: dict[str, Any], name: str) -> str:
@@ -119,11 +122,11 @@ def parse_date(value: Any) -> date | None:
     text = str(value or "").strip()
     if not text:
         return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    if found := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in found.group(1, 3, 4))
+        return date(year, month, day)  # ValueError for 31/02
+    if found := _ISO.fullmatch(text):
+        return date(*(int(part) for part in found.groups()))
     raise ValueError(text)
 
 

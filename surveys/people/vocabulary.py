@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)  # files repeat the same words ("Stagiaire", "Hybride") on every row
 def normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: "Date de début" -> "date de debut"."""
     decomposed = unicodedata.normalize("NFKD", str(text))

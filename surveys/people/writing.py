@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from surveys.config import paris_day
 from surveys.db import read_session, write_connection
@@ -44,31 +44,37 @@ Mapping = dict[str, int | None]
 
 
 def _load_people(session: Session, emails: set[str]) -> dict[str, dict[str, Any]]:
-    columns = [Person.id, Person.email, *(getattr(Person, name) for name in PERSON_FIELDS)]
+    names = ("id", "email", *PERSON_FIELDS)
+    query = sa.select(*(getattr(Person, name) for name in names)).where(Person.email.is_not(None))
     people: dict[str, dict[str, Any]] = {}
-    for row in session.exec(select(*columns).where(Person.email.is_not(None))):
-        email = row.email.lower()
+    for row in session.connection().execute(query):
+        email = row[1].lower()
         if email in emails:
-            people[email] = dict(row._mapping)
+            people[email] = dict(zip(names, row, strict=True))
     return people
+
+
+def _load_enrolments(session: Session, people: set[int]) -> dict[tuple, dict[str, Any]]:
+    names = ("id", "person_id", "session_id", "role", "status", "status_changed_on")
+    query = sa.select(*(getattr(Enrolment, name) for name in names))
+    return {
+        (row[1], row[2], row[3]): dict(zip(names, row, strict=True))
+        for row in session.connection().execute(query)
+        if row[1] in people
+    }
 
 
 def load_known(session: Session, rows: list[PersonRow]) -> Known:
     """What the database holds that the rows may match (one read each, no write lock)."""
+    db = session.connection()
     people = _load_people(session, {row.email for row in rows})
-    sessions = {code.lower(): id_ for id_, code in session.exec(
-        select(TrainingSession.id, TrainingSession.code))}  # fmt: skip
+    query = sa.select(TrainingSession.id, TrainingSession.code)
+    sessions = {code.lower(): id_ for id_, code in db.execute(query)}
     programmes: dict[str, Any] = {}
-    for id_, code, name in session.exec(select(Programme.id, Programme.code, Programme.name)):
+    for id_, code, name in db.execute(sa.select(Programme.id, Programme.code, Programme.name)):
         programmes.setdefault(normalise(code), id_)
         programmes.setdefault(normalise(name), id_)
-    ids = {person["id"] for person in people.values()}
-    enrolments = {}
-    query = select(Enrolment.id, Enrolment.person_id, Enrolment.session_id, Enrolment.role,
-                   Enrolment.status, Enrolment.status_changed_on)  # fmt: skip
-    for row in session.exec(query):
-        if row.person_id in ids:
-            enrolments[(row.person_id, row.session_id, row.role)] = dict(row._mapping)
+    enrolments = _load_enrolments(session, {person["id"] for person in people.values()})
     return Known(people, sessions, programmes, enrolments)
 
 
