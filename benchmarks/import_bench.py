@@ -16,7 +16,8 @@ It prints seconds, peak RSS (MB) and the ratio import / bare, with the load aver
 `--with-respondents` (must-show 3 of the hardening issue): starts the real server, runs a
 90,000-row `python -m surveys import-people` on the same database while 20 respondents save
 sections through their own answer links in a loop; prints the number of saves, errors and
-their p50 / p95 / max latency (ms) while the import ran.
+their p50 / p95 / max latency (ms) while the import ran, and the same figures for the
+5 seconds before it started (the yardstick of this machine at this moment).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ HEADER = (
 )
 PER_SESSION = 20
 PROGRAMMES = 40
+QUIET_SECONDS = 5
 
 
 def people_csv(rows: int, *, prefix: str = "p") -> bytes:
@@ -180,7 +182,7 @@ def _respondent(base_url: str, path: str, body: str, stop: threading.Event, out:
                 status = 0
             elapsed = (time.perf_counter() - started) * 1000
             with out["lock"]:
-                out["latencies"].append(elapsed)
+                out["latencies"].append((started, elapsed))
                 if status not in (200, 303):
                     out["errors"].append(status)
 
@@ -210,6 +212,7 @@ def with_respondents(rows: int, clients: int) -> dict[str, float]:
             env = {**os.environ, **bench.env, "PYTHONPATH": str(ROOT)}
             for thread in threads:
                 thread.start()
+            time.sleep(QUIET_SECONDS)  # the same saves without an import: the yardstick
             started = time.perf_counter()
             result = subprocess.run(
                 [sys.executable, "-m", "surveys", "import-people", str(csv_path)],
@@ -218,22 +221,31 @@ def with_respondents(rows: int, clients: int) -> dict[str, float]:
                 capture_output=True,
                 text=True,
             )
-            import_seconds = time.perf_counter() - started
+            ended = time.perf_counter()
         finally:
             stop.set()
             for thread in threads:
                 thread.join()
             server.terminate()
             server.wait(timeout=20)
-    latencies = sorted(out["latencies"]) or [0.0]
+    quiet = _percentiles([ms for at, ms in out["latencies"] if at < started])
+    loaded = _percentiles([ms for at, ms in out["latencies"] if started <= at < ended])
     return {
         "import_exit": result.returncode,
-        "import_seconds": import_seconds,
-        "saves": len(out["latencies"]),
+        "import_seconds": ended - started,
         "errors": len(out["errors"]),
-        "p50_ms": latencies[len(latencies) // 2],
-        "p95_ms": latencies[int(len(latencies) * 0.95)],
-        "max_ms": latencies[-1],
+        **{f"quiet_{key}": value for key, value in quiet.items()},
+        **loaded,
+    }
+
+
+def _percentiles(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies) or [0.0]
+    return {
+        "saves": len(latencies),
+        "p50_ms": ordered[len(ordered) // 2],
+        "p95_ms": ordered[int(len(ordered) * 0.95)],
+        "max_ms": ordered[-1],
     }
 
 
@@ -256,6 +268,13 @@ def main() -> None:
             f"ran ({figures['import_seconds']:.1f} s, exit {figures['import_exit']}): "
             f"{figures['saves']} saves, {figures['errors']} errors, p50 {figures['p50_ms']:.0f} ms,"
             f" p95 {figures['p95_ms']:.0f} ms, max {figures['max_ms']:.0f} ms"
+        )
+        print(
+            f"the same saves for {QUIET_SECONDS} s before the import: "
+            f"{figures['quiet_saves']} saves,"
+            f" p50 {figures['quiet_p50_ms']:.0f} ms, p95 {figures['quiet_p95_ms']:.0f} ms, "
+            f"max {figures['quiet_max_ms']:.0f} ms; p95 ratio loaded / quiet "
+            f"{figures['p95_ms'] / max(figures['quiet_p95_ms'], 1):.1f}x"
         )
         print(f"load average after: {os.getloadavg()}")
         return

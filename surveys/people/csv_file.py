@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from surveys.people.reading_limits import MAX_ROWS, ImportFileError
 
@@ -82,13 +81,28 @@ def _swallowed_lines(cells: list[str], sep: str) -> bool:
     return any(("\n" in cell or "\r" in cell) and sep in cell for cell in cells)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, split on "\n" only (as the csv module reads)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def read_rows(data: bytes) -> list[list[str]]:
     """The file's records; ImportFileError naming the line for what the csv module cannot
     read as rows of this file."""
     text = decode(data)
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
     sep = delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(_lines(text), delimiter=sep)
     rows: list[list[str]] = []
+    shared: dict[str, str] = {}  # one copy of each repeated cell ("Stagiaire", a date...)
     start = 1
     try:
         for cells in reader:
@@ -96,7 +110,7 @@ def read_rows(data: bytes) -> list[list[str]]:
                 raise ImportFileError(
                     "people_import.errors.unbalanced_quote", line=start, last=reader.line_num
                 )
-            rows.append(cells)
+            rows.append([shared.setdefault(cell, cell) for cell in cells])
             if len(rows) > MAX_ROWS + 1:
                 raise ImportFileError("people_import.errors.too_many_rows", limit=MAX_ROWS)
             start = reader.line_num + 1

@@ -31,13 +31,22 @@ class Known:
     enrolments: dict[tuple[int, int, str], dict[str, Any]]  # -> id, status, status_changed_on
 
 
+@dataclass(slots=True)
+class PlannedEnrolment:
+    row: int
+    file_status: str | None
+    new: bool
+    status: str
+    status_changed_on: date | None
+
+
 @dataclass
 class Plan:
     programmes: list[dict[str, Any]] = field(default_factory=list)  # code, name, kind
     sessions: list[dict[str, Any]] = field(default_factory=list)  # code, programme, dates...
-    people: dict[str, dict[str, Any]] = field(default_factory=dict)  # new, by email
+    people: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new: PERSON_FIELDS, type
     updates: list[dict[str, Any]] = field(default_factory=list)  # existing people's new values
-    enrolments: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    enrolments: dict[tuple[str, str, str], PlannedEnrolment] = field(default_factory=dict)
     status_changes: list[dict[str, Any]] = field(default_factory=list)
     refused: list[tuple[PersonRow, RowRefused]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -98,38 +107,47 @@ def _merge_person(merged: dict[str, Any], row: PersonRow, plan: Plan) -> None:
             )  # fmt: skip
 
 
-def _file_people(rows: list[PersonRow], plan: Plan) -> dict[str, dict[str, Any]]:
-    people: dict[str, dict[str, Any]] = {}
+def _file_people(rows: list[PersonRow], plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Each email's PERSON_FIELDS values and stakeholder type; rows seen once are read as
+    they are, repeated ones merged (first value kept)."""
+    first: dict[str, PersonRow] = {}
+    merged: dict[str, dict[str, Any]] = {}
     for row in rows:
-        merged = people.setdefault(row.email, {"stakeholder_type": row.stakeholder_type})
-        _merge_person(merged, row, plan)
-    return people
+        seen = first.setdefault(row.email, row)
+        if seen is not row:
+            if row.email not in merged:
+                merged[row.email] = {}
+                _merge_person(merged[row.email], seen, plan)
+            _merge_person(merged[row.email], row, plan)
+    return {
+        email: (
+            *((merged[email].get(n, "") for n in PERSON_FIELDS) if email in merged
+              else (getattr(row, n) or "" for n in PERSON_FIELDS)),
+            row.stakeholder_type,
+        )
+        for email, row in first.items()
+    }  # fmt: skip
 
 
 def _people(rows: list[PersonRow], known: Known, plan: Plan) -> None:
-    for email, merged in _file_people(rows, plan).items():
-        values = {name: merged.get(name) or "" for name in PERSON_FIELDS}
+    for email, (*values, stakeholder_type) in _file_people(rows, plan).items():
         existing = known.people.get(email)
         if existing is None:
-            plan.people[email] = {
-                **values,
-                "email": email,
-                "stakeholder_type": merged["stakeholder_type"],
-                "language": values["language"] or "fr",
-            }
+            values[3] = values[3] or "fr"  # language
+            plan.people[email] = (*values, stakeholder_type)
             continue
         # Only fill in what the file says and differs; an opt-out or a bounce is never undone.
-        changed = {name: value for name, value in values.items() if value}
+        changed = {name: value for name, value in zip(PERSON_FIELDS, values, strict=True) if value}
         if any(existing[name] != value for name, value in changed.items()):
             plan.updates.append({**{n: existing[n] for n in PERSON_FIELDS}, **changed,
                                  "person_id": existing["id"]})  # fmt: skip
 
 
-def _repeated_enrolment(row: PersonRow, first: dict[str, Any], plan: Plan) -> None:
-    if row.status and first["file_status"] and row.status != first["file_status"]:
+def _repeated_enrolment(row: PersonRow, first: PlannedEnrolment, plan: Plan) -> None:
+    if row.status and first.file_status and row.status != first.file_status:
         plan.conflicts.append(
-            {"row": row.row, "field": "status", "value": row.status, "first_row": first["row"],
-             "first_value": first["file_status"]}
+            {"row": row.row, "field": "status", "value": row.status, "first_row": first.row,
+             "first_value": first.file_status}
         )  # fmt: skip
 
 
@@ -152,13 +170,9 @@ def _enrolment(row: PersonRow, known: Known, plan: Plan, today: date) -> None:
     person, session = known.people.get(row.email), known.sessions.get(key[1])
     existing = known.enrolments.get((person["id"], session, key[2])) if person and session else None
     day = row.status_changed_on or today
-    plan.enrolments[key] = {
-        "row": row.row,
-        "file_status": row.status,
-        "new": existing is None,
-        "status": row.status or "enrolled",
-        "status_changed_on": day if row.status else None,
-    }
+    plan.enrolments[key] = PlannedEnrolment(
+        row.row, row.status, existing is None, row.status or "enrolled", day if row.status else None
+    )
     if existing is not None and (change := _status_change(row, existing, day)):
         plan.status_changes.append(change)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from surveys.i18n import t
@@ -71,7 +72,7 @@ class RowRefused(Exception):
         self.field_name, self.key, self.params = field_name, key, params
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRow:
     row: int
     email: str
@@ -120,8 +121,11 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
-    if not text:
-        return None
+    return _parse_text_date(text) if text else None
+
+
+@lru_cache(maxsize=4096)  # a file repeats its sessions' few dates on every row
+def _parse_text_date(text: str) -> date:
     if found := _DAY_FIRST.fullmatch(text):
         day, month, year = (int(part) for part in found.group(1, 3, 4))
         return date(year, month, day)  # ValueError for 31/02

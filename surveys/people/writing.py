@@ -23,7 +23,9 @@ exported. Control characters are refused (a name is never a way to inject an ema
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +41,7 @@ from surveys.people.report import ImportReport
 from surveys.people.rows import PersonRow, RowProblem, RowRefused, check_row
 from surveys.people.vocabulary import normalise
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 1000
 Mapping = dict[str, int | None]
 
 
@@ -90,10 +92,13 @@ def _insert(connection: sa.Connection, model: Any) -> Any:
     return insert(table).on_conflict_do_nothing()
 
 
-def _in_chunks(engine: sa.Engine, model: Any, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK_ROWS):
+def _in_chunks(engine: sa.Engine, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Rows inserted `CHUNK_ROWS` at a time, each chunk its own short transaction (the rows
+    are built chunk by chunk: a generator keeps memory flat)."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
         with write_connection(engine) as connection:
-            connection.execute(_insert(connection, model), rows[start : start + CHUNK_ROWS])
+            connection.execute(_insert(connection, model), chunk)
 
 
 def _updates(engine: sa.Engine, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> None:
@@ -133,13 +138,13 @@ def _write_sessions(engine: sa.Engine, plan: Plan, known: Known, now: datetime) 
 
 def _write_enrolments(engine: sa.Engine, plan: Plan, known: Known, now: datetime) -> None:
     people = _ids(engine, Person.email, Person.id)
-    rows = [
+    rows = (
         {"person_id": people[email], "session_id": known.sessions[code], "role": role,
-         "status": entry["status"], "status_changed_on": entry["status_changed_on"],
+         "status": entry.status, "status_changed_on": entry.status_changed_on,
          "created_at": now}
         for (email, code, role), entry in plan.enrolments.items()
-        if entry["new"]
-    ]  # fmt: skip
+        if entry.new
+    )  # fmt: skip
     _in_chunks(engine, Enrolment, rows)
 
 
@@ -158,7 +163,10 @@ def _write_statuses(engine: sa.Engine, plan: Plan, actor: str, now: datetime) ->
 def write_plan(engine: sa.Engine, plan: Plan, known: Known, *, actor: str, now: datetime) -> None:
     """The plan written with bulk statements, `CHUNK_ROWS` rows per short transaction."""
     _write_sessions(engine, plan, known, now)
-    _in_chunks(engine, Person, [{**p, "created_at": now} for p in plan.people.values()])
+    names = (*PERSON_FIELDS, "stakeholder_type")
+    people = plan.people.items()
+    _in_chunks(engine, Person, ({**dict(zip(names, values, strict=True)), "email": email,
+                                 "created_at": now} for email, values in people))  # fmt: skip
     _updates(engine, Person.__table__, "person_id", plan.updates)
     _write_enrolments(engine, plan, known, now)
     _write_statuses(engine, plan, actor, now)
@@ -213,7 +221,7 @@ def _fill_report(plan: Plan, table: Table, mapping: Mapping, report: ImportRepor
     report.imported_rows = len(plan.accepted)
     report.people_created, report.people_updated = len(plan.people), len(plan.updates)
     report.programmes_created, report.sessions_created = len(plan.programmes), len(plan.sessions)
-    report.enrolments_created = sum(entry["new"] for entry in plan.enrolments.values())
+    report.enrolments_created = sum(entry.new for entry in plan.enrolments.values())
     report.statuses_changed = len(plan.status_changes)
     report.problems.sort(key=lambda problem: problem.row)
     report.warnings.sort(key=lambda problem: problem.row)
