@@ -181,6 +181,38 @@ def _check_dates(person: PersonRow) -> None:
             raise RowRefused("end_date", "people_import.errors.implausible_span", years=6)
 
 
+_REPEATING: dict[str, Any] = {  # fields whose few values repeat on every row: checked once each
+    "stakeholder_type": lambda v: match_vocabulary(
+        v, "stakeholder_type", STAKEHOLDER_SYNONYMS, "people_import.errors.type"
+    ),
+    "language": lambda v: match_vocabulary(
+        v, "language", LANGUAGE_SYNONYMS, "people_import.errors.language"
+    ),
+    "session_code": lambda v: clean_text(v, "session_code"),
+    "programme": lambda v: clean_text(v, "programme"),
+    "start_date": lambda v: field_date(v, "start_date"),
+    "end_date": lambda v: field_date(v, "end_date"),
+    "modality": lambda v: match_vocabulary(
+        v, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
+    ),
+    "status": field_status,
+    "status_changed_on": lambda v: field_date(v, "status_changed_on"),
+}
+
+
+@lru_cache(maxsize=16384)
+def _checked_once(name: str, raw: Any) -> Any:
+    return _REPEATING[name]({name: raw})
+
+
+def _repeating(values: dict[str, Any], name: str) -> Any:
+    raw = values.get(name)
+    try:
+        return _checked_once(name, raw)
+    except TypeError:  # an unhashable cell: checked as it is
+        return _REPEATING[name](values)
+
+
 def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
     """One row's values (by field name) checked and cleaned; RowRefused names the field."""
     for name in REQUIRED_FIELDS:
@@ -189,9 +221,7 @@ def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
     email = clean_text(values, "email").lower()
     if not EMAIL.match(email):
         raise RowRefused("email", "people_import.errors.email", value=email)
-    kind = match_vocabulary(
-        values, "stakeholder_type", STAKEHOLDER_SYNONYMS, "people_import.errors.type"
-    )
+    kind = _repeating(values, "stakeholder_type")
     person = PersonRow(
         row=row_number,
         email=email,
@@ -199,18 +229,14 @@ def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
         first_name=clean_text(values, "first_name"),
         last_name=clean_text(values, "last_name"),
         organisation=clean_text(values, "organisation"),
-        language=match_vocabulary(
-            values, "language", LANGUAGE_SYNONYMS, "people_import.errors.language"
-        ),
-        session_code=clean_text(values, "session_code"),
-        programme=clean_text(values, "programme"),
-        start_date=field_date(values, "start_date"),
-        end_date=field_date(values, "end_date"),
-        modality=match_vocabulary(
-            values, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
-        ),
-        status=field_status(values),
-        status_changed_on=field_date(values, "status_changed_on"),
+        language=_repeating(values, "language"),
+        session_code=_repeating(values, "session_code"),
+        programme=_repeating(values, "programme"),
+        start_date=_repeating(values, "start_date"),
+        end_date=_repeating(values, "end_date"),
+        modality=_repeating(values, "modality"),
+        status=_repeating(values, "status"),
+        status_changed_on=_repeating(values, "status_changed_on"),
     )
     _check_dates(person)
     return person
