@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from reminders import policy
 from surveys.campaigns import new_invitation, session_campaign_key, yearly_campaign_key
 from surveys.config import Settings
+from surveys.integration.webhook_events import emit_campaigns_closed
 from surveys.models import (
     Campaign,
     Enrolment,
@@ -33,7 +34,6 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
-from surveys.webhook_events import emit_campaigns_closed
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
 OUTSTANDING_STATUSES = ("pending", "sending", "retry")

@@ -33,3 +33,13 @@ def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> 
 
 def invitation_token(invitation: Invitation, *, session_secret: str) -> str:
     return make_token(salt=invitation.token_salt, session_secret=session_secret)
+
+
+def answer_url(token: str, base_url: str = "") -> str:
+    """The answer link of a token (`base_url` empty: the path alone, as the routes use it)."""
+    return f"{base_url}/r/{token}"
+
+
+def unsubscribe_url(token: str, base_url: str = "") -> str:
+    """The unsubscribe link of a token: the same token under /u/."""
+    return f"{base_url}/u/{token}"

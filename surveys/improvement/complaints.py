@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from surveys.audit import record
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.i18n import TranslatableError
+from surveys.integration.webhook_events import emit_complaint_created
 from surveys.models import (
     COMPLAINT_KINDS,
     STAKEHOLDER_TYPES,
@@ -27,7 +28,6 @@ from surveys.models import (
     Response,
     utc_now,
 )
-from surveys.webhook_events import emit_complaint_created
 
 PARIS = DISPLAY_TIMEZONE
 COMPLAINT_SOURCES = ("survey", "email", "phone", "meeting", "ticket", "lms", "other")
