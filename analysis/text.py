@@ -17,10 +17,12 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 
+from analysis.frames.small_groups import quotable_campaigns, quotable_rows
 from analysis.metrics.engine import plain_keys
 from question_banks.catalog import fold as fold_accents
 
@@ -280,10 +282,13 @@ def verbatims(
     complaint: bool | None = None,
     limit: int = 3,
 ) -> list[str]:
-    """A few real comments, the most repeated first (ties alphabetically): never rewritten."""
+    """A few real comments, the most repeated first (ties alphabetically): never rewritten.
+    Comments marked not `quotable` (see `mark_quotable`) are never quoted."""
     if tagged.empty:
         return []
-    keep = pd.Series(True, index=tagged.index)
+    keep = (
+        tagged["quotable"].astype(bool) if "quotable" in tagged else pd.Series(True, tagged.index)
+    )
     if theme is not None:
         keep &= tagged["themes"].map(lambda themes: theme in themes)
     if complaint is not None:
@@ -292,6 +297,17 @@ def verbatims(
     return [text for text, _n in sorted(texts.items(), key=lambda item: (-item[1], item[0]))][
         :limit
     ]
+
+
+def mark_quotable(comments: pd.DataFrame, answers: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The comments with a `quotable` column: False for those of campaigns with fewer than
+    `threshold` respondents, and for all when `answers` hold fewer respondents than that."""
+    marked = comments.copy()
+    enough = answers["response_id"].nunique() >= threshold if len(answers) else False
+    chosen = quotable_campaigns(answers, threshold) if enough else set()
+    column = marked["campaign_id"] if "campaign_id" in marked else pd.Series(None, marked.index)
+    marked["quotable"] = column.isin(chosen).fillna(False).astype(bool)
+    return marked
 
 
 REGISTER_COLUMNS = ("response_id", "submitted_on", "audience", "theme", "text")
@@ -335,6 +351,18 @@ VERBATIM_COLUMNS = [
 NameLookup = Callable[[list[int]], dict[int, str]]
 
 
+def _text_rows(answers: pd.DataFrame) -> np.ndarray:
+    return (answers["type"] == "text").to_numpy(bool) & answers["text"].notna().to_numpy(bool)
+
+
+def hidden_text_count(answers: pd.DataFrame, *, small_group_min: int) -> int:
+    """The free-text answers `verbatim_table` leaves out: those of small campaigns."""
+    if answers.empty:
+        return 0
+    small = ~quotable_rows(answers, small_group_min).to_numpy(bool)
+    return int((_text_rows(answers) & small).sum())
+
+
 def verbatim_table(
     answers: pd.DataFrame,
     *,
@@ -345,10 +373,11 @@ def verbatim_table(
     names: NameLookup | None = None,
 ) -> pd.DataFrame:
     """Free-text answers, newest first, filtered by words (case and accents ignored) and
-    themes, at most `limit`. Anonymous answers never carry who wrote them, and their session is
-    hidden when fewer than `small_group_min` people answered that survey in that session.
-    `names` gives the names of named respondents (called with the person ids shown)."""
-    keep = (answers["type"] == "text").to_numpy(bool) & answers["text"].notna().to_numpy(bool)
+    themes, at most `limit`. Only answers of campaigns with at least `small_group_min`
+    respondents are shown (`hidden_text_count` counts the others); anonymous answers never
+    carry who wrote them. `names` gives the names of named respondents (called with the
+    person ids shown)."""
+    keep = _text_rows(answers) & quotable_rows(answers, small_group_min).to_numpy(bool)
     if themes:
         keep &= answers["theme"].isin(list(themes)).to_numpy(bool)
     texts = answers[keep]
@@ -360,14 +389,11 @@ def verbatim_table(
         return pd.DataFrame(columns=VERBATIM_COLUMNS)
     texts = texts.sort_values("submitted_on", ascending=False, kind="stable")
     texts = texts.head(limit) if limit else texts
-    sizes = answers.groupby("campaign_id", observed=True)["response_id"].nunique()
-    small = texts["campaign_id"].map(sizes).fillna(0).to_numpy() < small_group_min
     anonymous = (texts["person_id"].isna() | texts["anonymous"]).to_numpy(bool)
     table = plain_keys(
         texts[VERBATIM_COLUMNS[:-1]].copy(),
         ["audience", "timing", "programme", "session", "theme", "question_fr", "question_en"],
     )
-    table.loc[anonymous & small, "session"] = None
     named = [
         int(person)
         for person, hidden in zip(texts["person_id"], anonymous, strict=True)

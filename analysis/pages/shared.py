@@ -26,10 +26,12 @@ from analysis.frames import (
     load_respondent_names,
     now_paris,
     small_group_min,
+    withheld_reason,
+    withheld_sentence,
 )
 from analysis.metrics import breakdown
 from analysis.summary import MetricOptions, dashboard_tables
-from analysis.text import verbatim_table
+from analysis.text import hidden_text_count, verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
@@ -113,24 +115,41 @@ def cached_breakdown(
     )
 
 
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def cached_withheld(filters: AnalysisFilters, threshold: int) -> str | None:
+    return withheld_reason(frames(), filters, threshold)
+
+
+def stop_if_withheld(filters: AnalysisFilters) -> None:
+    """The small-group rule: a selection that could single somebody out shows one plain
+    sentence instead of its charts, tables, comments and exports."""
+    reason = cached_withheld(filters, threshold())
+    if reason is not None:
+        st.warning(withheld_sentence(reason, threshold(), lang()), icon=":material/lock:")
+        st.stop()
+
+
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
 def cached_verbatims(
     filters: AnalysisFilters, search: str, themes: tuple[str, ...], limit: int, with_names: bool
-) -> pd.DataFrame:
-    """Free-text answers; the names of named respondents only when `with_names` (the quality
-    team follows up; learners are told that only the quality team reads their answers)."""
+) -> tuple[pd.DataFrame, int]:
+    """Free-text answers and how many were left out (campaigns under the small-group
+    threshold); the names of named respondents only when `with_names` (the quality team
+    follows up; learners are told that only the quality team reads their answers)."""
 
     def names(person_ids: list[int]) -> dict[int, str]:
         return load_respondent_names(engine=context().engine, person_ids=person_ids)
 
-    return verbatim_table(
-        apply_filters(frames(), filters).answers,
+    answers = apply_filters(frames(), filters).answers
+    table = verbatim_table(
+        answers,
         small_group_min=threshold(),
         search=search,
         themes=themes,
         limit=limit,
         names=names if with_names else None,
     )
+    return table, hidden_text_count(answers, small_group_min=threshold())
 
 
 def refresh_button() -> None:
@@ -138,6 +157,7 @@ def refresh_button() -> None:
         cached_frames.clear()
         cached_tables.clear()
         cached_verbatims.clear()
+        cached_withheld.clear()
 
 
 def _period(key: str) -> tuple[date | None, date | None]:
@@ -163,8 +183,11 @@ VOCABULARY_FILTERS = (
 )
 
 
-def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, list, list]:
-    """Programmes, sessions (of the programmes chosen) and trainers, on one row."""
+def _who_filters(
+    prefix: str, choices: dict, everything: str, with_trainers: bool
+) -> tuple[list, list, list]:
+    """Programmes, sessions (of the programmes chosen) and trainers (for the roles that may
+    see results per trainer), on one row."""
     first, second, third = st.columns(3)
     programmes = first.multiselect(
         tr("analysis.filters.programme"),
@@ -182,6 +205,8 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         key=f"{prefix}_sessions",
         placeholder=everything,
     )
+    if not with_trainers:
+        return programmes, sessions, []
     names = dict(choices["trainers"])
     trainers = third.multiselect(
         tr("analysis.filters.trainer"),
@@ -207,14 +232,17 @@ def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[lis
     ]
 
 
-def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
-    """The filters, read from widgets whose keys start with `prefix`."""
+def filter_bar(
+    prefix: str, *, period_only: bool = False, with_trainers: bool = False
+) -> AnalysisFilters:
+    """The filters, read from widgets whose keys start with `prefix`; the trainer filter
+    only `with_trainers` (see TRAINER_RESULT_ROLES)."""
     start, end = _period(f"{prefix}_period")
     if period_only:
         return AnalysisFilters(start=start, end=end)
     choices = filter_choices(frames())
     everything = tr("analysis.filters.all")
-    programmes, sessions, trainers = _who_filters(prefix, choices, everything)
+    programmes, sessions, trainers = _who_filters(prefix, choices, everything, with_trainers)
     modalities, audiences, timings = _vocabulary_filters(prefix, choices, everything)
     return AnalysisFilters(
         start=start,
