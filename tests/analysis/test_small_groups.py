@@ -22,8 +22,14 @@ from analysis.frames import (
 )
 from analysis.suggestions.model import Evidence, Suggestion
 from analysis.suggestions.pseudonyms import pseudonymise_trainers
-from analysis.text import free_text_answers, hidden_text_count, mark_quotable, tag_comments
-from analysis.text import verbatim_table, verbatims
+from analysis.text import (
+    free_text_answers,
+    hidden_text_count,
+    mark_quotable,
+    tag_comments,
+    verbatim_table,
+    verbatims,
+)
 from tests.analysis.frames_for_tests import answers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -239,3 +245,14 @@ def test_tables_of_respondent_text_leave_through_the_formula_safe_export(page: s
         _answers(CAMPAIGNS).assign(text='=HYPERLINK("http://x")'), small_group_min=THRESHOLD
     )
     assert "'=HYPERLINK" in to_csv_bytes(table).decode("utf-8-sig")
+
+
+def test_a_lone_hidden_programme_is_not_total_minus_the_others() -> None:
+    from analysis.metrics import breakdown
+
+    table = _answers({**CAMPAIGNS, **SMALL, **MIDDLE})
+    rows = breakdown(table, "programme", session_people=pd.DataFrame(), small_group_min=THRESHOLD)
+    hidden = dict(zip(rows["programme"], rows["protected"], strict=True))
+    # P2 (4) is hidden; the overall mean minus P1 and P3 would give it: P3 (6) is hidden too
+    assert hidden == {"P1": False, "P2": True, "P3": True}
+    assert rows.loc[rows["programme"] == "P3", "mean"].isna().all()
