@@ -76,7 +76,7 @@ with trends:
     show_figure(charts.trends_chart(numbers["trends"], language=code), "dashboard_trends")
 
 st.subheader(tr("analysis.dashboard.export_title"))
-st.caption(tr("analysis.dashboard.export_help"))
+st.caption(tr("analysis.dashboard.export_help", threshold=threshold()))
 downloads(
     "reponses",
     lambda: responses_for_export(

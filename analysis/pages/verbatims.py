@@ -16,7 +16,7 @@ from surveys.pages.common import require_role, tr
 
 me = me = require_role("admin", "quality", "director")
 st.title(tr("analysis.verbatims.title"))
-st.caption(tr("analysis.verbatims.intro"))
+st.caption(tr("analysis.verbatims.intro", threshold=threshold()))
 with st.expander(tr("analysis.filters.title"), expanded=False):
     filters = filter_bar("verbatims", with_trainers=me.role in TRAINER_RESULT_ROLES)
     refresh_button()
