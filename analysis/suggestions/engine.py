@@ -28,6 +28,7 @@ from analysis.frames import (
 )
 from analysis.register import complaints_frame
 from analysis.suggestions.model import SEVERITIES, RuleInputs, Suggestion, SuggestionSettings
+from analysis.suggestions.pseudonyms import pseudonymise_trainers
 from analysis.suggestions.rules import RULES
 from analysis.suggestions.wording import plain_value
 from analysis.text import free_text_answers, mark_quotable, tag_comments
@@ -148,6 +149,8 @@ def action_input(
     """An improvement-plan entry drafted from a suggestion (and one of its recommended
     actions): the action's title, the suggestion's explanation as description."""
     catalog = load_action_catalog()
+    # the plan is read by directors and goes into the evidence pack: no trainer's name there
+    item = pseudonymise_trainers([item])[0]
     chosen = catalog.get(action_id) if action_id else None
     title = chosen.title.get(language) if chosen else item.title(language)
     description = item.explanation(language)

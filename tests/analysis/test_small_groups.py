@@ -256,3 +256,11 @@ def test_a_lone_hidden_programme_is_not_total_minus_the_others() -> None:
     # P2 (4) is hidden; the overall mean minus P1 and P3 would give it: P3 (6) is hidden too
     assert hidden == {"P1": False, "P2": True, "P3": True}
     assert rows.loc[rows["programme"] == "P3", "mean"].isna().all()
+
+
+def test_an_action_drafted_from_a_trainer_suggestion_names_no_trainer() -> None:
+    from analysis.suggestions import action_input
+
+    drafted = action_input(_trainer_suggestion("Bruno Lefèvre", 1.1), owner="Q", due_on=None)
+    assert "Bruno" not in drafted.title + drafted.description
+    assert "Formateur A" in drafted.title + drafted.description
