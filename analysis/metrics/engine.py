@@ -353,7 +353,7 @@ def protect_complement(
     if table.empty or "protected" not in table:
         return table
     groups = (
-        table.groupby(list(within), observed=True, dropna=False).groups.values()
+        [part.index for _key, part in table.groupby(list(within), observed=True, dropna=False)]
         if within
         else [table.index]
     )

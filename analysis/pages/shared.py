@@ -31,7 +31,7 @@ from analysis.frames import (
 )
 from analysis.metrics import breakdown
 from analysis.summary import MetricOptions, dashboard_tables
-from analysis.text import hidden_text_count, verbatim_table
+from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 

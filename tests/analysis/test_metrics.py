@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis import metrics, text
+from analysis import metrics, verbatim_rows
 from tests.analysis.frames_for_tests import (
     answers,
     campaigns,
@@ -453,7 +453,7 @@ def _comments() -> pd.DataFrame:
 
 
 def test_anonymous_verbatims_never_say_who_wrote_them() -> None:
-    table = text.verbatim_table(
+    table = verbatim_rows.verbatim_table(
         _comments(), small_group_min=4, names=lambda ids: {i: f"Person {i}" for i in ids}
     )
     by_text = dict(zip(table["text"], table["respondent"], strict=True))
@@ -474,5 +474,7 @@ def test_anonymous_verbatims_never_say_who_wrote_them() -> None:
 def test_verbatims_search_ignores_case_and_accents_and_filter_by_theme(
     search: str, themes: tuple[str, ...], expected: list[str]
 ) -> None:
-    table = text.verbatim_table(_comments(), small_group_min=1, search=search, themes=themes)
+    table = verbatim_rows.verbatim_table(
+        _comments(), small_group_min=1, search=search, themes=themes
+    )
     assert list(table["text"]) == expected

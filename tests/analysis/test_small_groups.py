@@ -22,14 +22,8 @@ from analysis.frames import (
 )
 from analysis.suggestions.model import Evidence, Suggestion
 from analysis.suggestions.pseudonyms import pseudonymise_trainers
-from analysis.text import (
-    free_text_answers,
-    hidden_text_count,
-    mark_quotable,
-    tag_comments,
-    verbatim_table,
-    verbatims,
-)
+from analysis.text import free_text_answers, mark_quotable, tag_comments, verbatims
+from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from tests.analysis.frames_for_tests import answers
 
 ROOT = Path(__file__).resolve().parents[2]
