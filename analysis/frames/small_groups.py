@@ -19,11 +19,13 @@ are dated by their campaign's day, so a period cuts whole campaigns.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from collections.abc import Iterable
+from dataclasses import fields
 
+import numpy as np
 import pandas as pd
 
-from analysis.frames.filters import apply_filters
+from analysis.frames.filters import trainer_sessions, within_period
 from analysis.frames.model import AnalysisFilters, AnalysisFrames
 from surveys.i18n import t
 
@@ -41,40 +43,82 @@ def respondent_count(answers: pd.DataFrame) -> int:
     return int(answers["response_id"].nunique()) if len(answers) else 0
 
 
-def _count(frames: AnalysisFrames, filters: AnalysisFilters) -> int:
-    return respondent_count(apply_filters(frames, filters).answers)
+# filter -> the answer column it narrows (as `apply_filters` reads them; trainers go through
+# their sessions)
+FILTER_COLUMNS = {
+    "programmes": "programme",
+    "sessions": "session",
+    "modalities": "modality",
+    "audiences": "audience",
+    "timings": "timing",
+}
 
 
-def _wider(filters: AnalysisFilters) -> list[AnalysisFilters]:
-    """The selection with each active filter taken away, then with all but the period."""
-    active = [name for name in NARROWING_FILTERS if getattr(filters, name)]
-    wider = [replace(filters, **{name: ()}) for name in active]
-    if len(active) > 1:
-        wider.append(replace(filters, **dict.fromkeys(active, ())))
-    return wider
+class _Counter:
+    """Respondents under any combination of the filters' masks, each mask computed once (a
+    check asks for up to a dozen combinations over up to a million answers)."""
+
+    def __init__(self, frames: AnalysisFrames, filters: AnalysisFilters) -> None:
+        answers = frames.answers
+        self.codes, self.size = _response_codes(answers["response_id"])
+        period = within_period(answers["submitted_on"], filters.start, filters.end)
+        self.period = period.to_numpy(bool)
+        self.masks: dict[str, np.ndarray] = {}
+        self.pieces: list[np.ndarray] = []
+        for name, column in FILTER_COLUMNS.items():
+            values = getattr(filters, name)
+            if values:
+                self.masks[name] = _isin(answers[column], values)
+                if len(values) > 1:
+                    self.pieces += [_isin(answers[column], (value,)) for value in values]
+        if filters.trainers:
+            sessions = trainer_sessions(frames.session_people, filters.trainers)
+            self.masks["trainers"] = _isin(answers["session_id"], sessions)
+            if len(filters.trainers) > 1:
+                self.pieces += [
+                    _isin(answers["session_id"], trainer_sessions(frames.session_people, [one]))
+                    for one in filters.trainers
+                ]
+
+    def count(self, mask: np.ndarray) -> int:
+        chosen = self.codes[mask & (self.codes >= 0)]
+        return int(np.count_nonzero(np.bincount(chosen, minlength=self.size))) if len(chosen) else 0
+
+    def selection(self, leave_out: Iterable[str] = ()) -> np.ndarray:
+        mask = self.period.copy()
+        for name, narrowing in self.masks.items():
+            if name not in leave_out:
+                mask &= narrowing
+        return mask
 
 
-def _pieces(filters: AnalysisFilters) -> list[AnalysisFilters]:
-    """The selection with one value of a multi-value filter at a time."""
-    return [
-        replace(filters, **{name: (value,)})
-        for name in NARROWING_FILTERS
-        if len(getattr(filters, name)) > 1
-        for value in getattr(filters, name)
-    ]
+def _response_codes(responses: pd.Series) -> tuple[np.ndarray, int]:
+    """An integer per response (the frame's categorical codes when it has them)."""
+    if isinstance(responses.dtype, pd.CategoricalDtype):
+        return responses.cat.codes.to_numpy(), len(responses.cat.categories)
+    codes, uniques = pd.factorize(responses, sort=False)
+    return codes, len(uniques)
+
+
+def _isin(column: pd.Series, values: Iterable[object]) -> np.ndarray:
+    return column.isin(list(values)).fillna(False).to_numpy(bool)
 
 
 def withheld_reason(frames: AnalysisFrames, filters: AnalysisFilters, threshold: int) -> str | None:
     """Why the selection's answers may not be shown, or None when they may (also when there
     is nothing to show: the page then says there is no answer)."""
-    chosen = _count(frames, filters)
+    counter = _Counter(frames, filters)
+    selection = counter.selection()
+    chosen = counter.count(selection)
     if chosen == 0:
         return None
     if chosen < threshold:
         return "too_few"
-    if any(0 < _count(frames, wider) - chosen < threshold for wider in _wider(filters)):
+    active = list(counter.masks)
+    wider = [[name] for name in active] + ([active] if len(active) > 1 else [])
+    if any(0 < counter.count(counter.selection(names)) - chosen < threshold for names in wider):
         return "rest_too_few"
-    if any(0 < _count(frames, piece) < threshold for piece in _pieces(filters)):
+    if any(0 < counter.count(selection & piece) < threshold for piece in counter.pieces):
         return "value_too_few"
     return None
 

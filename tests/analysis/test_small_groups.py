@@ -258,3 +258,37 @@ def test_an_action_drafted_from_a_trainer_suggestion_names_no_trainer() -> None:
     drafted = action_input(_trainer_suggestion("Bruno Lefèvre", 1.1), owner="Q", due_on=None)
     assert "Bruno" not in drafted.title + drafted.description
     assert "Formateur A" in drafted.title + drafted.description
+
+
+def test_two_trainers_minus_one_cannot_single_out_the_other(frames: AnalysisFrames) -> None:
+    extra = pd.DataFrame(
+        [{"session_id": 5, "person_id": 102, "role": "trainer", "name": "Léa", "email": "l@x.fr"}]
+    )
+    people = pd.concat([frames.session_people, extra], ignore_index=True)
+    with_lea = AnalysisFrames(
+        frames.answers, people, frames.campaigns, frames.solicitations, frames.financers
+    )
+    # Bruno (15) + Léa (4) = 19, the rest 5: only "both minus Bruno" would give Léa's 4
+    assert withheld_reason(with_lea, AnalysisFilters(trainers=(100, 102)), THRESHOLD) == (
+        "value_too_few"
+    )
+    assert withheld_reason(with_lea, AnalysisFilters(trainers=(102,)), THRESHOLD) == "too_few"
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        AnalysisFilters(),
+        AnalysisFilters(start=date(2026, 3, 2), end=date(2026, 3, 4)),
+        AnalysisFilters(programmes=("P1",), sessions=("S1", "S2")),
+        AnalysisFilters(trainers=(100, 101), start=date(2026, 3, 3)),
+    ],
+)
+def test_the_check_counts_what_the_filters_keep(frames: AnalysisFrames, filters) -> None:
+    from analysis.frames import respondent_count
+
+    kept = respondent_count(apply_filters(frames, filters).answers)
+    assert kept > 0
+    # the check counts exactly the respondents the pages show: one more would be too few
+    assert withheld_reason(frames, filters, kept + 1) == "too_few"
+    assert withheld_reason(frames, filters, kept) != "too_few"
