@@ -17,9 +17,9 @@ from surveys.db import read_session
 from surveys.models import OutboundMessage
 from surveys.runtime import AppContext
 from tests.conftest import make_context
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
 from tests.reminders.smtp import Received, RecordingHandler, SmtpServer
-from tests.reminders.test_sending import hot_session
 from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)
 
 

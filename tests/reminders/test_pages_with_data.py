@@ -12,8 +12,8 @@ from reminders.dispatcher import tick
 from surveys.db import read_session, write_session
 from surveys.models import Campaign, Invitation, SurveyPlan
 from surveys.runtime import AppContext
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.test_sending import hot_session
 from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)
 
 pytestmark = pytest.mark.slow

@@ -36,7 +36,7 @@ from surveys.runtime import AppContext
 from surveys.staff.auth import SESSION_COOKIE, make_session_cookie
 from tests import factories
 from tests.conftest import TEST_SECRET
-from tests.respondent.builders import make_invited
+from tests.factories import make_invited
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 BUILDER = "surveys/pages/builder.py"
