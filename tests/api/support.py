@@ -11,8 +11,7 @@ from sqlmodel import select
 from api.keys import create_key
 from api.webhooks import create_endpoint
 from surveys.db import read_session, write_session
-from surveys.integration_models import API_SCOPES, WebhookDelivery
-from surveys.models import utc_now
+from surveys.models import API_SCOPES, WebhookDelivery, utc_now
 from surveys.respondent.service import resolve_link, submit_response
 from surveys.runtime import AppContext
 from tests.factories import Invited, complete_answers, invite, open_campaign, respondent_version

@@ -8,8 +8,7 @@ from sqlmodel import select
 
 from reminders.webhooks import deliver_webhooks
 from surveys.db import read_session
-from surveys.integration_models import ApiKey, WebhookEndpoint
-from surveys.models import utc_now
+from surveys.models import ApiKey, WebhookEndpoint, utc_now
 from surveys.runtime import AppContext
 from tests.api.support import invited, submit
 from tests.support.staff_app import logged_in_app
