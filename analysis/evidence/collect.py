@@ -17,6 +17,7 @@ from analysis import metrics
 from analysis.action_catalog import load_action_catalog
 from analysis.charts import printed
 from analysis.effects import action_effects
+from analysis.evidence.cache import ContentCache, cached_picture
 from analysis.frames import (
     AnalysisFilters,
     AnalysisFrames,
@@ -237,7 +238,11 @@ def _expression(answers: pd.DataFrame, instruments: list[dict[str, Any]]) -> dic
 
 
 def _analysis(
-    frames: AnalysisFrames, register: pd.DataFrame, data: EvidenceData, language: str
+    frames: AnalysisFrames,
+    register: pd.DataFrame,
+    data: EvidenceData,
+    language: str,
+    cache: ContentCache | None = None,
 ) -> dict[str, Any]:
     sgm = data.small_group_min
     answers = frames.answers
@@ -248,6 +253,7 @@ def _analysis(
     settings = SuggestionSettings(small_group_min=sgm)
     inputs = inputs_from_frames(frames, register, start=data.start, end=data.end, today=data.today)
     found = suggest(inputs, settings)
+    draw = cached_picture(cache)
     return {
         "headline": metrics.headline(answers, frames.campaigns, small_group_min=sgm),
         "scores": _records(scores.sort_values(["audience", "mean", "theme"])),
@@ -255,12 +261,12 @@ def _analysis(
         "nps": _records(promoters.sort_values("audience")),
         "suggestions": [_suggestion_row(item, language) for item in found],
         "charts": {
-            "scores": printed.picture(printed.theme_chart(scores, language)),
+            "scores": printed.picture(printed.theme_chart(scores, language), draw),
             "rates": printed.picture(
-                printed.rates_chart(metrics.response_rates(frames.campaigns), language)
+                printed.rates_chart(metrics.response_rates(frames.campaigns), language), draw
             ),
-            "hot_cold": printed.picture(printed.hot_cold_chart(hot_cold, language)),
-            "trend": printed.picture(printed.trend_chart(trend, language)),
+            "hot_cold": printed.picture(printed.hot_cold_chart(hot_cold, language), draw),
+            "trend": printed.picture(printed.trend_chart(trend, language), draw),
         },
     }
 
@@ -313,6 +319,7 @@ def collect_evidence(
     end: date,
     today: date,
     language: str = "fr",
+    cache: ContentCache | None = None,
 ) -> EvidenceData:
     """Read and compute everything the pack shows for the period [start, end]."""
     everything = load_frames(engine=engine)
@@ -346,7 +353,7 @@ def collect_evidence(
         ]
     data.rates = _records(metrics.response_rates(frames.campaigns, by=("audience", "timing")))
     data.expression = _expression(frames.answers, data.instruments)
-    data.analysis = _analysis(frames, register, data, language)
+    data.analysis = _analysis(frames, register, data, language, cache)
     data.coverage = _coverage(frames, data)
     data.complaints = _complaints(register)
     data.plan = _plan(actions, everything.answers, data)
