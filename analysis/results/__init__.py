@@ -12,6 +12,7 @@ from analysis.results.document import (
     build_report_document,
     compute_report,
     render_report_html,
+    report_from_frames,
     report_pdf,
     write_report,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "question_catalogue",
     "question_results",
     "render_report_html",
+    "report_from_frames",
     "report_pdf",
     "resolve_scope",
     "scope_answers",

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from analysis.evidence.render import environment, print_pdf
-from analysis.frames import AnalysisFilters, load_frames, small_group_min
+from analysis.frames import AnalysisFilters, AnalysisFrames, load_frames, small_group_min
 from analysis.labels import theme_label
 from analysis.results.compute import QuestionResult, question_catalogue, question_results
 from analysis.results.scope import Scope, resolve_scope, scope_answers
@@ -52,9 +52,21 @@ def compute_report(
     language: str = "fr",
     filters: AnalysisFilters | None = None,
 ) -> ResultsReport:
+    """Read the scope and the answers, then compute the report (the CLI's entry)."""
     scope = resolve_scope(engine=engine, kind=kind, value=value, language=language)
-    answers = scope_answers(load_frames(engine=engine), scope, filters)
     threshold = small_group_min(engine=engine, settings=settings)
+    return report_from_frames(load_frames(engine=engine), scope, threshold, language, filters)
+
+
+def report_from_frames(
+    frames: AnalysisFrames,
+    scope: Scope,
+    threshold: int,
+    language: str = "fr",
+    filters: AnalysisFilters | None = None,
+) -> ResultsReport:
+    """The report of a scope from frames already loaded (the staff page caches them)."""
+    answers = scope_answers(frames, scope, filters)
     questions = question_catalogue(list(scope.definitions), language)
     days = answers["submitted_on"].dropna()
     return ResultsReport(

@@ -101,7 +101,7 @@ def report_sections(html: str) -> dict[str, dict]:
     for qid, body in re.findall(
         r'<section class="question" data-question="([^"]+)">(.*?)</section>', html, re.S
     ):
-        respondents = re.search(r"(\d+) répondants", body)
+        respondents = re.search(r"Répondants : (\d+)", body)
         sections[qid] = {
             "respondents": int(respondents.group(1)) if respondents else None,
             "counts": [int(value) for value in re.findall(r'data-count="(\d+)"', body)],
@@ -124,7 +124,7 @@ def test_session_report_figures_match_an_independent_sql_count(demo: Path) -> No
         shown = sections[qid]
         if question["type"] == "text":
             count = sum(1 for _, text, _ in by_question.get(qid, []) if (text or "").strip())
-            assert f"{count} réponses en texte libre" in shown["body"]
+            assert f"Réponses en texte libre : {count}" in shown["body"]
             continue
         respondents, counts = expected_counts(question, by_question.get(qid, []))
         assert shown["respondents"] == respondents, qid
