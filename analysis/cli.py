@@ -4,6 +4,8 @@
     python -m analysis suggestions [--json] [--from DATE] [--to DATE] [--now ISO] [--lang en]
     python -m analysis evidence --out DIR [--from DATE] [--to DATE] [--lang en]
     python -m analysis report --survey N | --campaign N | --session CODE --out DIR [--lang en]
+    python -m analysis dossier --session CODE --out DIR [--lang en]
+    python -m analysis dossier --sample N --from DATE --to DATE --out DIR [--seed S]
 
 Each command is a `Command` in `COMMANDS`: its name, its help, a function adding its own
 arguments, and a function running it (`run(context, args) -> exit code`). To add one, write
@@ -223,6 +225,18 @@ def _report(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_dossier(parser: argparse.ArgumentParser) -> None:
+    from analysis.dossier.command import configure
+
+    configure(parser, _day)
+
+
+def _dossier(context: AppContext, args: argparse.Namespace) -> int:
+    from analysis.dossier.command import run
+
+    return run(context, args)
+
+
 def organisation_name(context: AppContext) -> str:
     from surveys.db import read_session
     from surveys.models import OrganisationSettings
@@ -247,6 +261,9 @@ COMMANDS: tuple[Command, ...] = (
         _evidence,
     ),
     Command("report", "write the per-question results report", _configure_report, _report),
+    Command(
+        "dossier", "write a session's dossier, or a random sample", _configure_dossier, _dossier
+    ),
 )
 
 
