@@ -54,16 +54,22 @@ def pack(context: Any, cache: ContentCache) -> bytes:
     return evidence_pdf(document, cache), document
 
 
-def dossier_seconds(context: Any) -> float | None:
-    try:
-        from analysis.dossier import build_dossier, dossier_pdf, first_session_code
-    except ImportError:
-        return None
-    code = first_session_code(context.engine)
-    started = time.perf_counter()
-    document = build_dossier(engine=context.engine, settings=context.settings, code=code)
-    dossier_pdf(document)
-    return time.perf_counter() - started
+def dossier_seconds(context: Any, code: str, repeat: int) -> tuple[float, float, int]:
+    """(best total, best WeasyPrint share, pages) of one session's dossier, HTML and PDF."""
+    from weasyprint import HTML
+
+    from analysis.dossier import build_dossier, dossier_pdf
+
+    totals, layouts = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        document = build_dossier(engine=context.engine, settings=context.settings, code=code)
+        built = time.perf_counter()
+        dossier_pdf(document)
+        totals.append(time.perf_counter() - started)
+        layouts.append(time.perf_counter() - built)
+    pages = len(HTML(string=document.html).render().pages)
+    return min(totals), min(layouts), pages
 
 
 def main() -> None:
@@ -80,17 +86,21 @@ def main() -> None:
             colds.append(seconds)
             warms.append(timed(lambda cache=cache: pack(context, cache))[0])
             alone.append(timed(lambda document=document: print_pdf(document))[0])
-        dossier = dossier_seconds(context)
+        from analysis.dossier import first_session_code
+
+        code = first_session_code(context.engine)
+        dossier, dossier_layout, pages = dossier_seconds(context, code, args.repeat)
     cold, warm, layout = min(colds), min(warms), min(alone)
     print(f"load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"evidence pack, cold cache : {cold:6.2f} s (best of {args.repeat})")
     print(f"evidence pack, warm cache : {warm:6.2f} s  target {PACK_TARGET:.0f} s")
     print(f"WeasyPrint alone, same HTML: {layout:6.2f} s")
     print(f"ratio pack (cold) / WeasyPrint alone: {cold / layout:.2f}")
-    if dossier is None:
-        print("dossier: not built yet")
-    else:
-        print(f"session dossier           : {dossier:6.2f} s  target {DOSSIER_TARGET:.0f} s")
+    print(
+        f"session dossier ({code}, {pages} pages): {dossier:6.2f} s  target"
+        f" {DOSSIER_TARGET:.0f} s, of which PDF {dossier_layout:.2f} s"
+    )
+    print(f"load average after (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
+from datetime import UTC, datetime
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analysis.dossier import build_dossier, dossier_pdf, dossier_stem
+from analysis.frames import now_paris
 from analysis.pages.shared import filter_bar, frames, language, refresh_button, threshold
 from analysis.results import (
     SCOPE_KINDS,
@@ -97,6 +101,21 @@ if st.button(tr("analysis.results.build"), key="results_pdf"):
         file_name=f"resultats-{kind}-{value}.pdf",
         mime="application/pdf",
         key="results_download",
+    )
+if kind == "session" and st.button(tr("analysis.dossier.build"), key="dossier_pdf"):
+    dossier = build_dossier(
+        engine=context().engine,
+        settings=context().settings,
+        code=str(value),
+        language=code,
+        generated=now_paris(datetime.now(UTC)),
+    )
+    st.download_button(
+        tr("analysis.dossier.download"),
+        dossier_pdf(dossier),
+        file_name=f"{dossier_stem(str(value), code)}.pdf",
+        mime="application/pdf",
+        key="dossier_download",
     )
 if report.responses == 0:
     st.caption(tr("analysis.results.empty"))

@@ -1,5 +1,6 @@
 """A director opens "Résultats par question" in a real Chromium on the demo, picks a session
-and reads each question's bars, the hidden small groups with their reason, and no error."""
+and reads each question's bars, the hidden small groups with their reason, and no error; one
+click prepares the session's dossier, and its PDF downloads."""
 
 from __future__ import annotations
 
@@ -38,9 +39,19 @@ def test_a_director_reads_the_results_of_one_session(tmp_path: Path) -> None:
             errors = page.locator("[data-testid='stException']").count()
             shot = tmp_path / "question_results.png"
             page.screenshot(path=str(shot), full_page=True)
+            page.get_by_role("button", name="Préparer le dossier de la session").click()
+            with page.expect_download(timeout=120_000) as download:
+                page.get_by_role("button", name="Dossier de la session (PDF)").click(
+                    timeout=120_000
+                )
+            dossier = download.value
+            dossier_name = dossier.suggested_filename
+            dossier_head = Path(dossier.path()).read_bytes()[:5]
     finally:
         server.stop()
     assert errors == 0
+    assert dossier_name.startswith("dossier-") and dossier_name.endswith(".pdf")
+    assert dossier_head == b"%PDF-"
     assert headings and headings[0].startswith("1. ")
     assert "Répondants : " in body and "None" not in body and "likert5" not in body
     keep = os.environ.get("ANALYSIS_SCREENSHOT_DIR")
