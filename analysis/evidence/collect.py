@@ -206,6 +206,38 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return records(table)
 
 
+def campaign_months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The campaign rows summed per month of sending: the pack's summary (the detail of each
+    session's sendings is in its dossier, `python -m analysis dossier`)."""
+    months: dict[date, dict[str, Any]] = {}
+    for row in rows:
+        month = row["sent_on"].replace(day=1)
+        found = months.setdefault(
+            month,
+            {
+                "month": month,
+                "campaigns": 0,
+                "sessions": set(),
+                "invited": 0,
+                "reminders": 0,
+                "answered": 0,
+            },
+        )
+        found["campaigns"] += 1
+        if row["session"]:
+            found["sessions"].add(row["session"])
+        for key in ("invited", "reminders", "answered"):
+            found[key] += row[key]
+    return [
+        {
+            **item,
+            "sessions": len(item["sessions"]),
+            "rate": item["answered"] / item["invited"] if item["invited"] else None,
+        }
+        for _, item in sorted(months.items())
+    ]
+
+
 def _campaign_rows(campaigns: pd.DataFrame, reminders: dict[int, int]) -> list[dict[str, Any]]:
     table = campaigns.sort_values(["scheduled_on", "campaign_id"])
     return [

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from analysis.evidence.cache import ContentCache, content_key
-from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
+from analysis.evidence.collect import SECTIONS, EvidenceData, campaign_months, collect_evidence
 from analysis.suggestions import (
     format_params,
     theme_label,
@@ -78,6 +78,7 @@ def _helpers(language: str) -> dict[str, Any]:
         "theme": lambda value: theme_label(str(value), language) if value else "—",
         "vocab": lambda kind, value: vocabulary(kind, value, language),
         "origin": lambda value: _origin(str(value or ""), language),
+        "month": lambda value: value.strftime("%m/%Y" if language == "fr" else "%Y-%m"),
     }
 
 
@@ -109,7 +110,12 @@ def _as_date(value: Any) -> date:
 
 def render_evidence_html(data: EvidenceData, language: str = "fr") -> str:
     template = environment().get_template("evidence.html")
-    return template.render(data=data, sections=SECTIONS, **_helpers(language))
+    return template.render(
+        data=data,
+        sections=SECTIONS,
+        months=campaign_months(data.campaigns),
+        **_helpers(language),
+    )
 
 
 def build_evidence(
