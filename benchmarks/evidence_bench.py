@@ -76,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         context = build_demo_database(Path(folder), NOW)
         pack(context, ContentCache())  # pays the first vl-convert and WeasyPrint start-up
@@ -91,7 +92,7 @@ def main() -> None:
         code = first_session_code(context.engine)
         dossier, dossier_layout, pages = dossier_seconds(context, code, args.repeat)
     cold, warm, layout = min(colds), min(warms), min(alone)
-    print(f"load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"load average before (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in load_before)}")
     print(f"evidence pack, cold cache : {cold:6.2f} s (best of {args.repeat})")
     print(f"evidence pack, warm cache : {warm:6.2f} s  target {PACK_TARGET:.0f} s")
     print(f"WeasyPrint alone, same HTML: {layout:6.2f} s")
