@@ -41,6 +41,7 @@ with st.form("notes_new"):
         index=1,
         key="note_stakeholder",
         format_func=lambda v: vocab("role", v),
+        placeholder=tr("common.choose"),
     )
     organisation = st.text_input(tr("improve.evidence.col.organisation"), key="note_organisation")
     kind = st.selectbox(
@@ -48,6 +49,7 @@ with st.form("notes_new"):
         NOTE_KINDS,
         key="note_kind",
         format_func=lambda v: tr(f"improve.vocab.note.{v}"),
+        placeholder=tr("common.choose"),
     )
     occurred = st.date_input(
         tr("improve.evidence.col.date"), value=today(), key="note_date", format="DD/MM/YYYY"

@@ -9,7 +9,7 @@ filters costs nothing and changing a filter recomputes in well under a second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -30,11 +30,11 @@ from analysis.frames import (
 from analysis.metrics import breakdown
 from analysis.summary import MetricOptions, dashboard_tables
 from analysis.text import verbatim_table
+from surveys.config import default_period
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
 CACHE_SECONDS = 120
-DEFAULT_PERIOD_DAYS = 365
 
 
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=2, show_spinner=False)
@@ -146,7 +146,7 @@ def _period(key: str) -> tuple[date | None, date | None]:
         tr("analysis.filters.period"),
         key=key,
         format="DD/MM/YYYY",
-        value=(today - timedelta(days=DEFAULT_PERIOD_DAYS), today),
+        value=default_period(today),
     )
     if isinstance(chosen, tuple | list):
         start = chosen[0] if len(chosen) > 0 else None
@@ -171,6 +171,7 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         choices["programmes"],
         key=f"{prefix}_programmes",
         placeholder=everything,
+        select_all=False,
     )
     sessions = second.multiselect(
         tr("analysis.filters.session"),
@@ -181,6 +182,7 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         ],
         key=f"{prefix}_sessions",
         placeholder=everything,
+        select_all=False,
     )
     names = dict(choices["trainers"])
     trainers = third.multiselect(
@@ -189,6 +191,7 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         format_func=lambda person: names.get(person, str(person)),
         key=f"{prefix}_trainers",
         placeholder=everything,
+        select_all=False,
     )
     return programmes, sessions, trainers
 
@@ -202,6 +205,7 @@ def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[lis
             format_func=lambda value, kind=kind: vocab(kind, value),
             key=f"{prefix}_{plural}",
             placeholder=everything,
+            select_all=False,
         )
         for column, (name, kind, plural) in zip(st.columns(3), VOCABULARY_FILTERS, strict=True)
     ]

@@ -30,6 +30,8 @@ themes = middle.multiselect(
     options,
     format_func=lambda value: theme_label(value, code),
     key="verbatims_themes",
+    placeholder=tr("common.choose_many"),
+    select_all=False,
 )
 limit = right.number_input(
     tr("analysis.verbatims.limit"),

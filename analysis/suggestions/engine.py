@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -31,7 +31,7 @@ from analysis.suggestions.model import SEVERITIES, RuleInputs, Suggestion, Sugge
 from analysis.suggestions.rules import RULES
 from analysis.suggestions.wording import plain_value
 from analysis.text import free_text_answers, tag_comments
-from surveys.config import Settings
+from surveys.config import Settings, default_period  # noqa: F401  (re-exported)
 from surveys.db import read_session
 from surveys.improvement.actions import ActionInput
 from surveys.improvement.complaints import list_complaints
@@ -96,14 +96,6 @@ def suggestions_json(
         "count": len(items),
         "suggestions": [suggestion_dict(item, catalog) for item in items],
     }
-
-
-DEFAULT_PERIOD_DAYS = 365
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """The twelve months up to `today` (the yearly rhythm of indicator 30)."""
-    return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
 
 
 def inputs_from_frames(

@@ -39,6 +39,7 @@ chosen = by_id[
         list(by_id),
         key="campaigns_choice",
         format_func=lambda key: by_id[key].label,
+        placeholder=tr("common.choose"),
     )
 ]
 st.subheader(chosen.label)

@@ -37,6 +37,7 @@ name = st.selectbox(
     list(by_name),
     key="mailbox_choice",
     format_func=lambda key: f"{by_name[key].date} — {by_name[key].to} — {by_name[key].subject}",
+    placeholder=tr("common.choose"),
 )
 message = read_mailbox_message(settings.mailbox_dir, name)
 if message is None:

@@ -22,6 +22,7 @@ person_id = st.selectbox(
     format_func=lambda key: (
         f"{people[key].first_name} {people[key].last_name} <{people[key].email}>"
     ),
+    placeholder=tr("common.choose"),
 )
 person = people[person_id]
 if person.opted_out_at:

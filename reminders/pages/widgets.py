@@ -104,6 +104,7 @@ def resend_section(campaign_id: int, *, actor: str) -> None:
             f"{people[key]['name']} <{people[key]['email']}> — "
             + tr(f"reminders.invitation_status.{people[key]['status']}")
         ),
+        placeholder=tr("common.choose"),
     )
     if st.button(tr("reminders.campaigns.resend"), key="campaigns_resend"):
         try:
@@ -137,6 +138,7 @@ def unknown_messages_section(*, actor: str) -> None:
         format_func=lambda key: (
             f"{by_id[key]['email']} — {by_id[key]['campaign']} ({by_id[key]['message_id']})"
         ),
+        placeholder=tr("common.choose"),
     )
     columns = st.columns(2)
     for column, decision in zip(columns, ("sent", "resend"), strict=True):

@@ -17,20 +17,28 @@ theme = left.selectbox(
     [None, *themes],
     key="banks_theme",
     format_func=lambda value: "—" if value is None else themes[value],
+    placeholder=tr("common.choose"),
 )
 audience = middle.selectbox(
     tr("banks.audience"),
     [None, *AUDIENCES],
     key="banks_audience",
     format_func=lambda v: "—" if v is None else vocab("role", v),
+    placeholder=tr("common.choose"),
 )
 timing = right.selectbox(
     tr("banks.timing"),
     [None, *TIMINGS],
     key="banks_timing",
     format_func=lambda v: "—" if v is None else vocab("timing", v),
+    placeholder=tr("common.choose"),
 )
-indicator = far.selectbox(tr("banks.indicator"), [None, *INDICATORS], key="banks_indicator")
+indicator = far.selectbox(
+    tr("banks.indicator"),
+    [None, *INDICATORS],
+    key="banks_indicator",
+    placeholder=tr("common.choose"),
+)
 search = st.text_input(tr("banks.search"), key="banks_search")
 found = catalog.filter(
     theme=theme, audience=audience, timing=timing, indicator=indicator, text=search or None

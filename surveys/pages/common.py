@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from surveys.db import read_session
-from surveys.i18n import label, t
+from surveys.formatting import display_frame
+from surveys.i18n import catalog, label, t
 from surveys.runtime import AppContext, app_context
+from surveys.spreadsheet import neutralise_formula
 from surveys.staff.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
 
 TEST_COOKIE_KEY = "staff_session_cookie"
@@ -73,6 +76,34 @@ def require_role(*roles: str) -> StaffIdentity:
 def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rename row keys with the `columns.*` labels for display."""
     return [{tr(f"columns.{key}"): value for key, value in row.items()} for row in rows]
+
+
+def column_name(column: str, *areas: str) -> str:
+    """A column header in the reader's language: the first of `<area>.columns.<column>` found
+    (then `columns.<column>`, `analysis.columns.<column>`); an already-human header is kept."""
+    names = catalog(lang())
+    for prefix in (*areas, "", "analysis."):
+        key = f"{prefix}{'.' if prefix and not prefix.endswith('.') else ''}columns.{column}"
+        if key in names:
+            return names[key]
+    return column
+
+
+def show_table(
+    data: pd.DataFrame | list[dict[str, Any]],
+    key: str,
+    *areas: str,
+    hidden: tuple[str, ...] = (),
+    style: Any = None,
+) -> None:
+    """A table as people read it: human headers, formats of the reader's language (3,78 ;
+    27/03/2026 ; 17:05 Paris time), empty cells for missing values, formula-safe text."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    frame = display_frame(frame.drop(columns=[c for c in hidden if c in frame]), lang())
+    frame = frame.map(neutralise_formula) if not frame.empty else frame
+    frame = frame.rename(columns={c: column_name(str(c), *areas) for c in frame.columns})
+    shown = frame.style.apply(style, axis=0) if style is not None else frame
+    st.dataframe(shown, hide_index=True, key=key)
 
 
 def plain(text: str) -> str:

@@ -22,6 +22,7 @@ with read_session(context().engine) as session:
             [None, *STAKEHOLDER_TYPES],
             key="people_kind",
             format_func=lambda value: "—" if value is None else vocab("stakeholder", value),
+            placeholder=tr("common.choose"),
         )
         search = st.text_input(tr("people.search"), key="people_search")
         rows = list_people(session=session, stakeholder_type=kind, search=search)

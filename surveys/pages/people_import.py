@@ -40,6 +40,7 @@ for position, name in enumerate(FIELDS):
         index=options.index(guess[name]),
         key=f"import_map_{name}_{file_key}",
         format_func=lambda index: "—" if index is None else table.headers[index] or f"#{index + 1}",
+        placeholder=tr("common.choose"),
     )
 if missing := missing_required(mapping):
     st.warning(
