@@ -110,4 +110,4 @@ def test_the_check_covered_every_page_role_and_language(request: pytest.FixtureR
     )
     if reporter is not None:
         reporter.write_line(message)
-    assert RENDERED == expected
+    assert expected == RENDERED

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
+from analysis.labels import origin_label
 from analysis.suggestions import (
     format_params,
     theme_label,
@@ -73,13 +74,7 @@ def _helpers(language: str) -> dict[str, Any]:
 
 
 def _origin(origin: str, language: str) -> str:
-    """Where an action came from, as a reader says it ("complaint:3" -> "Réclamation n° 3")."""
-    kind, _, rest = origin.partition(":")
-    if kind == "complaint" and rest:
-        return t("improve.evidence.origin_complaint", language, id=rest)
-    if kind == "suggestion" and rest:
-        return t("improve.evidence.origin_suggestion", language)
-    return "" if origin == "manual" else origin
+    return origin_label(origin, language)
 
 
 def _as_date(value: Any) -> date:

@@ -24,13 +24,14 @@ from analysis.suggestions import (
     suggest,
     theme_label,
 )
+from analysis.suggestions.wording import format_params
 from analysis.text import register_candidates
 from surveys.db import read_session
 from surveys.i18n import TranslatableError
 from surveys.improvement.complaints import known_themes, list_complaints
 from surveys.improvement.complaints import recorded_response_ids as recorded_ids
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, tr
+from surveys.pages.common import column_name, context, lang, tr
 
 CACHE_SECONDS = 60
 
@@ -93,10 +94,18 @@ def forget_work() -> None:
     cached_work.clear()
 
 
+def figure_name(key: str) -> str:
+    return column_name(key, "improve.figures.", "improve")
+
+
 def figures_table(figures: dict[str, Any]) -> pd.DataFrame:
-    """Evidence figures as two columns for display (lists joined)."""
-    rows = [
-        (key, ", ".join(map(str, value)) if isinstance(value, list | tuple) else value)
-        for key, value in figures.items()
-    ]
+    """Evidence figures as two columns for display, named and written for the reader."""
+    written = format_params(figures, lang())
+    rows = [(figure_name(key), written[key]) for key in figures]
     return pd.DataFrame(rows, columns=[tr("improve.pages.figure"), tr("improve.pages.value")])
+
+
+def evidence_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A suggestion's evidence rows, each value written for the reader, headers named."""
+    frame = pd.DataFrame([format_params(row, lang()) for row in rows])
+    return frame.rename(columns={key: figure_name(key) for key in frame.columns})

@@ -31,8 +31,9 @@ from analysis.metrics import breakdown
 from analysis.summary import MetricOptions, dashboard_tables
 from analysis.text import verbatim_table
 from surveys.config import default_period
+from surveys.formatting import integer, number, percent
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, tr, vocab
+from surveys.pages.common import context, lang, show_table, tr, vocab
 
 CACHE_SECONDS = 120
 
@@ -69,18 +70,23 @@ def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]
     return cached_tables(filters, now_paris(utc_now()), threshold(), freq)
 
 
-def _figure(value: object, pattern: str, scale: float = 1.0) -> str:
+def _figure(value: object, write: Callable[[float], str]) -> str:
     if value is None or pd.isna(value):
         return "—"
-    return pattern.format(float(value) * scale)
+    return write(float(value))
 
 
 def show_headline(head: pd.Series) -> None:
     """Responses, response rate, mean satisfaction (with the favourable share), NPS."""
+    code = lang()
     columns = st.columns(4)
-    columns[0].metric(tr("analysis.dashboard.responses"), int(head["responses"]), border=True)
+    columns[0].metric(
+        tr("analysis.dashboard.responses"), integer(int(head["responses"]), code), border=True
+    )
     columns[1].metric(
-        tr("analysis.dashboard.rate"), _figure(head["rate"], "{:.0f} %", 100), border=True
+        tr("analysis.dashboard.rate"),
+        _figure(head["rate"], lambda v: percent(v, code)),
+        border=True,
     )
     favourable = (
         None
@@ -89,13 +95,17 @@ def show_headline(head: pd.Series) -> None:
     )
     columns[2].metric(
         tr("analysis.dashboard.mean"),
-        _figure(head["mean"], "{:.2f}"),
+        _figure(head["mean"], lambda v: number(v, code)),
         delta=favourable,
         delta_color="off",
         delta_arrow="off",
         border=True,
     )
-    columns[3].metric(tr("analysis.dashboard.nps"), _figure(head["nps"], "{:+.0f}"), border=True)
+    columns[3].metric(
+        tr("analysis.dashboard.nps"),
+        _figure(head["nps"], lambda v: number(v, code, 0, signed=True)),
+        border=True,
+    )
     st.caption(tr("analysis.small_group_note", threshold=threshold()))
 
 
@@ -290,7 +300,7 @@ def show_figure(figure: Figure, key: str) -> None:
         alt=tr("analysis.chart_alt", title=figure.title),
     )
     with table_side:
-        st.dataframe(figure.table, hide_index=True, key=f"{key}_table")
+        show_table(figure.table, f"{key}_table")
         downloads(key, figure.table, key, figure)
 
 

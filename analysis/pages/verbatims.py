@@ -9,7 +9,7 @@ from analysis.pages.shared import (
     language,
     refresh_button,
 )
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import require_role, show_table, tr
 
 me = require_role("admin", "quality", "director")
 st.title(tr("analysis.verbatims.title"))
@@ -48,5 +48,5 @@ st.caption(tr("analysis.verbatims.count", count=len(found)))
 if found.empty:
     st.info(tr("analysis.no_data"))
 else:
-    st.dataframe(table, hide_index=True, key="verbatims_table")
+    show_table(table, "verbatims_table")
     downloads("verbatims", table, "verbatims_downloads")

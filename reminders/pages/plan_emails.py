@@ -12,13 +12,13 @@ from reminders.reporting import plan_choices
 from surveys.db import read_session, write_session
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import OrganisationSettings, SurveyPlan
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import context, lang, require_role, tr
 
 who = require_role("admin", "quality")
 st.title(tr("reminders.emails.title"))
 st.caption(tr("reminders.emails.intro"))
 with read_session(context().engine) as session:
-    plans = dict(plan_choices(session=session))
+    plans = dict(plan_choices(session=session, language=lang()))
     organisation = session.get(OrganisationSettings, 1)
     organisation_name = organisation.name if organisation else ""
 if not plans:

@@ -79,13 +79,14 @@ def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def column_name(column: str, *areas: str) -> str:
-    """A column header in the reader's language: the first of `<area>.columns.<column>` found
-    (then `columns.<column>`, `analysis.columns.<column>`); an already-human header is kept."""
+    """A column header in the reader's language: the first key found among
+    `<area>.columns.<column>` for each area (an area ending with "." is a full prefix), then
+    `columns.<column>` and `analysis.columns.<column>`; an already-human header is kept."""
     names = catalog(lang())
-    for prefix in (*areas, "", "analysis."):
-        key = f"{prefix}{'.' if prefix and not prefix.endswith('.') else ''}columns.{column}"
-        if key in names:
-            return names[key]
+    prefixes = [a if a.endswith(".") else f"{a}.columns." for a in areas]
+    for prefix in (*prefixes, "columns.", "analysis.columns."):
+        if prefix + column in names:
+            return names[prefix + column]
     return column
 
 
@@ -104,6 +105,23 @@ def show_table(
     frame = frame.rename(columns={c: column_name(str(c), *areas) for c in frame.columns})
     shown = frame.style.apply(style, axis=0) if style is not None else frame
     st.dataframe(shown, hide_index=True, key=key)
+
+
+def done(message: str, *clear: str) -> None:
+    """After an action: say what was done (a toast shown after the rerun), empty the widgets
+    `clear` on purpose (the form is ready for the next entry), and rerun."""
+    st.session_state["_flash"] = message
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message left by `done` before the rerun, once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+        st.success(message)
 
 
 def plain(text: str) -> str:

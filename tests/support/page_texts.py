@@ -15,9 +15,14 @@ from typing import Any
 from surveys.i18n import catalog
 
 _TEXT_FIELDS = ("label", "body", "placeholder", "help", "value", "caption", "title", "text")
-_SKIPPED = {"code", "exception", "json"}  # code blocks show API snippets on purpose
+# code blocks show API snippets on purpose, json raw details an auditor opens on purpose,
+# html the rendered e-mail preview (its own tests cover it)
+_SKIPPED = {"code", "exception", "json", "html"}
 _CATALOGUE_ROOTS = sorted({key.split(".")[0] for key in catalog("fr")})
-_URL_OR_EMAIL = re.compile(r"(https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.-]+\.py\b)")
+# URLs, e-mail addresses, file paths and the e-mail templates' {{ fields }} are not prose
+_URL_OR_EMAIL = re.compile(
+    r"(https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|/[\w/.-]+\.py\b|\{\{ *\w+ *\}\})"
+)
 
 NO_PLACEHOLDER = "<the component's own English placeholder>"
 RULES: dict[str, re.Pattern[str]] = {
@@ -71,7 +76,11 @@ def _chart_titles(spec: Any) -> Iterator[str]:
                 yield value
             elif key == "values" and isinstance(value, list):  # inline data: legend entries
                 yield from (
-                    v for row in value if isinstance(row, dict) for v in row.values() if isinstance(v, str)
+                    v
+                    for row in value
+                    if isinstance(row, dict)
+                    for v in row.values()
+                    if isinstance(v, str)
                 )
             else:
                 yield from _chart_titles(value)
