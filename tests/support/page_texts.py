@@ -45,20 +45,22 @@ FRENCH_ONLY: dict[str, re.Pattern[str]] = {
         r"|company|Survey|Campaign|Responses|Response rate|the|and|with)\b"
     ),
 }
+# Words of the interface only: organisation data (programme names, answers) stays French.
 ENGLISH_ONLY: dict[str, re.Pattern[str]] = {
     "French word": re.compile(
-        r"\b(Enregistrer|Supprimer|Télécharger|Choisir|Aucune?|Période|Réponses|Campagnes?"
-        r"|Enquêtes?|Apprenants?|Financeurs?|Formateurs?|Oui|Non|Tous|Toutes|Envoyer"
-        r"|Ajouter|Créer|Modifier|Rechercher|Importer|et|avec|pour|les|des)\b"
+        r"\b(Enregistrer|Supprimer|Télécharger|Choisir|Période|Campagnes|Enquêtes|Apprenants"
+        r"|Financeurs|Formateurs|Oui|Non|Toutes|Envoyer|Ajouter|Créer|Modifier|Rechercher"
+        r"|Importer|Aucun élément|Réponses reçues|Moyenne|Taux de réponse|Partie prenante"
+        r"|Nombre|Thème|Réclamation|heures de Paris)\b"
     ),
 }
 
 
 def _proto_texts(proto: Any) -> Iterator[str]:
-    if "placeholder" in proto.DESCRIPTOR.fields_by_name and not proto.placeholder.strip():
-        if proto.DESCRIPTOR.name in ("Selectbox", "MultiSelect"):
-            yield NO_PLACEHOLDER
-    if proto.DESCRIPTOR.name == "MultiSelect" and proto.select_all:
+    name = proto.DESCRIPTOR.name
+    if name in ("Selectbox", "MultiSelect") and not proto.placeholder.strip():
+        yield NO_PLACEHOLDER
+    if name == "MultiSelect" and proto.select_all:
         yield "Select all"  # the component's own words
     for field, value in proto.ListFields():
         if field.name in ("options", "display_values") and not isinstance(value, str):
