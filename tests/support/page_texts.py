@@ -49,9 +49,8 @@ FRENCH_ONLY: dict[str, re.Pattern[str]] = {
 ENGLISH_ONLY: dict[str, re.Pattern[str]] = {
     "French word": re.compile(
         r"\b(Enregistrer|Supprimer|Télécharger|Choisir|Période|Campagnes|Enquêtes|Apprenants"
-        r"|Financeurs|Formateurs|Oui|Non|Toutes|Envoyer|Ajouter|Créer|Modifier|Rechercher"
-        r"|Importer|Aucun élément|Réponses reçues|Moyenne|Taux de réponse|Partie prenante"
-        r"|Nombre|Thème|Réclamation|heures de Paris)\b"
+        r"|Financeurs|Formateurs|Oui|Non|Toutes|Aucun élément|Réponses reçues|Moyenne"
+        r"|Taux de réponse|Partie prenante|Nombre|Thème|Réclamation|heures de Paris)\b"
     ),
 }
 
