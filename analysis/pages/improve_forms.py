@@ -40,7 +40,7 @@ from surveys.improvement.complaints import (
     record_complaint_from_answer,
 )
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
-from surveys.pages.common import context, lang, plain, tr, vocab
+from surveys.pages.common import context, done, lang, plain, tr, vocab
 from surveys.staff.auth import StaffIdentity
 
 T = TypeVar("T")
@@ -116,8 +116,12 @@ def new_complaint_form(me: StaffIdentity) -> None:
                 received_on=received,
             )
             saved = _write(lambda s: record_complaint(session=s, item=item, actor=me.email).id)
-            if saved:
-                st.success(tr("improve.pages.recorded", id=saved))
+            if saved:  # the form empties for the next entry; a refusal keeps what was typed
+                done(
+                    tr("improve.pages.recorded", id=saved),
+                    "complaint_summary",
+                    "complaint_details",
+                )
 
 
 def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
@@ -148,8 +152,8 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
     for column, (step, change) in zip(st.columns(4), steps.items(), strict=True):
         if column.button(tr(f"improve.pages.step_{step}"), key=f"complaint_step_{step}") and _write(
             lambda s, change=change: bool(change(s))
-        ):
-            st.rerun()  # the register above shows the new state
+        ):  # the register above shows the new state; the answer typed is kept on purpose
+            done(tr(f"improve.pages.step_done_{step}", id=chosen))
 
 
 def new_action_form(me: StaffIdentity) -> None:
@@ -170,8 +174,14 @@ def new_action_form(me: StaffIdentity) -> None:
                 description=description,
                 origin="manual",
             )
-            if _write(lambda s: create_action(session=s, actor=me.email, item=item).id):
-                st.rerun()
+            saved = _write(lambda s: create_action(session=s, actor=me.email, item=item).id)
+            if saved:
+                done(
+                    tr("improve.pages.action_created", id=saved),
+                    "plan_title",
+                    "plan_owner",
+                    "plan_description",
+                )
 
 
 def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
@@ -212,7 +222,7 @@ def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
             return True
 
         if _write(change):
-            st.rerun()
+            done(tr("improve.pages.action_saved", id=chosen), "plan_note")
 
 
 def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> None:

@@ -83,7 +83,7 @@ def _count_failure(
     if user.failed_logins >= max_failures:
         user.locked_until = now + timedelta(minutes=minutes)
         user.failed_logins = 0
-        record(session, actor="system", action="login.locked", target=user.email, at=now)
+        record(session, actor=user.email, action="login.locked", target=user.email, at=now)
     session.add(user)
 
 
