@@ -68,9 +68,16 @@ def _helpers(language: str) -> dict[str, Any]:
         "stakeholders": lambda value: label("stakeholder", str(value), language),
         "timing": lambda value: label("timing", str(value), language),
         "theme": lambda value: theme_label(str(value), language) if value else "—",
-        "vocab": lambda kind, value: t(f"improve.vocab.{kind}.{value}", language),
+        "vocab": lambda kind, value: _vocab(kind, value, language),
         "origin": lambda value: _origin(str(value or ""), language),
     }
+
+
+def _vocab(kind: str, value: Any, language: str) -> str:
+    """A register value's label; an unknown value is shown as typed, never as a raw key."""
+    key = f"improve.vocab.{kind}.{value}"
+    text = t(key, language)
+    return str(value) if text == key else text
 
 
 def _origin(origin: str, language: str) -> str:

@@ -293,8 +293,17 @@ def show_figure(figure: Figure, key: str) -> None:
         return
     chart_side, table_side = st.columns([3, 2])
     # the subheader above already titles the chart (the PNG keeps the chart's own title)
+    # On screen: labels cut shorter (a usable plot area at 390 px) and the legend as one
+    # column that nothing clips; at 390 px Streamlit stacks the table under the chart.
+    screen = (
+        figure.chart.properties(title="")
+        .configure_axis(labelLimit=170, labelFontSize=12, titleFontSize=12)
+        .configure_legend(
+            labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
+        )
+    )
     chart_side.altair_chart(
-        figure.chart.properties(title=""),
+        screen,
         key=f"{key}_chart",
         theme=None,
         alt=tr("analysis.chart_alt", title=figure.title),

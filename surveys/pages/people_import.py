@@ -3,7 +3,7 @@ import hashlib
 import streamlit as st
 
 from surveys.db import write_session
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import context, done, lang, require_role, tr
 from surveys.people.reading import (
     FIELDS,
     REQUIRED_FIELDS,
@@ -18,7 +18,13 @@ from surveys.people.writing import import_people
 who = require_role("admin", "quality")
 st.title(tr("people_import.title"))
 st.caption(tr("people_import.intro"))
-upload = st.file_uploader(tr("people_import.file"), type=["csv", "txt", "xlsx"], key="import_file")
+# After an import the uploader starts afresh (a new key): the preview and the import button
+# of a file already imported never stay on screen; the report says what was done.
+upload = st.file_uploader(
+    tr("people_import.file"),
+    type=["csv", "txt", "xlsx"],
+    key=f"import_file_{st.session_state.get('import_round', 0)}",
+)
 if upload is None:
     st.stop()
 data = upload.getvalue()
@@ -71,7 +77,8 @@ if st.button(
 ):
     with write_session(context().engine) as session:
         report = import_people(session=session, table=table, mapping=mapping, actor=who.email)
-    st.success(
+    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+    done(
         tr(
             "people_import.done",
             rows=report.imported_rows,
