@@ -57,7 +57,7 @@ def _settle(page) -> None:
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000
     )
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(4000)  # Vega draws the charts after the script ends
 
 
 def _staff_pages(browser, base: str, out: Path, only: set[str], database_url: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -36,6 +37,9 @@ from surveys.models import utc_now
 from surveys.pages.common import context, lang, show_table, tr, vocab
 
 CACHE_SECONDS = 120
+FRENCH_CHART_LOCALE = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"])
+)
 
 
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=2, show_spinner=False)
@@ -286,31 +290,31 @@ def downloads(
 
 
 def show_figure(figure: Figure, key: str) -> None:
-    """The chart, the table of its numbers beside it, and the downloads."""
+    """The chart, the table of its numbers under it, and the downloads."""
     st.subheader(figure.title)
     if figure.empty:
         st.caption(tr("analysis.no_data"))
         return
-    chart_side, table_side = st.columns([3, 2])
-    # the subheader above already titles the chart (the PNG keeps the chart's own title)
-    # On screen: labels cut shorter (a usable plot area at 390 px) and the legend as one
-    # column that nothing clips; at 390 px Streamlit stacks the table under the chart.
+    # On screen: labels cut shorter (a usable plot area at 390 px), the legend as one column
+    # that nothing clips, French number formats on the axes; the table under the chart, so
+    # that neither needs horizontal scrolling.
     screen = (
         figure.chart.properties(title="")
         .configure_axis(labelLimit=170, labelFontSize=12, titleFontSize=12)
         .configure_legend(
             labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
         )
-    )
-    chart_side.altair_chart(
+    ).copy(deep=True)
+    if lang() == "fr":
+        screen.config.locale = FRENCH_CHART_LOCALE
+    st.altair_chart(
         screen,
         key=f"{key}_chart",
         theme=None,
         alt=tr("analysis.chart_alt", title=figure.title),
     )
-    with table_side:
-        show_table(figure.table, f"{key}_table")
-        downloads(key, figure.table, key, figure)
+    show_table(figure.table, f"{key}_table")
+    downloads(key, figure.table, key, figure)
 
 
 def language() -> str:

@@ -16,6 +16,12 @@ def action_label(action: str) -> str:
     return catalog(lang()).get(key) or action.replace("_", " ").replace(".", " — ")
 
 
+def actor_label(actor: str) -> str:
+    """A staff member's e-mail as is; the jobs and the respondent in words."""
+    key = f"audit.actors.{actor.replace(':', '_')}"
+    return tr(key) if key in catalog(lang()) else actor
+
+
 def target_label(target: str) -> str:
     kind, _, number = target.partition(":")
     key = f"audit.targets.{kind}"
@@ -44,7 +50,7 @@ show_table(
     [
         {
             "at": entry["at"],
-            "actor": entry["actor"],
+            "actor": actor_label(entry["actor"]),
             "action": action_label(entry["action"]),
             "target": target_label(entry["target"]),
         }
