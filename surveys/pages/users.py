@@ -33,7 +33,7 @@ for user in users:
     last = moment(user.last_login_at, lang()) if user.last_login_at else tr("users.never")
     left.markdown(
         f"**{user.email}** · {vocab('role', user.role)} · {state} · "
-        f"{tr('columns.last_login')} : {last}"
+        f"{tr('users.last_login_line', when=last)}"
     )
     if locked and middle.button(tr("users.unlock"), key=f"unlock_{user.id}"):
         change(unlock_user, user.id)
