@@ -85,7 +85,7 @@ app = st.App(
 
 def run_staff_pages() -> None:
     from surveys.i18n import t
-    from surveys.pages.common import current_identity, show_flash
+    from surveys.pages.common import current_identity
 
     found = current_identity()
     if found is None:
@@ -115,7 +115,6 @@ def run_staff_pages() -> None:
         )
         language_switch(found)
         st.link_button(t("common.logout", found.language), "/auth/logout")
-    show_flash()
     # expanded: every page stays listed (the default hides pages past 12 behind "View N more")
     st.navigation(sections, expanded=True).run()
 

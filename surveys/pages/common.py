@@ -70,6 +70,7 @@ def require_role(*roles: str) -> StaffIdentity:
     if found is None or found.role not in roles:
         st.error(t("common.not_allowed", lang()))
         st.stop()
+    show_flash()  # what the previous action did, said once at the top of the page
     return found
 
 
