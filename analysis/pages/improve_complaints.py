@@ -2,6 +2,7 @@ import streamlit as st
 
 from analysis.pages.improve_forms import handle_complaint_form, new_complaint_form
 from analysis.pages.improve_shared import period, theme_name
+from analysis.pages.shared import downloads
 from analysis.register import complaint_statistics, complaints_frame
 from surveys.db import read_session
 from surveys.improvement.complaints import list_complaints
@@ -21,6 +22,8 @@ shown = register.assign(
     theme=register["theme"].map(theme_name),
 )
 show_table(shown, "complaints_table", "improve", hidden=("session_id", "response_id"))
+# the only way out for this text (config: client.disableDataExport): formula-safe files
+downloads("registre", shown.drop(columns=["session_id", "response_id"]), "complaints_downloads")
 st.subheader(tr("improve.pages.statistics"))
 statistics = complaint_statistics(register)
 show_table(

@@ -1,15 +1,18 @@
 """What the analysis pages share: cached data, the filter bar, a figure with its table.
 
-The frames (up to a million rows) are cached once per database with `st.cache_resource`: they
-are read-only, and `st.cache_data` would copy them on every rerun. The tables computed from
-them (small) are cached with `st.cache_data`, keyed by the filters, so a rerun with the same
-filters costs nothing and changing a filter recomputes in well under a second.
+The frames (up to a million rows) live in `analysis.frames.cache.FRAMES`, one copy per
+database, rebuilt only when the data version changes (`data_version`: a fingerprint read
+from the database on each render, so a write by any replica or worker shows at the next
+render, never later). The tables computed from them (small) are cached with
+`st.cache_data`, keyed by the data version and the filters, so a rerun with the same data and
+filters costs nothing and changing a filter recomputes in well under a second. The server
+warms the frames at start (`analysis.warmup`), so the first visit costs what a second does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -18,19 +21,20 @@ import streamlit as st
 from analysis.charts import Figure, chart_png
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from analysis.frames import (
-    PARIS,
     AnalysisFilters,
     AnalysisFrames,
     apply_filters,
     filter_choices,
-    load_frames,
     load_respondent_names,
     now_paris,
     small_group_min,
+    withheld_reason,
+    withheld_sentence,
 )
+from analysis.frames.cache import FRAMES
 from analysis.metrics import breakdown
-from analysis.summary import MetricOptions, dashboard_tables
-from analysis.text import verbatim_table
+from analysis.summary import TABLES, versioned_dashboard_tables
+from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.config import default_period
 from surveys.formatting import integer, number, percent
 from surveys.models import utc_now
@@ -42,28 +46,13 @@ FRENCH_CHART_LOCALE = alt.Locale(
 )
 
 
-@st.cache_resource(ttl=CACHE_SECONDS, max_entries=2, show_spinner=False)
-def cached_frames(database_url: str) -> AnalysisFrames:
-    del database_url  # the cache key: one entry per database
-    return load_frames(engine=context().engine)
+def data_version() -> str:
+    """The data version of the current database (one small query)."""
+    return FRAMES.version(context().engine)
 
 
-def frames() -> AnalysisFrames:
-    return cached_frames(context().settings.database_url)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def cached_tables(
-    filters: AnalysisFilters, today: date, threshold: int, freq: str
-) -> dict[str, pd.DataFrame]:
-    options = MetricOptions(
-        now=datetime.combine(today, time(12), tzinfo=PARIS),
-        small_group_min=threshold,
-        start=filters.start,
-        end=filters.end,
-        freq=freq,
-    )
-    return dashboard_tables(apply_filters(frames(), filters), options)
+def frames(version: str | None = None) -> AnalysisFrames:
+    return FRAMES.get(context().engine, version)
 
 
 def threshold() -> int:
@@ -71,7 +60,14 @@ def threshold() -> int:
 
 
 def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]:
-    return cached_tables(filters, now_paris(utc_now()), threshold(), freq)
+    return versioned_dashboard_tables(
+        context().engine,
+        filters,
+        today=now_paris(utc_now()),
+        small_group_min=threshold(),
+        freq=freq,
+        version=data_version(),
+    )
 
 
 def _figure(value: object, write: Callable[[float], str]) -> str:
@@ -114,11 +110,10 @@ def show_headline(head: pd.Series) -> None:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def cached_breakdown(
-    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int
+def _breakdown(
+    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int, version: str
 ) -> pd.DataFrame:
-    """Scores per `dimension` for one theme, or all themes together (theme None)."""
-    frames_now = frames()
+    frames_now = frames(version)
     answers = apply_filters(frames_now, filters).answers
     if theme is not None:
         answers = answers[(answers["theme"] == theme).to_numpy(bool)]
@@ -127,31 +122,68 @@ def cached_breakdown(
     )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def cached_breakdown(
+    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int
+) -> pd.DataFrame:
+    """Scores per `dimension` for one theme, or all themes together (theme None)."""
+    return _breakdown(filters, dimension, theme, threshold, data_version())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def _withheld(filters: AnalysisFilters, threshold: int, version: str) -> str | None:
+    return withheld_reason(frames(version), filters, threshold)
+
+
+def stop_if_withheld(filters: AnalysisFilters) -> None:
+    """The small-group rule: a selection that could single somebody out shows one plain
+    sentence instead of its charts, tables, comments and exports."""
+    reason = _withheld(filters, threshold(), data_version())
+    if reason is not None:
+        st.warning(withheld_sentence(reason, threshold(), lang()), icon=":material/lock:")
+        st.stop()
+
+
 def cached_verbatims(
     filters: AnalysisFilters, search: str, themes: tuple[str, ...], limit: int, with_names: bool
-) -> pd.DataFrame:
-    """Free-text answers; the names of named respondents only when `with_names` (the quality
-    team follows up; learners are told that only the quality team reads their answers)."""
+) -> tuple[pd.DataFrame, int]:
+    """Free-text answers and how many were left out (campaigns under the small-group
+    threshold); the names of named respondents only when `with_names` (the quality team
+    follows up; learners are told that only the quality team reads their answers)."""
+    return _verbatims(filters, search, themes, limit, with_names, data_version())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def _verbatims(
+    filters: AnalysisFilters,
+    search: str,
+    themes: tuple[str, ...],
+    limit: int,
+    with_names: bool,
+    version: str,
+) -> tuple[pd.DataFrame, int]:
 
     def names(person_ids: list[int]) -> dict[int, str]:
         return load_respondent_names(engine=context().engine, person_ids=person_ids)
 
-    return verbatim_table(
-        apply_filters(frames(), filters).answers,
+    answers = apply_filters(frames(version), filters).answers
+    table = verbatim_table(
+        answers,
         small_group_min=threshold(),
         search=search,
         themes=themes,
         limit=limit,
         names=names if with_names else None,
     )
+    return table, hidden_text_count(answers, small_group_min=threshold())
 
 
 def refresh_button() -> None:
     if st.button(tr("analysis.refresh"), key="analysis_refresh", icon=":material/refresh:"):
-        cached_frames.clear()
-        cached_tables.clear()
-        cached_verbatims.clear()
+        FRAMES.clear()
+        TABLES.clear()
+        _breakdown.clear()
+        _verbatims.clear()
+        _withheld.clear()
 
 
 def _period(key: str) -> tuple[date | None, date | None]:
@@ -177,8 +209,11 @@ VOCABULARY_FILTERS = (
 )
 
 
-def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, list, list]:
-    """Programmes, sessions (of the programmes chosen) and trainers, on one row."""
+def _who_filters(
+    prefix: str, choices: dict, everything: str, with_trainers: bool
+) -> tuple[list, list, list]:
+    """Programmes, sessions (of the programmes chosen) and trainers (for the roles that may
+    see results per trainer), on one row."""
     first, second, third = st.columns(3)
     programmes = first.multiselect(
         tr("analysis.filters.programme"),
@@ -198,6 +233,8 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         placeholder=everything,
         select_all=False,
     )
+    if not with_trainers:
+        return programmes, sessions, []
     names = dict(choices["trainers"])
     trainers = third.multiselect(
         tr("analysis.filters.trainer"),
@@ -225,14 +262,17 @@ def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[lis
     ]
 
 
-def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
-    """The filters, read from widgets whose keys start with `prefix`."""
+def filter_bar(
+    prefix: str, *, period_only: bool = False, with_trainers: bool = False
+) -> AnalysisFilters:
+    """The filters, read from widgets whose keys start with `prefix`; the trainer filter
+    only `with_trainers` (see TRAINER_RESULT_ROLES)."""
     start, end = _period(f"{prefix}_period")
     if period_only:
         return AnalysisFilters(start=start, end=end)
     choices = filter_choices(frames())
     everything = tr("analysis.filters.all")
-    programmes, sessions, trainers = _who_filters(prefix, choices, everything)
+    programmes, sessions, trainers = _who_filters(prefix, choices, everything, with_trainers)
     modalities, audiences, timings = _vocabulary_filters(prefix, choices, everything)
     return AnalysisFilters(
         start=start,
