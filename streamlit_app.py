@@ -30,6 +30,7 @@ from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import app_context, prepare_database
+from surveys.staff.auth import StaffIdentity
 from surveys.staff.routes import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (
@@ -115,8 +116,33 @@ def run_staff_pages() -> None:
                 role=t(f"vocab.role.{found.role}", found.language),
             )
         )
+        language_switch(found)
         st.link_button(t("common.logout", found.language), "/auth/logout")
-    st.navigation(sections).run()
+    # expanded: every page stays listed (the default hides pages past 12 behind "View N more")
+    st.navigation(sections, expanded=True).run()
+
+
+def language_switch(found: StaffIdentity) -> None:
+    """French / English for this staff member, kept with the account (audited)."""
+    from surveys.db import write_session
+    from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, t
+    from surveys.pages.common import context
+    from surveys.staff.accounts import set_user_language
+
+    chosen = st.segmented_control(
+        t("common.language", found.language),
+        SUPPORTED_LANGUAGES,
+        default=found.language,
+        format_func=LANGUAGE_NAMES.get,
+        key="staff_language",
+    )
+    if chosen and chosen != found.language:
+        with write_session(context().engine) as session:
+            set_user_language(
+                session=session, user_id=found.user_id, language=chosen, actor=found.email
+            )
+        st.session_state.pop("identity", None)
+        st.rerun()
 
 
 if st.runtime.exists():

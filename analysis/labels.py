@@ -92,3 +92,13 @@ def display_table(
     return table.rename(
         columns={column: column_label(column, language) for column in table.columns}
     )
+
+
+def origin_label(origin: object, language: str = "fr") -> str:
+    """Where an action came from, as a reader says it ("complaint:3" -> "Réclamation n° 3")."""
+    kind, _, rest = str(origin or "").partition(":")
+    if kind == "complaint" and rest:
+        return t("improve.evidence.origin_complaint", language, id=rest)
+    if kind == "suggestion" and rest:
+        return t("improve.evidence.origin_suggestion", language)
+    return "" if kind in ("manual", "") else str(origin)

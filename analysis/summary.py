@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from analysis import metrics
 from analysis.frames import PARIS, AnalysisFilters, AnalysisFrames, apply_filters
 from analysis.frames.cache import FRAMES, VersionedMemo
+from surveys.config import default_period
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,14 @@ def dashboard_tables(frames: AnalysisFrames, options: MetricOptions) -> dict[str
     }
 
 
-DEFAULT_PERIOD_DAYS = 365
 TABLES = VersionedMemo(max_entries=32)
 
 
 def default_filters(today: date) -> AnalysisFilters:
-    """The dashboard's filters as a page first shows them: the last year, everything."""
-    return AnalysisFilters(start=today - timedelta(days=DEFAULT_PERIOD_DAYS), end=today)
+    """The dashboard's filters as a page first shows them: the default period of every page
+    (`surveys.config.default_period`), everything."""
+    start, end = default_period(today)
+    return AnalysisFilters(start=start, end=end)
 
 
 def versioned_dashboard_tables(

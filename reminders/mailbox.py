@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -20,7 +21,8 @@ class MailboxEntry:
     name: str
     to: str
     subject: str
-    date: str
+    date: str  # the Date header as written (kept for tools); people read `sent_at`
+    sent_at: datetime | None = None  # aware; shown in Paris time
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,18 @@ def _parse(path: Path) -> EmailMessage:
 def _entry(name: str, message: EmailMessage) -> MailboxEntry:
     raw_date = str(message["Date"] or "")
     try:
-        date = parsedate_to_datetime(raw_date).isoformat(sep=" ", timespec="minutes")
+        sent_at: datetime | None = parsedate_to_datetime(raw_date)
+        date = sent_at.isoformat(sep=" ", timespec="minutes")
     except (TypeError, ValueError):
-        date = raw_date
+        sent_at, date = None, raw_date
+    if sent_at is not None and sent_at.tzinfo is None:
+        sent_at = sent_at.replace(tzinfo=UTC)
     return MailboxEntry(
-        name=name, to=str(message["To"] or ""), subject=str(message["Subject"] or ""), date=date
+        name=name,
+        to=str(message["To"] or ""),
+        subject=str(message["Subject"] or ""),
+        date=date,
+        sent_at=sent_at,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from surveys.i18n import label
 from surveys.models import Campaign, Invitation, OutboundMessage, Person, Response
 
 
@@ -195,8 +196,9 @@ def unknown_messages(*, session: Session, limit: int = 200) -> list[dict[str, An
     ]
 
 
-def plan_choices(*, session: Session) -> list[tuple[int, str]]:
-    """Every plan as (id, "survey title — programme"), for choosing one to edit."""
+def plan_choices(*, session: Session, language: str = "fr") -> list[tuple[int, str]]:
+    """Every plan as (id, "survey title — programme"), for choosing one to edit (a plan with
+    no programme, the yearly financer plan, names its audience in `language`)."""
     from surveys.models import Programme, Survey, SurveyPlan
 
     rows = session.exec(
@@ -206,6 +208,6 @@ def plan_choices(*, session: Session) -> list[tuple[int, str]]:
         .order_by(Programme.name, SurveyPlan.id)
     ).all()
     return [
-        (plan_id, f"{title} — {programme or audience}")
+        (plan_id, f"{title} — {programme or label('stakeholder', audience, language)}")
         for plan_id, title, programme, audience in rows
     ]

@@ -11,7 +11,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,15 @@ DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")  # stored in UTC, shown in Paris tim
 def paris_day(moment: datetime) -> date:
     """The calendar day in France of an aware datetime (the day a person there would say)."""
     return moment.astimezone(DISPLAY_TIMEZONE).date()
+
+
+DEFAULT_PERIOD_DAYS = 365
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The default period of every staff page: the twelve months up to `today`, both ends
+    included (365 days; the yearly rhythm of indicator 30)."""
+    return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,12 @@ def _count(session: Session, model: type) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
+def responses_between(*, session: Session, start: date, end: date) -> int:
+    """Responses submitted between two Paris days, both included (the dashboard's count)."""
+    query = select(func.count()).where(Response.submitted_on >= start, Response.submitted_on <= end)
+    return session.exec(query).one()
+
+
 def headline(*, session: Session) -> Headline:
     by_type = dict(
         session.exec(

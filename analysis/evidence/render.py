@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from analysis.evidence.cache import ContentCache, content_key
 from analysis.evidence.collect import SECTIONS, EvidenceData, campaign_months, collect_evidence
+from analysis.labels import origin_label
 from analysis.suggestions import (
     format_params,
     theme_label,
@@ -88,13 +89,7 @@ def vocabulary(kind: str, value: Any, language: str) -> str:
 
 
 def _origin(origin: str, language: str) -> str:
-    """Where an action came from, as a reader says it ("complaint:3" -> "Réclamation n° 3")."""
-    kind, _, rest = origin.partition(":")
-    if kind == "complaint" and rest:
-        return t("improve.evidence.origin_complaint", language, id=rest)
-    if kind == "suggestion" and rest:
-        return t("improve.evidence.origin_suggestion", language)
-    return "" if origin == "manual" else origin
+    return origin_label(origin, language)
 
 
 def _as_date(value: Any) -> date:

@@ -39,6 +39,7 @@ dimension = left.selectbox(
     ],
     format_func=lambda value: tr(f"analysis.dimensions.{value}"),
     key="breakdowns_dimension",
+    placeholder=tr("common.choose"),
 )
 theme = right.selectbox(
     tr("analysis.breakdowns.theme"),
@@ -47,6 +48,7 @@ theme = right.selectbox(
         tr("analysis.breakdowns.all_themes") if value is None else theme_label(value, code)
     ),
     key="breakdowns_theme",
+    placeholder=tr("common.choose"),
 )
 table = cached_breakdown(filters, dimension, theme, threshold())
 show_figure(charts.breakdown_chart(table, dimension, language=code), "breakdowns_chart")

@@ -6,6 +6,7 @@ from analysis.labels import display_table
 from analysis.pages.shared import downloads, filter_bar, language, refresh_button, show_figure
 from analysis.pages.shared import tables as dashboard_tables
 from surveys.config import paris_day
+from surveys.formatting import display_frame
 from surveys.models import utc_now
 from surveys.pages.common import require_role, tr
 
@@ -22,13 +23,8 @@ st.subheader(tr("analysis.coverage.alerts"))
 if alerts.empty:
     st.success(tr("analysis.coverage.no_alert"))
 else:
-    for row in display_table(alerts, code).itertuples(index=False):
-        st.warning(
-            " — ".join(
-                str(value) for value in row if value not in (None, "") and not pd.isna(value)
-            ),
-            icon=":material/warning:",
-        )
+    for row in display_frame(display_table(alerts, code), code).itertuples(index=False):
+        st.warning(" — ".join(str(value) for value in row if value), icon=":material/warning:")
     downloads("alertes", display_table(alerts, code), "coverage_alerts")
 show_figure(
     charts.coverage_chart(

@@ -1,4 +1,3 @@
-import pandas as pd
 import streamlit as st
 
 from analysis.pages.improve_shared import period, show_error, today
@@ -11,7 +10,7 @@ from surveys.improvement.evidence_notes import (
     record_evidence_note,
 )
 from surveys.models import STAKEHOLDER_TYPES
-from surveys.pages.common import context, require_role, tr, vocab
+from surveys.pages.common import context, done, require_role, show_table, tr, vocab
 
 me = require_role("admin", "quality")
 st.title(tr("improve.pages.notes_title"))
@@ -29,8 +28,9 @@ rows = [
     }
     for note in notes
 ]
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="notes_table")
-if not rows:
+if rows:
+    show_table(rows, "notes_table")
+else:
     st.info(tr("improve.evidence.no_note"))
 
 with st.form("notes_new"):
@@ -41,6 +41,7 @@ with st.form("notes_new"):
         index=1,
         key="note_stakeholder",
         format_func=lambda v: vocab("role", v),
+        placeholder=tr("common.choose"),
     )
     organisation = st.text_input(tr("improve.evidence.col.organisation"), key="note_organisation")
     kind = st.selectbox(
@@ -48,6 +49,7 @@ with st.form("notes_new"):
         NOTE_KINDS,
         key="note_kind",
         format_func=lambda v: tr(f"improve.vocab.note.{v}"),
+        placeholder=tr("common.choose"),
     )
     occurred = st.date_input(
         tr("improve.evidence.col.date"), value=today(), key="note_date", format="DD/MM/YYYY"
@@ -67,6 +69,6 @@ with st.form("notes_new"):
                         organisation=organisation,
                     ),
                 )
-            st.rerun()
+            done(tr("improve.pages.note_recorded"), "note_organisation", "note_summary")
         except TranslatableError as error:
             show_error(error)

@@ -6,7 +6,7 @@ from analysis.pages.shared import downloads
 from analysis.register import complaint_statistics, complaints_frame
 from surveys.db import read_session
 from surveys.improvement.complaints import list_complaints
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import context, require_role, show_table, tr, vocab
 
 me = require_role("admin", "quality")
 st.title(tr("improve.pages.complaints_title"))
@@ -16,19 +16,23 @@ with read_session(context().engine) as session:
     register = complaints_frame(list_complaints(session=session, start=start, end=end))
 shown = register.assign(
     kind=register["kind"].map(lambda v: tr(f"improve.vocab.kind.{v}")),
+    source=register["source"].map(lambda v: tr(f"improve.vocab.source.{v}")),
+    stakeholder_type=register["stakeholder_type"].map(lambda v: vocab("role", v) if v else ""),
     status=register["status"].map(lambda v: tr(f"improve.vocab.status.{v}")),
     theme=register["theme"].map(theme_name),
 )
-table = shown.drop(columns=["session_id", "response_id"])
-st.dataframe(table, hide_index=True, key="complaints_table")
+show_table(shown, "complaints_table", "improve", hidden=("session_id", "response_id"))
 # the only way out for this text (config: client.disableDataExport): formula-safe files
-downloads("registre", table, "complaints_downloads")
+downloads("registre", shown.drop(columns=["session_id", "response_id"]), "complaints_downloads")
 st.subheader(tr("improve.pages.statistics"))
 statistics = complaint_statistics(register)
-st.dataframe(
-    statistics.assign(theme=statistics["theme"].map(theme_name)),
-    hide_index=True,
-    key="complaints_statistics",
+show_table(
+    statistics.assign(
+        theme=statistics["theme"].map(theme_name),
+        kind=statistics["kind"].map(lambda v: tr(f"improve.vocab.kind.{v}")),
+    ),
+    "complaints_statistics",
+    "improve",
 )
 new_complaint_form(me)
 if not register.empty:

@@ -40,7 +40,7 @@ from surveys.improvement.complaints import (
     record_complaint_from_answer,
 )
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
-from surveys.pages.common import context, lang, plain, tr, vocab
+from surveys.pages.common import context, done, lang, plain, tr, vocab
 from surveys.staff.auth import StaffIdentity
 
 T = TypeVar("T")
@@ -62,6 +62,7 @@ def _kind(key: str) -> str:
         COMPLAINT_KINDS,
         key=key,
         format_func=lambda v: tr(f"improve.vocab.kind.{v}"),
+        placeholder=tr("common.choose"),
     )
 
 
@@ -74,6 +75,7 @@ def _theme(key: str, *, blank: bool = False, default: str | None = None) -> str:
         key=key,
         index=index,
         format_func=lambda v: theme_name(v) if v else "—",
+        placeholder=tr("common.choose"),
     )
 
 
@@ -85,12 +87,14 @@ def new_complaint_form(me: StaffIdentity) -> None:
             COMPLAINT_SOURCES,
             key="complaint_source",
             format_func=lambda v: tr(f"improve.vocab.source.{v}"),
+            placeholder=tr("common.choose"),
         )
         who = st.selectbox(
             tr("improve.pages.stakeholder"),
             STAKEHOLDER_TYPES,
             key="complaint_stakeholder",
             format_func=lambda v: vocab("role", v),
+            placeholder=tr("common.choose"),
         )
         theme = _theme("complaint_theme")
         summary = st.text_input(tr("improve.pages.summary"), key="complaint_summary")
@@ -112,8 +116,12 @@ def new_complaint_form(me: StaffIdentity) -> None:
                 received_on=received,
             )
             saved = _write(lambda s: record_complaint(session=s, item=item, actor=me.email).id)
-            if saved:
-                st.success(tr("improve.pages.recorded", id=saved))
+            if saved:  # the form empties for the next entry; a refusal keeps what was typed
+                done(
+                    tr("improve.pages.recorded", id=saved),
+                    "complaint_summary",
+                    "complaint_details",
+                )
 
 
 def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
@@ -125,6 +133,7 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
         list(summaries),
         key="complaint_pick",
         format_func=lambda i: f"n° {i} — {summaries[i]}",
+        placeholder=tr("common.choose"),
     )
     answer = st.text_area(tr("improve.pages.answer"), key="complaint_answer")
     owner = st.text_input(tr("improve.pages.owner"), key="complaint_owner")
@@ -143,8 +152,8 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
     for column, (step, change) in zip(st.columns(4), steps.items(), strict=True):
         if column.button(tr(f"improve.pages.step_{step}"), key=f"complaint_step_{step}") and _write(
             lambda s, change=change: bool(change(s))
-        ):
-            st.rerun()  # the register above shows the new state
+        ):  # the register above shows the new state; the answer typed is kept on purpose
+            done(tr(f"improve.pages.step_done_{step}", id=chosen))
 
 
 def new_action_form(me: StaffIdentity) -> None:
@@ -165,8 +174,14 @@ def new_action_form(me: StaffIdentity) -> None:
                 description=description,
                 origin="manual",
             )
-            if _write(lambda s: create_action(session=s, actor=me.email, item=item).id):
-                st.rerun()
+            saved = _write(lambda s: create_action(session=s, actor=me.email, item=item).id)
+            if saved:
+                done(
+                    tr("improve.pages.action_created", id=saved),
+                    "plan_title",
+                    "plan_owner",
+                    "plan_description",
+                )
 
 
 def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
@@ -177,12 +192,14 @@ def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
         list(titles),
         key="plan_pick",
         format_func=lambda i: f"n° {i} — {titles[i]}",
+        placeholder=tr("common.choose"),
     )
     status = st.selectbox(
         tr("improve.pages.status"),
         ACTION_STATUSES,
         key="plan_status",
         format_func=lambda v: tr(f"improve.vocab.action.{v}"),
+        placeholder=tr("common.choose"),
     )
     done_on = st.date_input(
         tr("improve.pages.done_on"), value=today(), key="plan_done_on", format="DD/MM/YYYY"
@@ -205,7 +222,7 @@ def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
             return True
 
         if _write(change):
-            st.rerun()
+            done(tr("improve.pages.action_saved", id=chosen), "plan_note")
 
 
 def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> None:
@@ -219,6 +236,7 @@ def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> N
             format_func=lambda a: (
                 catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action")
             ),
+            placeholder=tr("common.choose"),
         )
         owner = st.text_input(tr("improve.pages.owner"), key=f"sg_owner_{index}")
         due = st.date_input(
@@ -240,6 +258,7 @@ def register_offer_form(me: StaffIdentity, candidates: pd.DataFrame) -> None:
         list(texts),
         key="sg_flagged",
         format_func=lambda value: texts[value][:90],
+        placeholder=tr("common.choose"),
     )
     st.markdown("> " + plain(texts[chosen]))
     theme = _theme("sg_flag_theme", default=themes_of[chosen])

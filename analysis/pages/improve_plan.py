@@ -1,13 +1,14 @@
 import streamlit as st
 
 from analysis.effects import action_effects
+from analysis.labels import origin_label
 from analysis.pages.improve_forms import new_action_form, update_action_form
 from analysis.pages.improve_shared import theme_name, today
 from analysis.pages.shared import frames, threshold
 from analysis.register import actions_frame, plan_totals
 from surveys.db import read_session
 from surveys.improvement.actions import list_actions
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import context, lang, require_role, show_table, tr
 
 me = require_role("admin", "quality", "director")
 st.title(tr("improve.pages.plan_title"))
@@ -22,17 +23,14 @@ if totals["overdue"]:
 shown = plan.assign(
     theme=plan["theme"].map(theme_name),
     status=plan["status"].map(lambda v: tr(f"improve.vocab.action.{v}")),
+    origin=plan["origin"].map(lambda v: origin_label(v, lang())),
 )
 overdue_red = ["background-color: #fdecea" if late else "" for late in plan["overdue"]]
-st.dataframe(
-    shown.style.apply(lambda column: overdue_red, axis=0), hide_index=True, key="plan_table"
-)
+show_table(shown, "plan_table", "improve", style=lambda column: overdue_red)
 st.subheader(tr("improve.pages.effects_title"))
 st.caption(tr("improve.pages.effects_intro", min=threshold()))
 effects = action_effects(plan, frames().answers, small_group_min=threshold())
-st.dataframe(
-    effects.assign(theme=effects["theme"].map(theme_name)), hide_index=True, key="plan_effects"
-)
+show_table(effects.assign(theme=effects["theme"].map(theme_name)), "plan_effects", "improve")
 if me.role in ("admin", "quality"):  # directors read the plan; quality staff keep it
     new_action_form(me)
     if not plan.empty:

@@ -20,11 +20,12 @@ from analysis.suggestions import (
     default_period,
     theme_label,
 )
+from analysis.suggestions.wording import format_params
 from analysis.suggestions.work import forget, period_work
 from surveys.i18n import TranslatableError
 from surveys.improvement.complaints import known_themes
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, tr
+from surveys.pages.common import column_name, context, lang, tr
 
 
 def today() -> date:
@@ -77,10 +78,18 @@ def forget_work() -> None:
     forget()
 
 
+def figure_name(key: str) -> str:
+    return column_name(key, "improve.figures.", "improve")
+
+
 def figures_table(figures: dict[str, Any]) -> pd.DataFrame:
-    """Evidence figures as two columns for display (lists joined)."""
-    rows = [
-        (key, ", ".join(map(str, value)) if isinstance(value, list | tuple) else value)
-        for key, value in figures.items()
-    ]
+    """Evidence figures as two columns for display, named and written for the reader."""
+    written = format_params(figures, lang())
+    rows = [(figure_name(key), written[key]) for key in figures]
     return pd.DataFrame(rows, columns=[tr("improve.pages.figure"), tr("improve.pages.value")])
+
+
+def evidence_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A suggestion's evidence rows, each value written for the reader, headers named."""
+    frame = pd.DataFrame([format_params(row, lang()) for row in rows])
+    return frame.rename(columns={key: figure_name(key) for key in frame.columns})

@@ -1,9 +1,13 @@
-import pandas as pd
 import streamlit as st
 
 from analysis.pages.improve_forms import register_offer_form, suggestion_action_form
-from analysis.pages.improve_shared import figures_table, period, suggestions_and_candidates
-from surveys.pages.common import lang, plain, require_role, tr
+from analysis.pages.improve_shared import (
+    evidence_rows,
+    figures_table,
+    period,
+    suggestions_and_candidates,
+)
+from surveys.pages.common import lang, plain, require_role, show_table, tr
 
 me = require_role("admin", "quality")
 st.title(tr("improve.pages.suggestions_title"))
@@ -16,11 +20,9 @@ for index, item in enumerate(found):
     with st.expander(f"{tr(f'improve.severity.{item.severity}')} — {item.title(lang())}"):
         st.write(item.explanation(lang()))
         st.caption(tr("improve.pages.indicators", values=", ".join(map(str, item.indicators))))
-        st.dataframe(
-            figures_table(item.evidence.figures), hide_index=True, key=f"sg_figures_{index}"
-        )
+        show_table(figures_table(item.evidence.figures), f"sg_figures_{index}")
         if item.evidence.rows:
-            st.dataframe(pd.DataFrame(item.evidence.rows), hide_index=True, key=f"sg_rows_{index}")
+            show_table(evidence_rows(list(item.evidence.rows)), f"sg_rows_{index}")
         for quote in item.evidence.verbatims:
             st.markdown("> " + plain(quote))
         suggestion_action_form(me, item, index)

@@ -12,8 +12,9 @@ warms the frames at start (`analysis.warmup`), so the first visit costs what a s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -32,12 +33,17 @@ from analysis.frames import (
 )
 from analysis.frames.cache import FRAMES
 from analysis.metrics import breakdown
-from analysis.summary import DEFAULT_PERIOD_DAYS, TABLES, versioned_dashboard_tables
+from analysis.summary import TABLES, versioned_dashboard_tables
 from analysis.verbatim_rows import hidden_text_count, verbatim_table
+from surveys.config import default_period
+from surveys.formatting import integer, number, percent
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, tr, vocab
+from surveys.pages.common import context, lang, show_table, tr, vocab
 
 CACHE_SECONDS = 120
+FRENCH_CHART_LOCALE = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"])
+)
 
 
 def data_version() -> str:
@@ -64,18 +70,23 @@ def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]
     )
 
 
-def _figure(value: object, pattern: str, scale: float = 1.0) -> str:
+def _figure(value: object, write: Callable[[float], str]) -> str:
     if value is None or pd.isna(value):
         return "—"
-    return pattern.format(float(value) * scale)
+    return write(float(value))
 
 
 def show_headline(head: pd.Series) -> None:
     """Responses, response rate, mean satisfaction (with the favourable share), NPS."""
+    code = lang()
     columns = st.columns(4)
-    columns[0].metric(tr("analysis.dashboard.responses"), int(head["responses"]), border=True)
+    columns[0].metric(
+        tr("analysis.dashboard.responses"), integer(int(head["responses"]), code), border=True
+    )
     columns[1].metric(
-        tr("analysis.dashboard.rate"), _figure(head["rate"], "{:.0f} %", 100), border=True
+        tr("analysis.dashboard.rate"),
+        _figure(head["rate"], lambda v: percent(v, code)),
+        border=True,
     )
     favourable = (
         None
@@ -84,13 +95,17 @@ def show_headline(head: pd.Series) -> None:
     )
     columns[2].metric(
         tr("analysis.dashboard.mean"),
-        _figure(head["mean"], "{:.2f}"),
+        _figure(head["mean"], lambda v: number(v, code)),
         delta=favourable,
         delta_color="off",
         delta_arrow="off",
         border=True,
     )
-    columns[3].metric(tr("analysis.dashboard.nps"), _figure(head["nps"], "{:+.0f}"), border=True)
+    columns[3].metric(
+        tr("analysis.dashboard.nps"),
+        _figure(head["nps"], lambda v: number(v, code, 0, signed=True)),
+        border=True,
+    )
     st.caption(tr("analysis.small_group_note", threshold=threshold()))
 
 
@@ -177,7 +192,7 @@ def _period(key: str) -> tuple[date | None, date | None]:
         tr("analysis.filters.period"),
         key=key,
         format="DD/MM/YYYY",
-        value=(today - timedelta(days=DEFAULT_PERIOD_DAYS), today),
+        value=default_period(today),
     )
     if isinstance(chosen, tuple | list):
         start = chosen[0] if len(chosen) > 0 else None
@@ -205,6 +220,7 @@ def _who_filters(
         choices["programmes"],
         key=f"{prefix}_programmes",
         placeholder=everything,
+        select_all=False,
     )
     sessions = second.multiselect(
         tr("analysis.filters.session"),
@@ -215,6 +231,7 @@ def _who_filters(
         ],
         key=f"{prefix}_sessions",
         placeholder=everything,
+        select_all=False,
     )
     if not with_trainers:
         return programmes, sessions, []
@@ -225,6 +242,7 @@ def _who_filters(
         format_func=lambda person: names.get(person, str(person)),
         key=f"{prefix}_trainers",
         placeholder=everything,
+        select_all=False,
     )
     return programmes, sessions, trainers
 
@@ -238,6 +256,7 @@ def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[lis
             format_func=lambda value, kind=kind: vocab(kind, value),
             key=f"{prefix}_{plural}",
             placeholder=everything,
+            select_all=False,
         )
         for column, (name, kind, plural) in zip(st.columns(3), VOCABULARY_FILTERS, strict=True)
     ]
@@ -311,22 +330,31 @@ def downloads(
 
 
 def show_figure(figure: Figure, key: str) -> None:
-    """The chart, the table of its numbers beside it, and the downloads."""
+    """The chart, the table of its numbers under it, and the downloads."""
     st.subheader(figure.title)
     if figure.empty:
         st.caption(tr("analysis.no_data"))
         return
-    chart_side, table_side = st.columns([3, 2])
-    # the subheader above already titles the chart (the PNG keeps the chart's own title)
-    chart_side.altair_chart(
-        figure.chart.properties(title=""),
+    # On screen: labels cut shorter (a usable plot area at 390 px), the legend as one column
+    # that nothing clips, French number formats on the axes; the table under the chart, so
+    # that neither needs horizontal scrolling.
+    screen = (
+        figure.chart.properties(title="")
+        .configure_axis(labelLimit=170, labelFontSize=12, titleFontSize=12)
+        .configure_legend(
+            labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
+        )
+    ).copy(deep=True)
+    if lang() == "fr":
+        screen.config.locale = FRENCH_CHART_LOCALE
+    st.altair_chart(
+        screen,
         key=f"{key}_chart",
         theme=None,
         alt=tr("analysis.chart_alt", title=figure.title),
     )
-    with table_side:
-        st.dataframe(figure.table, hide_index=True, key=f"{key}_table")
-        downloads(key, figure.table, key, figure)
+    show_table(figure.table, f"{key}_table")
+    downloads(key, figure.table, key, figure)
 
 
 def language() -> str:

@@ -12,7 +12,7 @@ from analysis.pages.shared import (
     stop_if_withheld,
     threshold,
 )
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import require_role, show_table, tr
 
 me = me = require_role("admin", "quality", "director")
 st.title(tr("analysis.verbatims.title"))
@@ -34,6 +34,8 @@ themes = middle.multiselect(
     options,
     format_func=lambda value: theme_label(value, code),
     key="verbatims_themes",
+    placeholder=tr("common.choose_many"),
+    select_all=False,
 )
 limit = right.number_input(
     tr("analysis.verbatims.limit"),
@@ -52,5 +54,5 @@ if hidden:
 if found.empty:
     st.info(tr("analysis.no_data"))
 else:
-    st.dataframe(table, hide_index=True, key="verbatims_table")
+    show_table(table, "verbatims_table")
     downloads("verbatims", table, "verbatims_downloads")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -32,7 +32,7 @@ from analysis.suggestions.pseudonyms import pseudonymise_trainers
 from analysis.suggestions.rules import RULES
 from analysis.suggestions.wording import plain_value
 from analysis.text import free_text_answers, mark_quotable, tag_comments
-from surveys.config import Settings
+from surveys.config import Settings, default_period  # noqa: F401  (re-exported)
 from surveys.db import read_session
 from surveys.improvement.actions import ActionInput
 from surveys.improvement.complaints import list_complaints
@@ -100,14 +100,6 @@ def suggestions_json(
         "count": len(items),
         "suggestions": [suggestion_dict(item, catalog) for item in items],
     }
-
-
-DEFAULT_PERIOD_DAYS = 365
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """The twelve months up to `today` (the yearly rhythm of indicator 30)."""
-    return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
 
 
 def inputs_from_frames(

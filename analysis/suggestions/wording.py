@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from question_banks.loader import load_catalog
+from surveys import formatting
 from surveys.i18n import label, t
 
 
@@ -33,7 +34,7 @@ def _percent(value: float, language: str) -> str:
 
 
 def _day(value: date, language: str) -> str:
-    return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
+    return formatting.day(value, language)
 
 
 class Pseudonym(str):

@@ -19,7 +19,12 @@ def scope_label(scope: str) -> str:
 with st.form("create_api_key", clear_on_submit=True):
     name = st.text_input(tr("api.keys.name"), key="api_key_name")
     scopes = st.multiselect(
-        tr("api.keys.scopes"), API_SCOPES, format_func=scope_label, key="api_key_scopes"
+        tr("api.keys.scopes"),
+        API_SCOPES,
+        format_func=scope_label,
+        key="api_key_scopes",
+        placeholder=tr("common.choose_many"),
+        select_all=False,
     )
     submitted = st.form_submit_button(tr("api.keys.create"))
 if submitted:

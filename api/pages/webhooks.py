@@ -30,6 +30,8 @@ with st.form("create_webhook", clear_on_submit=True):
         default=list(WEBHOOK_EVENTS),
         format_func=event_label,
         key="webhook_events",
+        placeholder=tr("common.choose_many"),
+        select_all=False,
     )
     submitted = st.form_submit_button(tr("api.webhooks.create"))
 if submitted:

@@ -29,6 +29,7 @@ if startable:
         range(len(startable)),
         format_func=lambda i: startable[i].label,
         key="calendar_start_choice",
+        placeholder=tr("common.choose"),
     )
     if st.button(tr("reminders.calendar.start_now"), key="calendar_start_now"):
         item = startable[index]

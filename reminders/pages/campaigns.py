@@ -12,13 +12,12 @@ from reminders.pages.widgets import (
     resend_section,
     send_with_progress,
     show_refusal,
-    spreadsheet_safe,
     unknown_messages_section,
 )
 from reminders.reporting import campaign_counts
 from surveys.db import read_session, write_session
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import context, done, lang, require_role, show_table, tr
 
 who = require_role("admin", "quality")
 st.title(tr("reminders.campaigns.title"))
@@ -30,7 +29,7 @@ if not campaigns:
     st.info(tr("reminders.campaigns.empty"))
     st.stop()
 
-st.dataframe(spreadsheet_safe(campaign_rows(campaigns)), hide_index=True, key="campaigns_table")
+show_table(campaign_rows(campaigns), "campaigns_table")
 
 by_id = {item.id: item for item in campaigns}
 chosen = by_id[
@@ -39,6 +38,7 @@ chosen = by_id[
         list(by_id),
         key="campaigns_choice",
         format_func=lambda key: by_id[key].label,
+        placeholder=tr("common.choose"),
     )
 ]
 st.subheader(chosen.label)
@@ -72,13 +72,13 @@ try:
                 resume_campaign(
                     session=session, campaign_id=chosen.id, actor=who.email, now=utc_now()
                 )
-            st.rerun()
+            done(tr("reminders.campaigns.resumed", campaign=chosen.label))
     elif actions[1].button(
         tr("reminders.campaigns.pause"), key="campaigns_pause", disabled=chosen.status == "closed"
     ):
         with write_session(engine) as session:
             pause_campaign(session=session, campaign_id=chosen.id, actor=who.email, now=utc_now())
-        st.rerun()
+        done(tr("reminders.campaigns.paused", campaign=chosen.label))
 except CampaignActionError as error:
     show_refusal(error)
 

@@ -1,8 +1,9 @@
 import streamlit as st
 
-from reminders.mailbox import list_mailbox, read_mailbox_message
-from reminders.pages.widgets import plain, spreadsheet_safe
-from surveys.pages.common import context, require_role, tr
+from reminders.mailbox import MailboxEntry, list_mailbox, read_mailbox_message
+from reminders.pages.widgets import plain
+from surveys.formatting import moment
+from surveys.pages.common import context, lang, require_role, show_table, tr
 
 require_role("admin", "quality")
 st.title(tr("reminders.mailbox.title"))
@@ -17,26 +18,24 @@ if not entries:
     st.caption(tr("reminders.mailbox.empty"))
     st.stop()
 
-st.dataframe(
-    spreadsheet_safe(
-        [
-            {
-                tr("reminders.columns.date"): entry.date,
-                tr("reminders.columns.to"): entry.to,
-                tr("reminders.columns.subject"): entry.subject,
-            }
-            for entry in entries
-        ]
-    ),
-    hide_index=True,
-    key="mailbox_table",
+
+def when(entry: MailboxEntry) -> str:
+    return moment(entry.sent_at, lang()) if entry.sent_at else entry.date
+
+
+st.caption(tr("reminders.paris_times"))
+show_table(
+    [{"date": when(entry), "to": entry.to, "subject": entry.subject} for entry in entries],
+    "mailbox_table",
+    "reminders",
 )
 by_name = {entry.name: entry for entry in entries}
 name = st.selectbox(
     tr("reminders.mailbox.choose"),
     list(by_name),
     key="mailbox_choice",
-    format_func=lambda key: f"{by_name[key].date} — {by_name[key].to} — {by_name[key].subject}",
+    format_func=lambda key: f"{when(by_name[key])} — {by_name[key].to} — {by_name[key].subject}",
+    placeholder=tr("common.choose"),
 )
 message = read_mailbox_message(settings.mailbox_dir, name)
 if message is None:

@@ -1,9 +1,9 @@
 import streamlit as st
 
-from reminders.pages.widgets import spreadsheet_safe
 from reminders.reporting import find_people, message_log
 from surveys.db import read_session
-from surveys.pages.common import context, require_role, tr
+from surveys.formatting import day
+from surveys.pages.common import context, lang, require_role, show_table, tr
 
 require_role("admin", "quality")
 st.title(tr("reminders.log.title"))
@@ -22,12 +22,13 @@ person_id = st.selectbox(
     format_func=lambda key: (
         f"{people[key].first_name} {people[key].last_name} <{people[key].email}>"
     ),
+    placeholder=tr("common.choose"),
 )
 person = people[person_id]
 if person.opted_out_at:
-    st.warning(tr("reminders.log.opted_out", date=person.opted_out_at.date()))
+    st.warning(tr("reminders.log.opted_out", date=day(person.opted_out_at, lang())))
 if person.bounced_at:
-    st.warning(tr("reminders.log.bounced", date=person.bounced_at.date()))
+    st.warning(tr("reminders.log.bounced", date=day(person.bounced_at, lang())))
 with read_session(context().engine) as session:
     rows = message_log(session=session, person_id=person_id)
 if not rows:
@@ -36,10 +37,5 @@ if not rows:
 for row in rows:
     row["kind"] = tr(f"reminders.kind.{row['kind']}")
     row["status"] = tr(f"reminders.message_status.{row['status']}")
-st.dataframe(
-    spreadsheet_safe(
-        [{tr(f"reminders.columns.{key}"): value for key, value in row.items()} for row in rows]
-    ),
-    hide_index=True,
-    key="log_table",
-)
+st.caption(tr("reminders.paris_times"))  # every time below is Paris time, none in UTC
+show_table(rows, "log_table", "reminders")

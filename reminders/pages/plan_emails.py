@@ -12,13 +12,13 @@ from reminders.reporting import plan_choices
 from surveys.db import read_session, write_session
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import OrganisationSettings, SurveyPlan
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import context, lang, require_role, tr
 
 who = require_role("admin", "quality")
 st.title(tr("reminders.emails.title"))
 st.caption(tr("reminders.emails.intro"))
 with read_session(context().engine) as session:
-    plans = dict(plan_choices(session=session))
+    plans = dict(plan_choices(session=session, language=lang()))
     organisation = session.get(OrganisationSettings, 1)
     organisation_name = organisation.name if organisation else ""
 if not plans:
@@ -27,19 +27,25 @@ if not plans:
 
 columns = st.columns(3)
 plan_id = columns[0].selectbox(
-    tr("reminders.emails.plan"), list(plans), key="emails_plan", format_func=plans.get
+    tr("reminders.emails.plan"),
+    list(plans),
+    key="emails_plan",
+    format_func=plans.get,
+    placeholder=tr("common.choose"),
 )
 language = columns[1].selectbox(
     tr("reminders.emails.language"),
     SUPPORTED_LANGUAGES,
     key="emails_language",
     format_func=LANGUAGE_NAMES.get,
+    placeholder=tr("common.choose"),
 )
 template = columns[2].selectbox(
     tr("reminders.emails.kind"),
     EMAIL_TEMPLATE_NAMES,
     key="emails_kind",
     format_func=lambda name: tr(f"reminders.emails.kinds.{name}"),
+    placeholder=tr("common.choose"),
 )
 with read_session(context().engine) as session:
     source = plan_source(session.get(SurveyPlan, plan_id).email_overrides, template, language)

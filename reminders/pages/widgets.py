@@ -12,10 +12,10 @@ from reminders.rendering import EmailSource, EmailTemplateError, render_email, s
 from reminders.reporting import CampaignCounts, campaign_recipients, unknown_messages
 from reminders.transport import build_sender
 from surveys.db import read_session, write_session
+from surveys.formatting import day, percent
 from surveys.i18n import TranslatableError
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, plain, tr, vocab
-from surveys.spreadsheet import spreadsheet_safe
+from surveys.pages.common import context, done, lang, plain, show_table, tr, vocab
 
 
 def show_refusal(error: TranslatableError) -> None:
@@ -60,7 +60,7 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
     """The campaigns table, with translated headings and words."""
 
     def rate(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
+        return "—" if value is None else percent(value, lang())
 
     counted = (
         "invited",
@@ -77,7 +77,7 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
             tr("reminders.columns.campaign"): item.label,
             tr("reminders.columns.audience"): vocab("stakeholder", item.audience),
             tr("reminders.columns.status"): tr(f"reminders.campaign_status.{item.status}"),
-            tr("reminders.columns.start"): item.scheduled_at.date(),
+            tr("reminders.columns.start"): day(item.scheduled_at, lang()),
             **{tr(f"reminders.columns.{name}"): getattr(item, name) for name in counted},
             tr("reminders.columns.response_rate"): rate(item.response_rate),
         }
@@ -104,6 +104,7 @@ def resend_section(campaign_id: int, *, actor: str) -> None:
             f"{people[key]['name']} <{people[key]['email']}> — "
             + tr(f"reminders.invitation_status.{people[key]['status']}")
         ),
+        placeholder=tr("common.choose"),
     )
     if st.button(tr("reminders.campaigns.resend"), key="campaigns_resend"):
         try:
@@ -125,10 +126,7 @@ def unknown_messages_section(*, actor: str) -> None:
         return
     st.subheader(tr("reminders.unknown.title"))
     st.warning(tr("reminders.unknown.explain"))
-    table = [
-        {tr(f"reminders.columns.{key}"): value for key, value in row.items()} for row in unknown
-    ]
-    st.dataframe(spreadsheet_safe(table), hide_index=True, key="campaigns_unknown_table")
+    show_table(unknown, "campaigns_unknown_table", "reminders")
     by_id = {row["id"]: row for row in unknown}
     chosen = st.selectbox(
         tr("reminders.unknown.choose"),
@@ -137,6 +135,7 @@ def unknown_messages_section(*, actor: str) -> None:
         format_func=lambda key: (
             f"{by_id[key]['email']} — {by_id[key]['campaign']} ({by_id[key]['message_id']})"
         ),
+        placeholder=tr("common.choose"),
     )
     columns = st.columns(2)
     for column, decision in zip(columns, ("sent", "resend"), strict=True):
@@ -149,7 +148,7 @@ def unknown_messages_section(*, actor: str) -> None:
                     actor=actor,
                     now=utc_now(),
                 )
-            st.rerun()
+            done(tr(f"reminders.unknown.done_{decision}"))
 
 
 def email_preview(source: EmailSource, language: str, organisation_name: str) -> None:

@@ -240,7 +240,7 @@ def financer_campaign(
     row = campaign_row(
         yearly_campaign_key(plan.plan_id, year),
         plan,
-        label=f"financer_annual {year}",
+        label=f"{plan.title} {year}",
         scheduled=scheduled,
         session_id=None,
     )

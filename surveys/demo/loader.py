@@ -117,7 +117,7 @@ def _session_campaigns(
         row = campaign_row(
             session_campaign_key(plan.plan_id, session_id),
             plan,
-            label=f"{template_id} {session_code}",
+            label=f"{plan.title} – {session_code}",
             scheduled=scheduled,
             session_id=session_id,
         )

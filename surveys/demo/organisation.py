@@ -157,6 +157,13 @@ def create_staff(session: Session) -> list[tuple[str, str, str]]:
     created = []
     for email, role, password, name in DEMO_STAFF:
         if session.exec(select(StaffUser).where(StaffUser.email == email)).first() is None:
-            create_user(session=session, email=email, role=role, password=password, full_name=name)
+            create_user(
+                session=session,
+                email=email,
+                role=role,
+                password=password,
+                full_name=name,
+                actor="demo",
+            )
         created.append((email, role, password))
     return created

@@ -15,7 +15,7 @@ from surveys.builder.composition import (
     update_survey_settings,
     version_questions,
 )
-from surveys.models import Programme, SurveyPlan, SurveyVersion
+from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
 from surveys.plans.rules import PlanSpec
 from surveys.plans.service import adopt_plans, propose_default_plan, propose_financer_plan
 
@@ -31,6 +31,7 @@ class DemoPlan:
     version_id: int
     questions: list[dict[str, Any]]
     anonymous: bool
+    title: str = ""  # the survey's title: campaigns are named after it, as the planner does
 
     @property
     def audience(self) -> str:
@@ -67,8 +68,10 @@ def _proposals(session: Session, programme_ids: dict[str, int]) -> list[PlanSpec
     return [*specs, propose_financer_plan(session=session)]
 
 
-def _demo_plan(plan: SurveyPlan, version: SurveyVersion) -> DemoPlan:
+def _demo_plan(session: Session, plan: SurveyPlan, version: SurveyVersion) -> DemoPlan:
+    survey = session.get(Survey, version.survey_id)
     return DemoPlan(
+        title=survey.title if survey else "",
         plan_id=plan.id,
         spec=PlanSpec.of(plan),
         version_id=version.id,
@@ -97,5 +100,5 @@ def publish_and_plan(
     plans = {}
     for plan in created:
         template_id, version = by_survey[plan.survey_id]
-        plans[(codes.get(plan.programme_id), template_id)] = _demo_plan(plan, version)
+        plans[(codes.get(plan.programme_id), template_id)] = _demo_plan(session, plan, version)
     return plans

@@ -3,7 +3,7 @@ import streamlit as st
 from question_banks.schema import AUDIENCES, INDICATORS, TIMINGS
 from surveys.builder.custom_questions import full_catalog
 from surveys.db import read_session
-from surveys.pages.common import context, lang, require_role, tr, vocab
+from surveys.pages.common import context, lang, require_role, show_table, tr, vocab
 
 require_role("admin", "quality")
 st.title(tr("banks.title"))
@@ -17,39 +17,45 @@ theme = left.selectbox(
     [None, *themes],
     key="banks_theme",
     format_func=lambda value: "—" if value is None else themes[value],
+    placeholder=tr("common.choose"),
 )
 audience = middle.selectbox(
     tr("banks.audience"),
     [None, *AUDIENCES],
     key="banks_audience",
     format_func=lambda v: "—" if v is None else vocab("role", v),
+    placeholder=tr("common.choose"),
 )
 timing = right.selectbox(
     tr("banks.timing"),
     [None, *TIMINGS],
     key="banks_timing",
     format_func=lambda v: "—" if v is None else vocab("timing", v),
+    placeholder=tr("common.choose"),
 )
-indicator = far.selectbox(tr("banks.indicator"), [None, *INDICATORS], key="banks_indicator")
+indicator = far.selectbox(
+    tr("banks.indicator"),
+    [None, *INDICATORS],
+    key="banks_indicator",
+    format_func=lambda v: "—" if v is None else str(v),
+    placeholder=tr("common.choose"),
+)
 search = st.text_input(tr("banks.search"), key="banks_search")
 found = catalog.filter(
     theme=theme, audience=audience, timing=timing, indicator=indicator, text=search or None
 )
 st.caption(tr("banks.count", count=len(found)))
-st.dataframe(
+show_table(
     [
         {
-            "id": q.id,
             tr("banks.theme"): themes.get(q.theme, q.theme),
-            "type": q.type,
-            "FR": q.text.fr,
-            "EN": q.text.en,
+            tr("columns.type"): tr(f"improve.vocab.type.{q.type}"),
+            tr("banks.question"): q.text.get(lang()),
             tr("banks.audience"): ", ".join(vocab("role", a) for a in q.audiences),
             tr("banks.timing"): ", ".join(vocab("timing", t) for t in q.timings),
             tr("banks.indicator"): ", ".join(str(i) for i in q.indicators),
         }
         for q in found
     ],
-    hide_index=True,
-    key="banks_table",
+    "banks_table",
 )

@@ -82,6 +82,7 @@ def show_create() -> None:
                 list(names),
                 key="builder_new_template",
                 format_func=names.__getitem__,
+                placeholder=tr("common.choose"),
             )
         else:
             st.selectbox(
@@ -89,6 +90,7 @@ def show_create() -> None:
                 AUDIENCES,
                 key="builder_new_audience",
                 format_func=lambda value: vocab("role", value),
+                placeholder=tr("common.choose"),
             )
             st.selectbox(
                 tr("builder.timing"),
@@ -96,6 +98,7 @@ def show_create() -> None:
                 key="builder_new_timing",
                 format_func=lambda value: vocab("timing", value),
                 help=tr("builder.timing_help"),
+                placeholder=tr("common.choose"),
             )
             st.multiselect(
                 tr("builder.languages"),
@@ -103,6 +106,8 @@ def show_create() -> None:
                 default=list(SUPPORTED_LANGUAGES),
                 key="builder_new_languages",
                 format_func=LANGUAGE_NAMES.__getitem__,
+                placeholder=tr("common.choose_many"),
+                select_all=False,
             )
             text_inputs("builder.survey_title", None, "builder_new_title")
             text_inputs("builder.survey_intro", None, "builder_new_intro", area=True)

@@ -116,6 +116,7 @@ def pick_survey() -> int | None:
         [None, *surveys],
         key=SURVEY_KEY,
         format_func=lambda i: tr("builder.new") if i is None else surveys[i],
+        placeholder=tr("common.choose"),
     )
 
 

@@ -61,6 +61,7 @@ def show_picker(loaded: Loaded) -> None:
         [None, *themes],
         key=f"{key}_theme",
         format_func=lambda v: "—" if v is None else themes[v],
+        placeholder=tr("common.choose"),
     )
     audience = audience_col.selectbox(
         tr("builder.audience"),
@@ -68,6 +69,7 @@ def show_picker(loaded: Loaded) -> None:
         key=f"{key}_audience",
         index=1 + AUDIENCES.index(survey.audience),
         format_func=lambda v: "—" if v is None else vocab("role", v),
+        placeholder=tr("common.choose"),
     )
     timing = timing_col.selectbox(
         tr("builder.timing"),
@@ -75,9 +77,13 @@ def show_picker(loaded: Loaded) -> None:
         key=f"{key}_timing",
         index=1 + TIMINGS.index(survey.timing),
         format_func=lambda v: "—" if v is None else vocab("timing", v),
+        placeholder=tr("common.choose"),
     )
     indicator = indicator_col.selectbox(
-        tr("builder.indicator"), [None, *INDICATORS], key=f"{key}_indicator"
+        tr("builder.indicator"),
+        [None, *INDICATORS],
+        key=f"{key}_indicator",
+        placeholder=tr("common.choose"),
     )
     search = st.text_input(tr("builder.search"), key=f"{key}_search")
     used = set(drafts.question_ids(survey.draft))
@@ -97,6 +103,8 @@ def show_picker(loaded: Loaded) -> None:
         list(labels),
         key=key,
         format_func=labels.__getitem__,
+        placeholder=tr("common.choose_many"),
+        select_all=False,
     )
     st.button(
         tr("builder.add_questions"),
@@ -143,9 +151,14 @@ def show_custom_form(loaded: Loaded) -> None:
             QUESTION_TYPES,
             key=f"{key}_type",
             format_func=lambda value: tr(f"builder.types.{value}"),
+            placeholder=tr("common.choose"),
         )
         right.selectbox(
-            tr("builder.theme"), list(themes), key=f"{key}_theme", format_func=themes.__getitem__
+            tr("builder.theme"),
+            list(themes),
+            key=f"{key}_theme",
+            format_func=themes.__getitem__,
+            placeholder=tr("common.choose"),
         )
         st.text_input(tr("builder.question_text_fr"), key=f"{key}_fr")
         st.text_input(tr("builder.question_text_en"), key=f"{key}_en")

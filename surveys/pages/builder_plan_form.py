@@ -85,6 +85,7 @@ def show_plan_form(programme_id: int | None) -> None:
             key=f"{KEY}_survey",
             format_func=lambda i: "—" if i is None else names[i],
             help=tr("builder.plans.survey_help"),
+            placeholder=tr("common.choose"),
         )
         left, middle = st.columns(2)
         left.number_input(

@@ -60,6 +60,7 @@ def show_preview(loaded: Loaded) -> None:
         list(sources),
         key=f"{key}_source",
         format_func=sources.__getitem__,
+        placeholder=tr("common.choose"),
     )
     try:
         definition = (
@@ -88,6 +89,7 @@ def show_preview(loaded: Loaded) -> None:
         range(len(sections)),
         key=f"{key}_section",
         format_func=lambda i: f"{i + 1}. {text(sections[i]['title'])}",
+        placeholder=tr("common.choose"),
     )
     with read_session(context().engine) as session:
         html = render_preview(

@@ -79,6 +79,7 @@ def show_settings(loaded: Loaded) -> None:
             key=f"{key}_audience",
             index=AUDIENCES.index(survey.audience),
             format_func=lambda value: vocab("role", value),
+            placeholder=tr("common.choose"),
         )
         middle.selectbox(
             tr("builder.timing"),
@@ -87,6 +88,7 @@ def show_settings(loaded: Loaded) -> None:
             index=TIMINGS.index(survey.timing),
             help=tr("builder.timing_help"),
             format_func=lambda value: vocab("timing", value),
+            placeholder=tr("common.choose"),
         )
         right.multiselect(
             tr("builder.languages"),
@@ -94,6 +96,8 @@ def show_settings(loaded: Loaded) -> None:
             default=draft.get("languages", []),
             key=f"{key}_languages",
             format_func=LANGUAGE_NAMES.__getitem__,
+            placeholder=tr("common.choose_many"),
+            select_all=False,
         )
         text_inputs("builder.survey_title", draft.get("title"), f"{key}_title")
         text_inputs("builder.survey_intro", draft.get("intro"), f"{key}_intro", area=True)

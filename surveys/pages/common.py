@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from surveys.db import read_session
-from surveys.i18n import label, t
+from surveys.formatting import display_frame
+from surveys.i18n import catalog, label, t
 from surveys.runtime import AppContext, app_context
+from surveys.spreadsheet import neutralise_formula
 from surveys.staff.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
 
 TEST_COOKIE_KEY = "staff_session_cookie"
@@ -67,12 +70,59 @@ def require_role(*roles: str) -> StaffIdentity:
     if found is None or found.role not in roles:
         st.error(t("common.not_allowed", lang()))
         st.stop()
+    show_flash()  # what the previous action did, said once at the top of the page
     return found
 
 
 def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rename row keys with the `columns.*` labels for display."""
     return [{tr(f"columns.{key}"): value for key, value in row.items()} for row in rows]
+
+
+def column_name(column: str, *areas: str) -> str:
+    """A column header in the reader's language: the first key found among
+    `<area>.columns.<column>` for each area (an area ending with "." is a full prefix), then
+    `columns.<column>` and `analysis.columns.<column>`; an already-human header is kept."""
+    names = catalog(lang())
+    prefixes = [a if a.endswith(".") else f"{a}.columns." for a in areas]
+    for prefix in (*prefixes, "columns.", "analysis.columns."):
+        if prefix + column in names:
+            return names[prefix + column]
+    return column
+
+
+def show_table(
+    data: pd.DataFrame | list[dict[str, Any]],
+    key: str,
+    *areas: str,
+    hidden: tuple[str, ...] = (),
+    style: Any = None,
+) -> None:
+    """A table as people read it: human headers, formats of the reader's language (3,78 ;
+    27/03/2026 ; 17:05 Paris time), empty cells for missing values, formula-safe text."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    frame = display_frame(frame.drop(columns=[c for c in hidden if c in frame]), lang())
+    frame = frame.map(neutralise_formula) if not frame.empty else frame
+    frame = frame.rename(columns={c: column_name(str(c), *areas) for c in frame.columns})
+    shown = frame.style.apply(style, axis=0) if style is not None else frame
+    st.dataframe(shown, hide_index=True, key=key)
+
+
+def done(message: str, *clear: str) -> None:
+    """After an action: say what was done (a toast shown after the rerun), empty the widgets
+    `clear` on purpose (the form is ready for the next entry), and rerun."""
+    st.session_state["_flash"] = message
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message left by `done` before the rerun, once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+        st.success(message)
 
 
 def plain(text: str) -> str:

@@ -23,6 +23,7 @@ editing = st.selectbox(
     [None, *[q.id for q in mine]],
     key="custom_edit",
     format_func=lambda value: tr("banks.new_question") if value is None else value,
+    placeholder=tr("common.choose"),
 )
 current = next((q for q in mine if q.id == editing), None)
 
@@ -38,9 +39,14 @@ with st.form("custom_question_form"):
         key="custom_type",
         index=QUESTION_TYPES.index(default("type", "likert5")),
         format_func=lambda value: tr(f"banks.types.{value}"),
+        placeholder=tr("common.choose"),
     )
     theme_id = st.selectbox(
-        tr("banks.theme"), list(themes), key="custom_theme", format_func=lambda value: themes[value]
+        tr("banks.theme"),
+        list(themes),
+        key="custom_theme",
+        format_func=lambda value: themes[value],
+        placeholder=tr("common.choose"),
     )
     text_fr = st.text_input(
         tr("banks.text_fr"), value=current.text.fr if current else "", key="custom_text_fr"
@@ -54,6 +60,8 @@ with st.form("custom_question_form"):
         default=default("audiences", ()),
         key="custom_audiences",
         format_func=lambda v: vocab("role", v),
+        placeholder=tr("common.choose_many"),
+        select_all=False,
     )
     timings = st.multiselect(
         tr("banks.timing"),
@@ -61,6 +69,8 @@ with st.form("custom_question_form"):
         default=default("timings", ()),
         key="custom_timings",
         format_func=lambda v: vocab("timing", v),
+        placeholder=tr("common.choose_many"),
+        select_all=False,
     )
     options = st.text_area(
         tr("banks.options_help"),

@@ -1,32 +1,45 @@
 import streamlit as st
 
-from surveys.config import paris_day
+from surveys.config import default_period, paris_day
 from surveys.db import read_session
+from surveys.formatting import day, integer
 from surveys.models import utc_now
-from surveys.overview import headline, list_sessions, upcoming_sessions
-from surveys.pages.common import context, localized_columns, require_role, tr, vocab
+from surveys.overview import headline, list_sessions, responses_between, upcoming_sessions
+from surveys.pages.common import context, lang, require_role, show_table, tr, vocab
 
 require_role("admin", "quality", "director")
 st.title(tr("home.title"))
+today = paris_day(utc_now())
+start, end = default_period(today)
 with read_session(context().engine) as session:
     figures = headline(session=session)
-    upcoming = upcoming_sessions(session=session, today=paris_day(utc_now()))
-    recent = list_sessions(session=session, ending_to=paris_day(utc_now()), limit=8)
+    in_period = responses_between(session=session, start=start, end=end)
+    upcoming = upcoming_sessions(session=session, today=today)
+    recent = list_sessions(session=session, ending_to=today, limit=8)
 
 columns = st.columns(4)
-columns[0].metric(tr("home.programmes"), figures.programmes)
-columns[1].metric(tr("home.sessions"), figures.sessions)
-columns[2].metric(tr("home.people"), figures.people)
-columns[3].metric(tr("home.responses"), figures.responses)
+columns[0].metric(tr("home.programmes"), integer(figures.programmes, lang()))
+columns[1].metric(tr("home.sessions"), integer(figures.sessions, lang()))
+columns[2].metric(tr("home.people"), integer(figures.people, lang()))
+columns[3].metric(tr("home.responses"), integer(figures.responses, lang()))
+# Home counts every response ever received; the dashboard opens on the last twelve months.
+st.caption(
+    tr(
+        "home.responses_period",
+        count=integer(in_period, lang()),
+        start=day(start, lang()),
+        end=day(end, lang()),
+    )
+)
 
 st.subheader(tr("home.by_type"))
-st.dataframe(
+show_table(
     [
-        {tr("columns.type"): vocab("stakeholder", kind), tr("home.people"): count}
+        {"type": vocab("stakeholder", kind), "people": count}
         for kind, count in sorted(figures.people_by_type.items())
     ],
-    hide_index=True,
-    key="home_by_type",
+    "home_by_type",
+    "home",
 )
 for heading, rows, key in (
     (tr("home.upcoming"), upcoming, "home_upcoming"),
@@ -36,6 +49,6 @@ for heading, rows, key in (
     for row in rows:
         row["modality"] = vocab("modality", row["modality"])
     if rows:
-        st.dataframe(localized_columns(rows), hide_index=True, key=key)
+        show_table(rows, key)
     else:
         st.caption(tr("common.none"))

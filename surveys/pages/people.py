@@ -3,7 +3,7 @@ import streamlit as st
 from surveys.db import read_session
 from surveys.models import STAKEHOLDER_TYPES
 from surveys.overview import list_people, list_programmes, list_sessions
-from surveys.pages.common import context, localized_columns, require_role, tr, vocab
+from surveys.pages.common import context, require_role, show_table, tr, vocab
 
 require_role("admin", "quality")
 st.title(tr("people.title"))
@@ -15,21 +15,22 @@ with read_session(context().engine) as session:
         rows = list_sessions(session=session)
         for row in rows:
             row["modality"] = vocab("modality", row["modality"])
-        st.dataframe(localized_columns(rows), hide_index=True, key="people_sessions")
+        show_table(rows, "people_sessions")
     with people_tab:
         kind = st.selectbox(
             tr("people.filter_type"),
             [None, *STAKEHOLDER_TYPES],
             key="people_kind",
             format_func=lambda value: "—" if value is None else vocab("stakeholder", value),
+            placeholder=tr("common.choose"),
         )
         search = st.text_input(tr("people.search"), key="people_search")
         rows = list_people(session=session, stakeholder_type=kind, search=search)
         for row in rows:
             row["type"] = vocab("role", row["type"])
-        st.dataframe(localized_columns(rows), hide_index=True, key="people_people")
+        show_table(rows, "people_people")
     with programmes_tab:
         rows = list_programmes(session=session)
         for row in rows:
             row["kind"] = vocab("programme_kind", row["kind"])
-        st.dataframe(localized_columns(rows), hide_index=True, key="people_programmes")
+        show_table(rows, "people_programmes")

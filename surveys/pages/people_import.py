@@ -2,7 +2,7 @@ import hashlib
 
 import streamlit as st
 
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import context, done, lang, require_role, tr
 from surveys.people.reading import (
     FIELDS,
     REQUIRED_FIELDS,
@@ -17,7 +17,13 @@ from surveys.people.writing import import_people
 who = require_role("admin", "quality")
 st.title(tr("people_import.title"))
 st.caption(tr("people_import.intro"))
-upload = st.file_uploader(tr("people_import.file"), type=["csv", "txt", "xlsx"], key="import_file")
+# After an import the uploader starts afresh (a new key): the preview and the import button
+# of a file already imported never stay on screen; the report says what was done.
+upload = st.file_uploader(
+    tr("people_import.file"),
+    type=["csv", "txt", "xlsx"],
+    key=f"import_file_{st.session_state.get('import_round', 0)}",
+)
 if upload is None:
     st.stop()
 data = upload.getvalue()
@@ -39,6 +45,7 @@ for position, name in enumerate(FIELDS):
         index=options.index(guess[name]),
         key=f"import_map_{name}_{file_key}",
         format_func=lambda index: "—" if index is None else table.headers[index] or f"#{index + 1}",
+        placeholder=tr("common.choose"),
     )
 if missing := missing_required(mapping):
     st.warning(
@@ -72,7 +79,8 @@ if st.button(
     key="import_run",
 ):
     report = import_people(engine=context().engine, table=table, mapping=mapping, actor=who.email)
-    st.success(
+    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+    done(
         tr(
             "people_import.done",
             rows=report.imported_rows,

@@ -26,6 +26,7 @@ programme_id = st.selectbox(
     [None, *programmes],
     key="plans_programme",
     format_func=lambda i: tr("builder.plans.organisation_wide") if i is None else programmes[i],
+    placeholder=tr("common.choose"),
 )
 show_flash()
 with read_session(context().engine) as session:

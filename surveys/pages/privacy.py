@@ -29,6 +29,7 @@ chosen = st.selectbox(
     found,
     key="privacy_person",
     format_func=lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
+    placeholder=tr("common.choose"),
 )
 if st.button(tr("privacy.prepare_export"), key="privacy_export"):
     with write_session(context().engine) as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from surveys.audit import record
-from surveys.i18n import TranslatableError
+from surveys.i18n import SUPPORTED_LANGUAGES, TranslatableError
 from surveys.models import ROLES, StaffUser
 from surveys.staff.auth import hash_password
 
@@ -24,7 +24,10 @@ def create_user(
     password: str,
     full_name: str = "",
     language: str = "fr",
+    actor: str = "system",
 ) -> StaffUser:
+    """A new staff account; `actor` is whoever creates it (an admin's e-mail; `system` for the
+    command line and the demo)."""
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError("errors.account.role", role=role, roles=", ".join(ROLES))
@@ -43,7 +46,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(session, actor="system", action="user.create", target=email, details={"role": role})
+    record(session, actor=actor, action="user.create", target=email, details={"role": role})
     return user
 
 
@@ -74,3 +77,22 @@ def set_user_active(*, session: Session, user_id: int, active: bool, actor: str)
         action="user.activate" if active else "user.deactivate",
         target=user.email,
     )
+
+
+def set_user_language(*, session: Session, user_id: int, language: str, actor: str) -> None:
+    """The language of a staff member's pages (French or English), kept with the account."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise AccountError("errors.account.language", language=language)
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError("errors.account.missing")
+    if user.language != language:
+        user.language = language
+        session.add(user)
+        record(
+            session,
+            actor=actor,
+            action="user.language",
+            target=user.email,
+            details={"language": language},
+        )

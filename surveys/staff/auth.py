@@ -58,6 +58,8 @@ def authenticate(
     user = session.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
     if user is None:
         _verify(_DUMMY_HASH, password)
+        attempted = email.strip().lower()[:254]
+        record(session, actor=attempted, action="login.failed", target=attempted, at=now)
         return None
     locked = user.locked_until is not None and user.locked_until > now
     if not _verify(user.password_hash, password) or locked or not user.is_active:
@@ -77,10 +79,11 @@ def _count_failure(
     if user.locked_until is not None and user.locked_until > now:
         return  # already locked: do not extend, so an attacker cannot lock someone out forever
     user.failed_logins += 1
+    record(session, actor=user.email, action="login.failed", target=user.email, at=now)
     if user.failed_logins >= max_failures:
         user.locked_until = now + timedelta(minutes=minutes)
         user.failed_logins = 0
-        record(session, actor="system", action="login.locked", target=user.email, at=now)
+        record(session, actor=user.email, action="login.locked", target=user.email, at=now)
     session.add(user)
 
 

@@ -129,8 +129,18 @@ def test_every_analysis_page_runs_with_each_class_of_filters(
     assert app.title
 
 
+def _number(text: object) -> object:
+    """A figure as the page writes it ("−0,7", "3,78", "1\u202f234") back to a number."""
+    cleaned = str(text).replace("−", "-").replace("\u202f", "").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text
+
+
 def _table(app: AppTest, column: str) -> pd.DataFrame:
-    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+    frame = next(frame.value for frame in app.dataframe if column in frame.value.columns)
+    return frame.map(_number)
 
 
 def test_the_dashboard_shows_the_weak_theme_lowest(app_env: AppContext) -> None:

@@ -594,7 +594,7 @@ def test_a_suggestion_without_evidence_cannot_exist() -> None:
         ("rate", 0.4649, "46\u202f%", "46%"),
         ("others_delta", -0.02, "0,0", "0.0"),
         ("others_delta", 0.31, "+0,3", "+0.3"),
-        ("start", date(2026, 3, 2), "02/03/2026", "2026-03-02"),
+        ("start", date(2026, 3, 2), "02/03/2026", "2 Mar 2026"),
         (
             "theme",
             "technical_support",

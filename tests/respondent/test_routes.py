@@ -206,8 +206,10 @@ def test_scales_are_labelled_radio_groups_and_texts_show_their_limit(
     assert devices.group(0).count('type="checkbox"') == 3
     assert 'maxlength="5000"' in html and "5\u202f000 caractères maximum." in html
     assert "N'indiquez pas de données personnelles" in unescape(html)
-    labels = re.findall(r'<label for="q-reco-nps-(\d+)">([^<]+)</label>', html)
-    assert labels[0][1] == "0 – Pas du tout probable" and len(labels) == 11
+    labels = re.findall(r'<label for="q-reco-nps-(\d+)">(.*?)</label>', html)
+    # the accessible name keeps the end's words; the grid shows only the number
+    assert re.sub(r"<[^>]+>", "", labels[0][1]) == "0 – Pas du tout probable"
+    assert len(labels) == 11 and 'class="nps-ends"' in html
 
 
 def test_the_first_page_carries_the_data_notice(respondent: Respondent) -> None:
