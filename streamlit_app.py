@@ -28,6 +28,7 @@ from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.public_url import record_public_base_url, server_base_url
 from surveys.respondent.routes import respondent_routes
+from surveys.room.routes import room_routes
 from surveys.runtime import app_context, prepare_database
 from surveys.web import staff_routes
 
@@ -74,6 +75,7 @@ app = st.App(
     routes=[
         *staff_routes(app_context()),
         *respondent_routes(app_context()),
+        *room_routes(app_context()),
         *builder_routes(app_context()),
         *api_routes(app_context()),
     ],

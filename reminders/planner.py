@@ -33,6 +33,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.plans.schedule import new_campaign, plan_schedule
 from surveys.webhook_events import emit_campaigns_closed
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
@@ -61,15 +62,6 @@ def _take_planner_lock(session: Session) -> None:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNER_LOCK_KEY})
 
 
-def plan_schedule(plan: SurveyPlan) -> policy.Schedule:
-    return policy.Schedule(
-        offset_days=plan.offset_days,
-        send_time=plan.send_time,
-        reminder_offsets_days=tuple(plan.reminder_offsets_days or ()),
-        close_after_days=plan.close_after_days,
-    )
-
-
 def active_plans(*, session: Session) -> list[tuple[SurveyPlan, int, str]]:
     """Active plans whose survey is active and published: (plan, latest version id, title)."""
     latest = (
@@ -89,31 +81,6 @@ def active_plans(*, session: Session) -> list[tuple[SurveyPlan, int, str]]:
 
 def _existing_keys(session: Session, plan_id: int) -> set[str]:
     return set(session.exec(select(Campaign.key).where(Campaign.plan_id == plan_id)).all())
-
-
-def _new_campaign(
-    plan: SurveyPlan,
-    version_id: int,
-    *,
-    key: str,
-    label: str,
-    start: datetime,
-    session_id: int | None,
-) -> Campaign:
-    schedule = plan_schedule(plan)
-    return Campaign(
-        key=key,
-        plan_id=plan.id,
-        survey_version_id=version_id,
-        session_id=session_id,
-        audience=plan.audience,
-        timing=plan.timing,
-        label=label[:200],
-        scheduled_at=start,
-        closes_at=policy.closes_at(start, schedule),
-        reminder_offsets_days=list(schedule.reminder_offsets_days),
-        status="open",
-    )
 
 
 def _create_session_campaigns(
@@ -138,7 +105,7 @@ def _create_session_campaigns(
         if key in existing or not policy.session_campaign_is_due(start, schedule, now):
             continue
         session.add(
-            _new_campaign(
+            new_campaign(
                 plan,
                 version_id,
                 key=key,
@@ -159,7 +126,7 @@ def _create_yearly_campaign(
     if start is None or key in _existing_keys(session, plan.id):
         return
     session.add(
-        _new_campaign(
+        new_campaign(
             plan, version_id, key=key, label=f"{title} {year}", start=start, session_id=None
         )
     )

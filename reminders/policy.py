@@ -8,15 +8,22 @@ and returned in UTC, as the database stores them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from surveys.config import DISPLAY_TIMEZONE
+from surveys.plans.schedule import (  # noqa: F401 (re-exported: the rules live with plans)
+    DEFAULT_CLOSE_AFTER_DAYS,
+    DEFAULT_REMINDER_OFFSETS_DAYS,
+    Schedule,
+    add_days_in_paris,
+    closes_at,
+    paris_time,
+    parse_send_time,
+    session_campaign_start,
+)
 
 PARIS = DISPLAY_TIMEZONE
-DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
-DEFAULT_CLOSE_AFTER_DAYS = 30
 DEFAULT_SEND_TIMES = {"hot": "17:00", "cold": "10:00", "annual": "10:00"}
 COLD_OFFSET_DAYS = 90
 SKILLS_ASSESSMENT_COLD_OFFSET_DAYS = 180
@@ -26,19 +33,6 @@ RETRY_MAX_DELAY_SECONDS = 6 * 3600
 DEFAULT_RETRY_GIVE_UP_DAYS = 3.0
 OPEN_CAMPAIGN_STATUSES = ("scheduled", "open")
 FINISHED_INVITATION_STATUSES = ("completed", "opted_out", "bounced")
-_SEND_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A plan's sending rule: `offset_days` after the session's last day (or after January 1st
-    for a yearly campaign), at `send_time` Paris time; reminders `reminder_offsets_days` after
-    the invitation; the campaign closes `close_after_days` after it starts."""
-
-    offset_days: int = 0
-    send_time: str = "17:00"
-    reminder_offsets_days: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_DAYS
-    close_after_days: int = DEFAULT_CLOSE_AFTER_DAYS
 
 
 def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
@@ -51,36 +45,8 @@ def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
     return Schedule(offset_days=offset, send_time=DEFAULT_SEND_TIMES.get(timing, "10:00"))
 
 
-def parse_send_time(text: str) -> time:
-    """`HH:MM` (24 h) as a time; ValueError otherwise."""
-    match = _SEND_TIME.match((text or "").strip())
-    if match is None:
-        raise ValueError(f"send time must look like 17:00, got {text!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def paris_time(day: date, send_time: str) -> datetime:
-    """`send_time` on `day` in Paris, as UTC (daylight saving handled by zoneinfo)."""
-    local = datetime.combine(day, parse_send_time(send_time), tzinfo=PARIS)
-    return local.astimezone(UTC)
-
-
-def add_days_in_paris(moment: datetime, days: int) -> datetime:
-    """`days` calendar days later at the same Paris wall-clock time (17:00 stays 17:00 across a
-    daylight-saving change), as UTC."""
-    return (moment.astimezone(PARIS) + timedelta(days=days)).astimezone(UTC)
-
-
-def session_campaign_start(schedule: Schedule, session_end: date) -> datetime:
-    return paris_time(session_end + timedelta(days=schedule.offset_days), schedule.send_time)
-
-
 def yearly_campaign_nominal_start(schedule: Schedule, year: int) -> datetime:
     return paris_time(date(year, 1, 1) + timedelta(days=schedule.offset_days), schedule.send_time)
-
-
-def closes_at(start: datetime, schedule: Schedule) -> datetime:
-    return add_days_in_paris(start, schedule.close_after_days)
 
 
 def session_campaign_is_due(start: datetime, schedule: Schedule, now: datetime) -> bool:

@@ -494,3 +494,4 @@ class ServerFact(SQLModel, table=True):
 # The API's tables (keys, rate windows, webhooks) live in their own module; importing it
 # here registers them with every import of the models (migrations compare against them).
 from surveys import integration_models  # noqa: E402, F401
+from surveys.room import tables as room_tables  # noqa: E402, F401
