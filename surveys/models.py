@@ -24,6 +24,15 @@ SURVEY_STATUSES = ("active", "archived")
 CAMPAIGN_STATUSES = ("scheduled", "open", "paused", "closed")
 INVITATION_STATUSES = ("pending", "sent", "completed", "opted_out", "bounced", "failed")
 MESSAGE_KINDS = ("invitation", "reminder", "resend")
+# What `abuse_event` counts (`surveys/limits.py`): guessed answer links, failed logins, and the
+# session links' own limits (`surveys/room/`: mistyped short links, emails typed in a room).
+ABUSE_SCOPES = (
+    "invalid_link",
+    "login_failure",
+    "invalid_session_link",
+    "room_email",
+    "room_email_person",
+)
 MESSAGE_STATUSES = ("pending", "sending", "sent", "retry", "failed", "unknown", "cancelled")
 COMPLAINT_KINDS = ("complaint", "incident", "difficulty")
 COMPLAINT_STATUSES = ("received", "acknowledged", "answered", "closed")
@@ -471,7 +480,7 @@ class AbuseEvent(SQLModel, table=True):
 
     __tablename__ = "abuse_event"
     __table_args__ = (
-        _check("scope", ("invalid_link", "login_failure"), "ck_abuse_event_scope"),
+        _check("scope", ABUSE_SCOPES, "ck_abuse_event_scope"),
         sa.Index("ix_abuse_event_subject", "scope", "subject", "at"),
         sa.Index("ix_abuse_event_scope_at", "scope", "at"),
     )

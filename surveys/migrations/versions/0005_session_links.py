@@ -13,7 +13,18 @@ from alembic import op
 revision: str = "0005_session_links"
 down_revision: str | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = "0002_abuse_limits"  # widens abuse_event's scopes
+OLD_SCOPES = "scope IN ('invalid_link', 'login_failure')"
+NEW_SCOPES = (
+    "scope IN ('invalid_link', 'login_failure', 'invalid_session_link', 'room_email',"
+    " 'room_email_person')"
+)
+
+
+def _scopes(condition: str) -> None:
+    with op.batch_alter_table("abuse_event", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_abuse_event_scope", type_="check")
+        batch_op.create_check_constraint("ck_abuse_event_scope", condition)
 
 
 def upgrade() -> None:
@@ -51,7 +62,11 @@ def upgrade() -> None:
     with op.batch_alter_table("room_seat", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_room_seat_campaign_id"), ["campaign_id"], unique=False)
 
+    _scopes(NEW_SCOPES)
+
 
 def downgrade() -> None:
+    op.execute(sa.text(f"DELETE FROM abuse_event WHERE NOT ({OLD_SCOPES})"))
+    _scopes(OLD_SCOPES)
     op.drop_table("room_seat")
     op.drop_table("session_link")
