@@ -2,7 +2,7 @@
 
 `streamlit run streamlit_app.py` finds the module-level `app`. The page code below runs only
 inside a Streamlit session (`st.runtime.exists()`); the routes and the lifespan run in the
-server process. In front of everything, `surveys.guards.ServerGuard` caps request bodies,
+server process. In front of everything, `surveys.http.guards.ServerGuard` caps request bodies,
 refuses the staff websocket to other origins, forbids framing by other sites, and leaves
 `X-Forwarded-For` to TRUSTED_PROXIES alone.
 """
@@ -22,15 +22,15 @@ from api.routes import api_routes
 from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
 from surveys.builder.preview import builder_routes
-from surveys.guards import ServerGuard
+from surveys.http.guards import ServerGuard
+from surveys.http.public_url import record_public_base_url, server_base_url
 from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
-from surveys.public_url import record_public_base_url, server_base_url
 from surveys.respondent.routes import respondent_routes
 from surveys.room.routes import room_routes
 from surveys.runtime import app_context, prepare_database
-from surveys.web import staff_routes
+from surveys.staff.routes import staff_routes
 
 PAGES: tuple[PageSpec, ...] = (
     *surveys_pages,

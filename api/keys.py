@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from surveys.audit import record
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
-from surveys.integration_models import API_SCOPES, ApiKey, ApiRateWindow
+from surveys.models import API_SCOPES, ApiKey, ApiRateWindow
 
 KEY_PREFIX = "qsk_"
 PREFIX_SHOWN = 12

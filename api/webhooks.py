@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from surveys.audit import record
 from surveys.i18n import TranslatableError
-from surveys.integration_models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
+from surveys.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from surveys.people.rows import has_control_characters
 
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from reminders.dispatcher import DEFAULT_BATCH_SIZE, dispatch_options, tick
 from reminders.worker import DEFAULT_INTERVAL_SECONDS, run_loop
 from surveys.config import SettingsError
+from surveys.http.public_url import PublicUrlUnknown, public_base_url
 from surveys.models import utc_now
-from surveys.public_url import PublicUrlUnknown, public_base_url
 from surveys.runtime import app_context, prepare_database
 
 

@@ -44,7 +44,7 @@ class MessageComposer:
     def __init__(self, *, engine: sa.Engine, settings: Settings, base_url: str) -> None:
         self.engine = engine
         self.settings = settings
-        self.base_url = base_url  # surveys.public_url.public_base_url, resolved per pass
+        self.base_url = base_url  # surveys.http.public_url.public_base_url, resolved per pass
         self.cache: dict[Any, Any] = {}
 
     def links(self, token_salt: str) -> tuple[str, str]:

@@ -42,7 +42,7 @@ from reminders.rendering import EmailTemplateError, new_message_id
 from reminders.transport import DeliveryError, Sender, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
-from surveys.public_url import public_base_url
+from surveys.http.public_url import public_base_url
 from surveys.runtime import AppContext
 
 log = logging.getLogger("reminders.dispatcher")

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from reminders import policy
 from reminders.dispatcher import new_worker_id
 from surveys.db import write_connection
-from surveys.integration_models import WebhookDelivery, WebhookEndpoint
+from surveys.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("reminders.webhooks")
 DELIVERIES = WebhookDelivery.__table__  # type: ignore[attr-defined]

@@ -196,8 +196,8 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
 def _session_link(context: AppContext, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from surveys.http.public_url import PublicUrlUnknown, public_base_url
     from surveys.i18n import t
-    from surveys.public_url import PublicUrlUnknown, public_base_url
     from surveys.room.sheets import SessionLinkError, kit_for_session, write_kit
 
     try:

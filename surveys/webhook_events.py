@@ -18,8 +18,14 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from surveys.config import DISPLAY_TIMEZONE, paris_day
-from surveys.integration_models import WebhookDelivery, WebhookEndpoint
-from surveys.models import Campaign, Person, TrainingSession, new_uuid
+from surveys.models import (
+    Campaign,
+    Person,
+    TrainingSession,
+    WebhookDelivery,
+    WebhookEndpoint,
+    new_uuid,
+)
 
 _ENDPOINT = WebhookEndpoint.__table__  # type: ignore[attr-defined]
 _DELIVERY = WebhookDelivery.__table__  # type: ignore[attr-defined]

@@ -3,8 +3,7 @@ import streamlit as st
 from api.keys import ApiKeyError, create_key, list_keys, revoke_key
 from surveys.config import paris_day
 from surveys.db import read_session, write_session
-from surveys.integration_models import API_SCOPES
-from surveys.models import utc_now
+from surveys.models import API_SCOPES, utc_now
 from surveys.pages.common import context, lang, plain, require_role, tr
 
 me = require_role("admin")

@@ -9,8 +9,7 @@ from api.webhooks import (
 )
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session, write_session
-from surveys.integration_models import WEBHOOK_EVENTS
-from surveys.models import utc_now
+from surveys.models import WEBHOOK_EVENTS, utc_now
 from surveys.pages.common import context, lang, plain, require_role, tr
 
 me = require_role("admin")

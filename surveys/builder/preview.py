@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from surveys.builder.custom_questions import full_catalog
 from surveys.builder.versions import preview_definition
 from surveys.db import read_session
+from surveys.http.responses import secure_html
 from surveys.i18n import TranslatableError, normalise_language, t
 from surveys.models import Survey, SurveyVersion
 from surveys.respondent.form import build_form
@@ -36,7 +37,6 @@ from surveys.respondent.rendering import render_form_page, render_message_page, 
 from surveys.respondent.service import organisation_info
 from surveys.runtime import AppContext
 from surveys.staff.auth import SESSION_COOKIE, identity_from_cookie
-from surveys.web import secure_html
 
 PREVIEW_ROLES = ("admin", "quality")
 STEPS = {"next": 1, "back": -1}

@@ -40,8 +40,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from surveys.db import is_sqlite, read_session, write_bind, write_session
+from surveys.http.bodies import read_body
+from surveys.http.limits import SlidingLimit
+from surveys.http.responses import SECURITY_HEADERS, client_address, request_language
 from surveys.i18n import normalise_language, t
-from surveys.limits import SlidingLimit
 from surveys.models import utc_now
 from surveys.respondent.form import (
     FieldError,
@@ -74,7 +76,6 @@ from surveys.respondent.service import (
     unsubscribe_status,
 )
 from surveys.runtime import AppContext
-from surveys.web import SECURITY_HEADERS, client_address, read_body, request_language
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ per form, so a post meant for one section cannot be replayed as another. No cook
 respondents have no session.
 
 Slow-down of guessing: invalid tokens are counted per client address in the database
-(`surveys.limits`, so every replica counts the same). A link is always looked up first: a
+(`surveys.http.limits`, so every replica counts the same). A link is always looked up first: a
 valid link opens whatever its address did, so a training room, an office or a virtual class
 behind one address is never punished for someone's typos or an attacker next door. Past
 `INVALID_LINKS_PER_WINDOW` invalid tokens in `INVALID_LINK_WINDOW_SECONDS`, further invalid
@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from surveys.limits import SlidingLimit
+from surveys.http.limits import SlidingLimit
 
 INVALID_LINKS_PER_WINDOW = 20
 INVALID_LINK_WINDOW_SECONDS = 600

@@ -25,10 +25,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from surveys.db import read_session, write_session
+from surveys.http.bodies import read_body
+from surveys.http.limits import SlidingLimit
+from surveys.http.public_url import PublicUrlUnknown, public_base_url
+from surveys.http.responses import client_address
 from surveys.i18n import LANGUAGE_NAMES, t
-from surveys.limits import SlidingLimit
 from surveys.models import utc_now
-from surveys.public_url import PublicUrlUnknown, public_base_url
 from surveys.rendering import render_html
 from surveys.respondent.form import parse_urlencoded
 from surveys.respondent.rendering import render_invalid_link_page, render_message_page
@@ -39,7 +41,6 @@ from surveys.room import service
 from surveys.room.links import room_token, room_url
 from surveys.room.printable import qr_png
 from surveys.runtime import AppContext
-from surveys.web import client_address, read_body
 
 logger = logging.getLogger(__name__)
 

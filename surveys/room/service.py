@@ -20,13 +20,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.campaigns import invitation_token, new_invitation, session_campaign_key
-from surveys.limits import SlidingLimit
+from surveys.http.limits import SlidingLimit
 from surveys.models import (
     Campaign,
     Enrolment,
     Invitation,
     OutboundMessage,
     Person,
+    RoomSeat,
+    SessionLink,
     SurveyPlan,
     SurveyVersion,
     TrainingSession,
@@ -34,7 +36,6 @@ from surveys.models import (
 from surveys.plans.schedule import new_campaign, plan_schedule, session_campaign_start
 from surveys.respondent.form import build_form, localized
 from surveys.room.links import normalise_room_token, token_hashes
-from surveys.room.tables import RoomSeat, SessionLink
 from surveys.tokens import hash_token, make_token, new_salt
 
 # A room of 25 behind one address, each typing their address once or twice: far below this.

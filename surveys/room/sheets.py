@@ -10,11 +10,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from surveys.i18n import label
-from surveys.models import Campaign, SurveyPlan, TrainingSession
+from surveys.models import Campaign, SessionLink, SurveyPlan, TrainingSession
 from surveys.room.links import projection_token, projection_url, room_token, room_url
 from surveys.room.printable import qr_png, sheet_pdf
 from surveys.room.service import RoomError, ensure_session_link, find_room
-from surveys.room.tables import SessionLink
 
 
 class SessionLinkError(RoomError):

@@ -8,8 +8,7 @@ import httpx
 
 from api.keys import create_key
 from surveys.db import write_session
-from surveys.integration_models import API_SCOPES
-from surveys.models import utc_now
+from surveys.models import API_SCOPES, utc_now
 from surveys.runtime import AppContext
 
 

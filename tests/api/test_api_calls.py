@@ -18,8 +18,7 @@ from api.keys import revoke_key
 from surveys.config import load_settings
 from surveys.db import read_session, write_session
 from surveys.i18n import t
-from surveys.integration_models import ApiKey
-from surveys.models import AuditLog, Person, utc_now
+from surveys.models import ApiKey, AuditLog, Person, utc_now
 from surveys.runtime import AppContext, build_context, prepare_database
 from tests.api.support import bearer, client, new_key
 from tests.support.server import RunningServer, server_env, start_server

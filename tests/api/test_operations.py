@@ -16,8 +16,16 @@ from api.routes import api_routes
 from reminders.planner import close_finished_campaigns
 from surveys.db import read_session, write_session
 from surveys.i18n import t
-from surveys.integration_models import ApiKey, WebhookDelivery
-from surveys.models import AuditLog, Complaint, Enrolment, Person, TrainingSession, utc_now
+from surveys.models import (
+    ApiKey,
+    AuditLog,
+    Complaint,
+    Enrolment,
+    Person,
+    TrainingSession,
+    WebhookDelivery,
+    utc_now,
+)
 from surveys.people.enrolment_status import parse_enrolment_status
 from surveys.runtime import AppContext
 from tests.api.support import bearer, new_key

@@ -8,8 +8,7 @@ from sqlmodel import select
 
 from reminders.webhooks import deliver_webhooks
 from surveys.db import read_session
-from surveys.integration_models import ApiKey, WebhookEndpoint
-from surveys.models import utc_now
+from surveys.models import ApiKey, WebhookEndpoint, utc_now
 from surveys.runtime import AppContext
 from tests.api.test_webhooks import invited, submit
 from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)

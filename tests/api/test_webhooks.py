@@ -14,8 +14,7 @@ from sqlmodel import select
 from api.webhooks import create_endpoint
 from reminders.webhooks import deliver_webhooks
 from surveys.db import read_session, write_session
-from surveys.integration_models import WebhookDelivery
-from surveys.models import utc_now
+from surveys.models import WebhookDelivery, utc_now
 from surveys.respondent.service import resolve_link, submit_response
 from surveys.runtime import AppContext
 from tests.api.receiver import Receiver

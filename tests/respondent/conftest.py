@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import AppContext
-from surveys.web import staff_routes
+from surveys.staff.routes import staff_routes
 from tests.support.browser import chromium
 from tests.support.server import free_port
 

@@ -30,7 +30,7 @@ from surveys.models import Invitation, OutboundMessage, Response, utc_now
 from surveys.respondent.routes import respondent_routes
 from surveys.room.routes import room_routes
 from surveys.runtime import AppContext
-from surveys.web import staff_routes
+from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
 from tests.reminders.conftest import smtp_settings

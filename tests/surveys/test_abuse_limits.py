@@ -13,12 +13,12 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from surveys.db import read_session, write_session
-from surveys.limits import client_subject
+from surveys.http.limits import client_subject
 from surveys.models import StaffUser
 from surveys.respondent.routes import respondent_routes
 from surveys.respondent.security import invalid_link_limit
 from surveys.runtime import AppContext
-from surveys.web import staff_routes
+from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
 from tests.factories import PASSWORD

@@ -11,7 +11,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from surveys.guards import ServerGuard, allowed_origins, origin_of
+from surveys.http.guards import ServerGuard, allowed_origins, origin_of
 
 
 async def echo(request: Request) -> PlainTextResponse:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from surveys.db import read_session, write_session
 from surveys.runtime import AppContext
 from surveys.staff.auth import SESSION_COOKIE, identity_from_cookie
-from surveys.web import staff_routes
+from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -1,5 +1,5 @@
 """Tables of the HTTP API and its webhooks: API keys, their rate-limit windows, webhook
-endpoints and the webhook outbox. Imported by `surveys.models`, so they register with it."""
+endpoints and the webhook outbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from surveys.models import _check, _json, _when, utc_now
+from surveys.models.base import check_in, json_column, utc_column, utc_now
 
 API_SCOPES = ("people:write", "results:read", "complaints:write")
 WEBHOOK_EVENTS = ("response.submitted", "complaint.created", "campaign.closed")
@@ -26,11 +26,11 @@ class ApiKey(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     key_hash: str = Field(max_length=64, unique=True, index=True)
     prefix: str = Field(max_length=16)  # the key's first characters, to recognise it
-    scopes: list[str] = _json(default_factory=list)
+    scopes: list[str] = json_column(default_factory=list)
     created_by: str = Field(default="", max_length=254)
-    created_at: datetime = _when(default_factory=utc_now)
+    created_at: datetime = utc_column(default_factory=utc_now)
     last_used_on: date | None = None
-    revoked_at: datetime | None = _when(default=None)
+    revoked_at: datetime | None = utc_column(default=None)
 
 
 class ApiRateWindow(SQLModel, table=True):
@@ -51,10 +51,10 @@ class WebhookEndpoint(SQLModel, table=True):
     name: str = Field(max_length=120)
     url: str = Field(max_length=500)
     secret: str = Field(max_length=128)
-    events: list[str] = _json(default_factory=lambda: list(WEBHOOK_EVENTS))
+    events: list[str] = json_column(default_factory=lambda: list(WEBHOOK_EVENTS))
     active: bool = Field(default=True)
     created_by: str = Field(default="", max_length=254)
-    created_at: datetime = _when(default_factory=utc_now)
+    created_at: datetime = utc_column(default_factory=utc_now)
 
 
 class WebhookDelivery(SQLModel, table=True):
@@ -63,20 +63,20 @@ class WebhookDelivery(SQLModel, table=True):
     __tablename__ = "webhook_delivery"
     __table_args__ = (
         sa.UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery"),
-        _check("status", DELIVERY_STATUSES, "ck_webhook_delivery_status"),
+        check_in("status", DELIVERY_STATUSES, "ck_webhook_delivery_status"),
         sa.Index("ix_webhook_delivery_due", "status", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     endpoint_id: int = Field(foreign_key="webhook_endpoint.id", index=True)
     event_id: str = Field(max_length=32)
     event_type: str = Field(max_length=40)
-    payload: dict[str, Any] = _json(default_factory=dict)
+    payload: dict[str, Any] = json_column(default_factory=dict)
     status: str = Field(default="pending", max_length=20)
-    due_at: datetime = _when()
+    due_at: datetime = utc_column()
     attempts: int = Field(default=0)
     claimed_by: str | None = Field(default=None, max_length=80)
-    claimed_at: datetime | None = _when(default=None)
-    delivered_at: datetime | None = _when(default=None)
+    claimed_at: datetime | None = utc_column(default=None)
+    delivered_at: datetime | None = utc_column(default=None)
     response_status: int | None = None
     last_error: str | None = Field(default=None, max_length=2000)
-    created_at: datetime = _when(default_factory=utc_now)
+    created_at: datetime = utc_column(default_factory=utc_now)

@@ -10,7 +10,7 @@
 - **Client address**: uvicorn (under Streamlit) already replaces the client's address with
   one from `X-Forwarded-For` when the connection comes from loopback (its FORWARDED_ALLOW_IPS
   default), which is read before our code is imported. The guard puts back a loopback peer
-  in that case, so that only TRUSTED_PROXIES decide (`surveys.web.client_address`).
+  in that case, so that only TRUSTED_PROXIES decide (`surveys.http.responses.client_address`).
 - **Framing**: every response says `X-Frame-Options: SAMEORIGIN`, and `Content-Security-
   Policy: frame-ancestors 'self'` unless the route set its own policy (ours all include
   `frame-ancestors 'self'`): only our own pages may frame ours (the builder's preview).

@@ -1,4 +1,4 @@
-"""Tables of the session links. Imported by `surveys.models`, so they register with it.
+"""Tables of the session links (`surveys.room`).
 
 `session_link`: one per (plan, session), i.e. per campaign of a session, created before the
 campaign itself may exist (the hot survey is answered before its 17:00 email). Its two tokens
@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from surveys.models import _when, utc_now
+from surveys.models.base import utc_column, utc_now
 
 
 class SessionLink(SQLModel, table=True):
@@ -29,7 +29,7 @@ class SessionLink(SQLModel, table=True):
     token_salt: str = Field(max_length=32)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     projection_hash: str = Field(max_length=64, unique=True, index=True)
-    created_at: datetime = _when(default_factory=utc_now)
+    created_at: datetime = utc_column(default_factory=utc_now)
 
 
 class RoomSeat(SQLModel, table=True):

@@ -1,12 +1,10 @@
-"""Plain HTTP routes of the server: staff login and logout, health, static assets.
+"""Staff login and logout routes (plain HTTP, outside Streamlit).
 
-They run on Starlette inside the Streamlit server (`st.App(routes=...)`). Streamlit's XSRF
-protection does not cover them, so the login form carries its own double-submit token.
-Bodies are read through `read_body`, which stops at a limit (chunked bodies included) and
-never keeps more than that limit in memory. Failed logins count per client address across
-accounts (in the database, `surveys.limits`): past LOGIN_ADDRESS_MAX_FAILURES within
-LOGIN_LOCK_MINUTES, that address is answered 429 without any password being checked, so it
-can neither go on guessing nor add failures to anyone's account.
+Streamlit's XSRF protection does not cover these routes, so each form carries its own
+double-submit token. Failed logins count per client address across accounts (in the
+database, `surveys.http.limits`): past LOGIN_ADDRESS_MAX_FAILURES within LOGIN_LOCK_MINUTES,
+that address is answered 429 without any password being checked, so it can neither go on
+guessing nor add failures to anyone's account.
 """
 
 from __future__ import annotations
@@ -14,19 +12,27 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from urllib.parse import parse_qsl
 
-import sqlalchemy as sa
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from surveys.config import Settings
-from surveys.db import read_session, write_session
-from surveys.i18n import normalise_language, t
-from surveys.limits import SlidingLimit, client_subject
-from surveys.models import OrganisationSettings, utc_now
-from surveys.rendering import ASSETS_DIR, render_html
+from surveys.db import write_session
+from surveys.http.bodies import read_small_form
+from surveys.http.limits import SlidingLimit
+from surveys.http.responses import (
+    SECURITY_HEADERS,
+    client_address,
+    organisation_name,
+    request_language,
+    secure_html,
+    too_large,
+)
+from surveys.http.system import system_routes
+from surveys.i18n import t
+from surveys.models import utc_now
+from surveys.rendering import render_html
 from surveys.runtime import AppContext
 from surveys.staff.auth import (
     SESSION_COOKIE,
@@ -37,78 +43,16 @@ from surveys.staff.auth import (
 )
 
 CSRF_COOKIE = "qs_csrf"
-MAX_LOGIN_FORM_BYTES = 4096
-DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
-SECURITY_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'self'; form-action 'self'",
-    "Cache-Control": "no-store",
-}
 
 
-def secure_html(body: str, *, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status_code, headers=SECURITY_HEADERS)
-
-
-def organisation_name(context: AppContext) -> str:
-    with read_session(context.engine) as session:
-        organisation = session.get(OrganisationSettings, 1)
-        return organisation.name if organisation else ""
-
-
-def client_address(request: Request, settings: Settings) -> str:
-    """The address limits count for: `X-Forwarded-For` is read only from TRUSTED_PROXIES."""
-    peer = request.client.host if request.client else None
-    forwarded = request.headers.get("x-forwarded-for", "")
-    return client_subject(peer, forwarded, settings.trusted_proxies)
-
-
-async def read_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None when it exceeds `limit` bytes (never kept in memory).
-
-    An oversized body is still read and thrown away up to `DRAIN_LIMIT_BYTES`, so that the
-    browser finishes sending and shows our message instead of a reset connection.
-    """
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > DRAIN_LIMIT_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > DRAIN_LIMIT_BYTES:
-            break
-        if size <= limit:
-            chunks.append(chunk)
-    return b"".join(chunks) if size <= limit else None
-
-
-async def read_small_form(request: Request) -> dict[str, str] | None:
-    """The fields of a small urlencoded form (login, logout); None when it is too large."""
-    body = await read_body(request, MAX_LOGIN_FORM_BYTES)
-    if body is None:
-        return None
-    pairs = parse_qsl(body.decode("utf-8", "replace"), max_num_fields=20)
-    return dict(pairs)
+def _cookie_secure(context: AppContext) -> bool:
+    return context.settings.public_base_url.startswith("https://")
 
 
 def login_address_limit(settings: Settings) -> SlidingLimit:
     return SlidingLimit(
         "login_failure", settings.login_address_max_failures, settings.login_lock_minutes * 60
     )
-
-
-def request_language(request: Request, form_value: str | None = None) -> str:
-    chosen = form_value or request.query_params.get("lang")
-    if chosen:
-        return normalise_language(chosen)
-    accept = request.headers.get("accept-language", "")
-    return normalise_language(accept.split(",")[0] if accept else None)
-
-
-def _cookie_secure(context: AppContext) -> bool:
-    return context.settings.public_base_url.startswith("https://")
 
 
 def _login_page(
@@ -218,16 +162,6 @@ def _logged_in(context: AppContext, cookie: str) -> Response:
     return response
 
 
-def too_large(request: Request) -> Response:
-    lang = request_language(request)
-    return Response(
-        t("errors.request_too_large", lang),
-        status_code=413,
-        headers=SECURITY_HEADERS,
-        media_type="text/plain",
-    )
-
-
 def logout_form(context: AppContext) -> Callable[[Request], Response]:
     """A confirmation page: logging out is a POST, so no other site can do it for you."""
 
@@ -279,32 +213,12 @@ def logout(context: AppContext) -> Callable[[Request], Response]:
     return endpoint
 
 
-def health(context: AppContext) -> Callable[[Request], Response]:
-    def endpoint(_request: Request) -> Response:
-        try:
-            with context.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
-
-    return endpoint
-
-
-def stylesheet(_request: Request) -> Response:
-    return FileResponse(
-        ASSETS_DIR / "site.css",
-        media_type="text/css",
-        headers={"Cache-Control": "public, max-age=3600"},
-    )
-
-
 def staff_routes(context: AppContext) -> list[BaseRoute]:
+    """Login and logout, with the server's own routes (health, stylesheet) beside them."""
     return [
         Route("/auth/login", login_form(context), methods=["GET"]),
         Route("/auth/login", login_submit(context), methods=["POST"]),
         Route("/auth/logout", logout_form(context), methods=["GET"]),
         Route("/auth/logout", logout(context), methods=["POST"]),
-        Route("/healthz", health(context), methods=["GET"]),
-        Route("/assets/site.css", stylesheet, methods=["GET"]),
+        *system_routes(context),
     ]

@@ -1,7 +1,7 @@
 """Limits on guessing, counted in the database so every web replica sees the same counts.
 
 Two limits use it: invalid answer links per client address (`surveys/respondent/security.py`)
-and failed staff logins per address across accounts (`surveys/web.py`). Each failure is one
+and failed staff logins per address across accounts (`surveys/staff/routes.py`). Each failure is one
 `abuse_event` row; a limit counts the rows of one address in a sliding window. Once an address
 is over its limit no more rows are written for it, and rows older than the window are deleted
 when a new one is written, so the table stays small whatever an attacker sends.

@@ -1,0 +1,76 @@
+"""What every table module shares: the column helpers and the shared vocabularies.
+
+Conventions: datetimes are timezone-aware UTC (`utc_now`); closed vocabularies are strings
+guarded by CHECK constraints (portable, and PostgreSQL enums are painful to migrate); JSON
+columns hold frozen snapshots and small lists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from question_banks.schema import AUDIENCES, TIMINGS
+
+STAKEHOLDER_TYPES = AUDIENCES  # one order everywhere: question_banks.schema.Audience
+LANGUAGES = ("fr", "en")
+EXTERNAL_ID_MAX = 120  # the caller's own id (a training-management system's), see api/
+
+__all__ = [
+    "EXTERNAL_ID_MAX",
+    "LANGUAGES",
+    "STAKEHOLDER_TYPES",
+    "TIMINGS",
+    "UTCDateTime",
+    "check_in",
+    "json_column",
+    "new_uuid",
+    "utc_column",
+    "utc_now",
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    return uuid.uuid4().hex
+
+
+def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK constraint keeping `column` inside a closed vocabulary."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timezone-aware UTC in and out, on every backend (SQLite returns naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use datetime.now(timezone.utc)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+def utc_column(**kwargs: Any) -> Any:
+    """A timezone-aware UTC datetime column."""
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def json_column(**kwargs: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kwargs)
