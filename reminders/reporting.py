@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from surveys.models import Campaign, Invitation, OutboundMessage, Person, Response
+from surveys.models import Campaign, Invitation, OutboundMessage, Person, Response, RoomSeat
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ def campaign_counts(*, session: Session, limit: int = 300) -> list[CampaignCount
             ).label("bounced"),
         )
         .join(Person, Person.id == Invitation.person_id, isouter=True)
+        .where(~sa.exists().where(RoomSeat.invitation_id == Invitation.id))  # room seats
         .group_by(Invitation.campaign_id)
         .subquery()
     )

@@ -7,6 +7,7 @@ from reminders.operations import (
     resume_campaign,
     send_campaign_now,
 )
+from reminders.pages.session_link import session_link_section
 from reminders.pages.widgets import (
     campaign_rows,
     resend_section,
@@ -82,5 +83,6 @@ try:
 except CampaignActionError as error:
     show_refusal(error)
 
+session_link_section(chosen.id)
 resend_section(chosen.id, actor=who.email)
 unknown_messages_section(actor=who.email)
