@@ -1,4 +1,5 @@
 import streamlit as st
+from sqlmodel import select
 
 from reminders.calendar import format_moment
 from reminders.operations import (
@@ -8,9 +9,9 @@ from reminders.operations import (
     send_campaign_now,
 )
 from reminders.pages.session_link import session_link_section
+from reminders.pages.who_answered import who_answered_section
 from reminders.pages.widgets import (
     campaign_rows,
-    resend_section,
     send_with_progress,
     show_refusal,
     spreadsheet_safe,
@@ -18,7 +19,7 @@ from reminders.pages.widgets import (
 )
 from reminders.reporting import campaign_counts
 from surveys.db import read_session, write_session
-from surveys.models import utc_now
+from surveys.models import Campaign, SurveyVersion, utc_now
 from surveys.pages.common import context, lang, require_role, tr
 
 who = require_role("admin", "quality")
@@ -83,6 +84,12 @@ try:
 except CampaignActionError as error:
     show_refusal(error)
 
+with read_session(engine) as session:
+    anonymous = session.exec(
+        select(SurveyVersion.anonymous)
+        .join(Campaign, Campaign.survey_version_id == SurveyVersion.id)
+        .where(Campaign.id == chosen.id)
+    ).one()
+who_answered_section(chosen.id, anonymous=anonymous, actor=who.email)
 session_link_section(chosen.id)
-resend_section(chosen.id, actor=who.email)
 unknown_messages_section(actor=who.email)
