@@ -33,6 +33,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.people.enrolment_status import in_scope
 from surveys.plans.schedule import new_campaign, plan_schedule
 from surveys.webhook_events import emit_campaigns_closed
 
@@ -175,6 +176,14 @@ def open_campaigns(*, session: Session, now: datetime) -> list[Campaign]:
     return campaigns
 
 
+def campaign_scope(session: Session, campaign: Campaign) -> str:
+    """The plan's enrolment scope (who dropped out gets no hot survey by default)."""
+    if campaign.plan_id is None:
+        return "completed"
+    plan = session.get(SurveyPlan, campaign.plan_id)
+    return plan.enrolment_scope if plan is not None else "completed"
+
+
 def audience_to_invite(*, session: Session, campaign: Campaign) -> list[Person]:
     """The campaign's audience not invited yet: the session's enrolments with the campaign's
     role, or for a yearly campaign every person of that stakeholder type."""
@@ -188,7 +197,9 @@ def audience_to_invite(*, session: Session, campaign: Campaign) -> list[Person]:
         query = query.where(Person.stakeholder_type == campaign.audience)
     else:
         query = query.join(Enrolment, Enrolment.person_id == Person.id).where(
-            Enrolment.session_id == campaign.session_id, Enrolment.role == campaign.audience
+            Enrolment.session_id == campaign.session_id,
+            Enrolment.role == campaign.audience,
+            in_scope(Enrolment.status, campaign_scope(session, campaign)),
         )
     return list(session.exec(query.order_by(Person.id)).unique().all())
 

@@ -33,6 +33,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.people.enrolment_status import in_scope
 from surveys.plans.schedule import new_campaign, plan_schedule, session_campaign_start
 from surveys.respondent.form import build_form, localized
 from surveys.room.links import normalise_room_token, token_hashes
@@ -68,6 +69,7 @@ class Room:
     languages: tuple[str, ...]
     closes_at: datetime
     closed: bool
+    scope: str = "completed"  # the plan's enrolment scope: who is expected to answer
 
     def survey_title(self, language: str) -> str:
         return localized(self.title, language)
@@ -149,6 +151,7 @@ def _room(session: Session, link: SessionLink | None) -> Room | None:
         languages=form.languages,
         closes_at=campaign.closes_at,
         closed=campaign.status == "closed",
+        scope=session.get(SurveyPlan, link.plan_id).enrolment_scope,
     )
 
 
@@ -170,7 +173,9 @@ def find_projection(session: Session, token: str) -> Room | None:
 def expected_count(session: Session, room: Room) -> int:
     """How many are expected to answer: the session's enrolments with the survey's audience."""
     statement = select(sa.func.count()).where(
-        Enrolment.session_id == room.session_id, Enrolment.role == room.audience
+        Enrolment.session_id == room.session_id,
+        Enrolment.role == room.audience,
+        in_scope(Enrolment.status, room.scope),
     )
     return session.exec(statement).one()
 
@@ -237,6 +242,7 @@ def _enrolled_person(session: Session, room: Room, email: str) -> Person | None:
             Person.erased_at.is_(None),
             Enrolment.session_id == room.session_id,
             Enrolment.role == room.audience,
+            in_scope(Enrolment.status, room.scope),
         )
     )
     return session.exec(statement).first()

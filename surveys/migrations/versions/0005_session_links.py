@@ -1,4 +1,5 @@
-"""session links (surveys answered in the room) and the anonymous seats they open
+"""session links (surveys answered in the room) and the anonymous seats they open; whom of
+a session's enrolments a plan reaches (survey_plan.enrolment_scope)
 
 Revision ID: 0005_session_links
 Revises: 0001_initial
@@ -63,9 +64,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_room_seat_campaign_id"), ["campaign_id"], unique=False)
 
     _scopes(NEW_SCOPES)
+    with op.batch_alter_table("survey_plan", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "enrolment_scope",
+                sa.String(length=20),
+                server_default="completed",
+                nullable=False,
+            )
+        )
+        batch_op.create_check_constraint(
+            "ck_survey_plan_enrolment_scope",
+            "enrolment_scope IN ('completed', 'all', 'dropped_out')",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("survey_plan", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_survey_plan_enrolment_scope", type_="check")
+        batch_op.drop_column("enrolment_scope")
     op.execute(sa.text(f"DELETE FROM abuse_event WHERE NOT ({OLD_SCOPES})"))
     _scopes(OLD_SCOPES)
     op.drop_table("room_seat")
