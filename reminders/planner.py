@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from reminders import policy
+from reminders.dropout import create_dropout_campaigns, dropout_due
 from surveys.campaigns import new_invitation, session_campaign_key, yearly_campaign_key
 from surveys.config import Settings
 from surveys.models import (
@@ -48,6 +49,8 @@ def plan_due(*, session: Session, now: datetime, settings: Settings) -> int:
     for plan, version_id, title in active_plans(session=session):
         if plan.programme_id is None:
             _create_yearly_campaign(session, plan, version_id, title, now)
+        elif plan.enrolment_scope == "dropped_out":
+            create_dropout_campaigns(session, plan, version_id, title, now)
         else:
             _create_session_campaigns(session, plan, version_id, title, now)
     planned = 0
@@ -225,12 +228,17 @@ def invite_audience(
         invitations.append(invitation)
     session.add_all(invitations)
     session.flush()
+    dropouts = campaign_scope(session, campaign) == "dropped_out"
     messages = [
         OutboundMessage(
             invitation_id=invitation.id,
             kind="invitation",
             sequence=0,
-            due_at=campaign.scheduled_at,
+            due_at=(
+                dropout_due(session, campaign, invitation.person_id, now)
+                if dropouts
+                else campaign.scheduled_at
+            ),
             created_at=now,
         )
         for invitation in invitations
