@@ -17,6 +17,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from analysis.pages import PAGES as analysis_pages
+from analysis.warmup import start_warm_up
 from api.pages import PAGES as api_pages
 from api.routes import api_routes
 from reminders.pages import PAGES as reminders_pages
@@ -56,6 +57,8 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     prepare_database(context)
     # Workers started without PUBLIC_BASE_URL write their links under this base.
     record_public_base_url(context.engine, public_base_url())
+    # Imports, catalogs, the analysis frames: paid now, not by the first staff visit.
+    start_warm_up(context)
     # The embedded email dispatcher (DISPATCHER=on): a thread plans and sends due messages;
     # it stops between two messages on shutdown. Extra `python -m reminders run` workers
     # may run beside it: rows are claimed, never sent twice.

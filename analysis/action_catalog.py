@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from question_banks.problems import FAST_SAFE_LOADER
 from question_banks.schema import LocalizedText
 
 CATALOG_PATH = Path(__file__).resolve().parent / "data" / "actions.yaml"
@@ -103,7 +104,9 @@ class ActionCatalog(BaseModel):
 def read_action_catalog(path: Path | str) -> ActionCatalog:
     path = Path(path)
     try:
-        return ActionCatalog.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return ActionCatalog.model_validate(
+            yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
+        )
     except (yaml.YAMLError, ValidationError) as error:
         raise ActionCatalogError(f"{path.name}: {error}") from error
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from analysis import metrics
-from analysis.frames import AnalysisFrames
+from analysis.frames import PARIS, AnalysisFilters, AnalysisFrames, apply_filters
+from analysis.frames.cache import FRAMES, VersionedMemo
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,42 @@ def dashboard_tables(frames: AnalysisFrames, options: MetricOptions) -> dict[str
         name: compute(frames if name in ALL_ANSWER_METRICS else scored, options)
         for name, compute in DASHBOARD_METRICS.items()
     }
+
+
+DEFAULT_PERIOD_DAYS = 365
+TABLES = VersionedMemo(max_entries=32)
+
+
+def default_filters(today: date) -> AnalysisFilters:
+    """The dashboard's filters as a page first shows them: the last year, everything."""
+    return AnalysisFilters(start=today - timedelta(days=DEFAULT_PERIOD_DAYS), end=today)
+
+
+def versioned_dashboard_tables(
+    engine: sa.Engine,
+    filters: AnalysisFilters,
+    *,
+    today: date,
+    small_group_min: int,
+    freq: str,
+    version: str,
+) -> dict[str, pd.DataFrame]:
+    """`dashboard_tables` of the frames of `version`, once per (filters, day, threshold,
+    frequency, version); each caller gets its own copies of the (small) tables."""
+
+    def compute() -> dict[str, pd.DataFrame]:
+        options = MetricOptions(
+            now=datetime.combine(today, time(12), tzinfo=PARIS),
+            small_group_min=small_group_min,
+            start=filters.start,
+            end=filters.end,
+            freq=freq,
+        )
+        return dashboard_tables(apply_filters(FRAMES.get(engine, version), filters), options)
+
+    key = (engine.url.render_as_string(), filters, today, small_group_min, freq)
+    tables = TABLES.get(key, version, compute)
+    return {name: table.copy() for name, table in tables.items()}  # type: ignore[union-attr]
 
 
 # --- JSON ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_
 
 from analysis.metrics.engine import plain_keys
 from question_banks.catalog import fold as fold_accents
+from question_banks.problems import FAST_SAFE_LOADER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_PATH = DATA_DIR / "lexicon_fr.yaml"
@@ -118,7 +119,7 @@ class Lexicon(BaseModel):
 def read_lexicon(path: Path | str) -> Lexicon:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER) or {}
         return Lexicon.model_validate(data)
     except (yaml.YAMLError, ValidationError) as error:
         raise LexiconError(f"{path.name}: {error}") from error

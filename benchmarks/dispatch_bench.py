@@ -273,6 +273,7 @@ def main() -> None:
                     "MAIL_RATE_PER_MINUTE": "100000000",
                     "MAIL_RATE_PER_DAY": "100000000",
                     "DISPATCHER": "off",
+                    "PUBLIC_BASE_URL": "http://localhost:8501",
                 }
             )
             setup = time.perf_counter()

@@ -10,6 +10,10 @@ from pydantic_core import ErrorDetails
 
 from question_banks.schema import QUESTION_TYPES
 
+# libyaml's safe loader (about 10x faster than the pure-Python one) where PyYAML was built with
+# it; the same documents and the same errors either way.
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # The singular noun used in "unknown audience 'x'" for each field holding a closed list.
 _FIELD_NOUNS = {
     "audiences": "audience",
@@ -59,7 +63,7 @@ def read_mapping(path: Path) -> tuple[dict[str, Any] | None, list[BankProblem]]:
     """Parse a YAML file that must hold a mapping."""
     file = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
     except OSError as error:
         return None, [BankProblem(file, None, None, f"cannot read the file: {error.strerror}")]
     except UnicodeDecodeError:

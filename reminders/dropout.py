@@ -15,8 +15,16 @@ from sqlmodel import Session, select
 
 from surveys.campaigns import session_campaign_key
 from surveys.config import paris_day
-from surveys.models import Campaign, Enrolment, SurveyPlan, TrainingSession
-from surveys.plans.schedule import new_campaign, paris_time
+from surveys.models import (
+    Campaign,
+    Enrolment,
+    Invitation,
+    OutboundMessage,
+    SurveyPlan,
+    TrainingSession,
+)
+from surveys.plans.schedule import new_campaign
+from surveys.schedule import paris_time
 
 DEFAULT_DROPOUT_DELAY_DAYS = 3
 DROPOUT_REMINDER_OFFSETS_DAYS = [3]  # one reminder
@@ -56,6 +64,23 @@ def create_dropout_campaigns(
         )
         campaign.closes_at = paris_time(training.end_date + timedelta(days=window), plan.send_time)
         session.add(campaign)
+    session.flush()
+
+
+def delay_dropout_emails(session: Session, campaign: Campaign, now: datetime) -> None:
+    """Move the invitation emails this pass queued to N days after each recorded dropout."""
+    fresh = session.exec(
+        select(OutboundMessage, Invitation.person_id)
+        .join(Invitation, Invitation.id == OutboundMessage.invitation_id)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            OutboundMessage.kind == "invitation",
+            OutboundMessage.created_at == now,
+        )
+    ).all()
+    for message, person_id in fresh:
+        message.due_at = dropout_due(session, campaign, person_id, now)
+        session.add(message)
     session.flush()
 
 

@@ -16,12 +16,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from reminders import policy
-from reminders.dropout import create_dropout_campaigns, dropout_due
-from surveys.campaigns import new_invitation, session_campaign_key, yearly_campaign_key
-from surveys.config import Settings
+from reminders.dropout import create_dropout_campaigns, delay_dropout_emails
+from surveys.campaigns import (
+    invitation_values,
+    session_campaign_key,
+    yearly_campaign_key,
+)
+from surveys.config import Settings, paris_day
+from surveys.integration.webhook_events import emit_campaigns_closed
 from surveys.models import (
     Campaign,
     Enrolment,
@@ -36,7 +42,7 @@ from surveys.models import (
 )
 from surveys.people.enrolment_status import in_scope
 from surveys.plans.schedule import new_campaign, plan_schedule
-from surveys.webhook_events import emit_campaigns_closed
+from surveys.schedule import paris_year
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
 OUTSTANDING_STATUSES = ("pending", "sending", "retry")
@@ -91,7 +97,7 @@ def _create_session_campaigns(
     session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
 ) -> None:
     schedule = plan_schedule(plan)
-    today = now.astimezone(policy.PARIS).date()
+    today = paris_day(now)
     # Only sessions whose campaign could be due now: started at most close_after_days ago.
     earliest_end = today - timedelta(days=plan.offset_days + plan.close_after_days + 1)
     latest_end = today - timedelta(days=plan.offset_days - 1)
@@ -124,7 +130,7 @@ def _create_session_campaigns(
 def _create_yearly_campaign(
     session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
 ) -> None:
-    year = policy.paris_year(now)
+    year = paris_year(now)
     key = yearly_campaign_key(plan.id, year)
     start = policy.yearly_campaign_start(plan_schedule(plan), year, now)
     if start is None or key in _existing_keys(session, plan.id):
@@ -181,20 +187,21 @@ def open_campaigns(*, session: Session, now: datetime) -> list[Campaign]:
 
 def campaign_scope(session: Session, campaign: Campaign) -> str:
     """The plan's enrolment scope (who dropped out gets no hot survey by default)."""
-    if campaign.plan_id is None:
-        return "completed"
-    plan = session.get(SurveyPlan, campaign.plan_id)
+    plan = session.get(SurveyPlan, campaign.plan_id) if campaign.plan_id is not None else None
     return plan.enrolment_scope if plan is not None else "completed"
 
 
-def audience_to_invite(*, session: Session, campaign: Campaign) -> list[Person]:
-    """The campaign's audience not invited yet: the session's enrolments with the campaign's
-    role, or for a yearly campaign every person of that stakeholder type."""
+def audience_to_invite(*, campaign: Campaign, scope: str = "completed") -> sa.Select:
+    """The campaign's audience not invited yet, as (person id, language, opted out at,
+    bounced at): the session's enrolments with the campaign's role, or for a yearly campaign
+    every person of that stakeholder type."""
     already = select(Invitation.id).where(
         Invitation.campaign_id == campaign.id, Invitation.person_id == Person.id
     )
-    query = select(Person).where(
-        Person.email.is_not(None), Person.erased_at.is_(None), ~sa.exists(already)
+    query = (
+        sa.select(Person.id, Person.language, Person.opted_out_at, Person.bounced_at)
+        .where(Person.email.is_not(None), Person.erased_at.is_(None), ~sa.exists(already))
+        .distinct()
     )
     if campaign.session_id is None:
         query = query.where(Person.stakeholder_type == campaign.audience)
@@ -202,9 +209,9 @@ def audience_to_invite(*, session: Session, campaign: Campaign) -> list[Person]:
         query = query.join(Enrolment, Enrolment.person_id == Person.id).where(
             Enrolment.session_id == campaign.session_id,
             Enrolment.role == campaign.audience,
-            in_scope(Enrolment.status, campaign_scope(session, campaign)),
+            in_scope(Enrolment.status, scope),
         )
-    return list(session.exec(query.order_by(Person.id)).unique().all())
+    return query.order_by(Person.id)
 
 
 def invite_audience(
@@ -212,41 +219,78 @@ def invite_audience(
 ) -> int:
     """Invite whoever is missing; queue their invitation email. Returns messages queued.
 
+    Set-based: one multi-row insert of invitations, one of their emails, each skipping rows
+    that already exist (the same unique keys as ever), so overlapping planners stay safe.
     People who opted out or bounced still get an invitation row (the audit shows why they
     were not asked) but no email.
     """
-    people = audience_to_invite(session=session, campaign=campaign)
-    invitations = []
-    for person in people:
-        invitation = new_invitation(
-            campaign_id=campaign.id, person=person, session_secret=session_secret
+    scope = campaign_scope(session, campaign)
+    rows = [
+        invitation_values(
+            campaign_id=campaign.id,
+            person_id=person_id,
+            language=language,
+            session_secret=session_secret,
         )
-        if person.opted_out_at is not None:
-            invitation.status = "opted_out"
-        elif person.bounced_at is not None:
-            invitation.status = "bounced"
-        invitations.append(invitation)
-    session.add_all(invitations)
-    session.flush()
-    dropouts = campaign_scope(session, campaign) == "dropped_out"
-    messages = [
-        OutboundMessage(
-            invitation_id=invitation.id,
-            kind="invitation",
-            sequence=0,
-            due_at=(
-                dropout_due(session, campaign, invitation.person_id, now)
-                if dropouts
-                else campaign.scheduled_at
-            ),
-            created_at=now,
+        | {"status": _first_status(opted_out_at, bounced_at), "created_at": now}
+        for person_id, language, opted_out_at, bounced_at in session.execute(
+            audience_to_invite(campaign=campaign, scope=scope)
         )
-        for invitation in invitations
-        if invitation.status == "pending"
     ]
-    session.add_all(messages)
-    session.flush()
-    return len(messages)
+    _insert_new(session, Invitation, rows)
+    queued = _queue_invitation_emails(session, campaign, now)
+    if scope == "dropped_out":
+        delay_dropout_emails(session, campaign, now)
+    return queued
+
+
+def _queue_invitation_emails(session: Session, campaign: Campaign, now: datetime) -> int:
+    """One INSERT ... SELECT: the invitation email of each reachable invitation this pass made."""
+    invitation = Invitation.__table__
+    fresh = sa.select(
+        invitation.c.id,
+        sa.literal("invitation"),
+        sa.literal(0),
+        sa.literal("pending"),
+        sa.literal(campaign.scheduled_at, OutboundMessage.__table__.c.due_at.type),
+        sa.literal(0),
+        sa.literal(now, OutboundMessage.__table__.c.created_at.type),
+    ).where(
+        invitation.c.campaign_id == campaign.id,
+        invitation.c.status == "pending",
+        invitation.c.created_at == now,
+    )
+    columns = ("invitation_id", "kind", "sequence", "status", "due_at", "attempts", "created_at")
+    statement = _dialect_insert(session)(OutboundMessage.__table__).from_select(columns, fresh)
+    statement = statement.on_conflict_do_nothing().returning(OutboundMessage.__table__.c.id)
+    return len(session.execute(statement).all())
+
+
+def _first_status(opted_out_at: datetime | None, bounced_at: datetime | None) -> str:
+    if opted_out_at is not None:
+        return "opted_out"
+    return "bounced" if bounced_at is not None else "pending"
+
+
+def _dialect_insert(session: Session):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _insert_new(
+    session: Session, model: type, rows: list[dict], *, returning: tuple[str, ...] = ()
+) -> list[sa.Row]:
+    """Insert the rows with one executemany, skipping any that would break a unique key
+    (already planned by an overlapping pass); returns the inserted rows' `returning` columns."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = _dialect_insert(session)(table).on_conflict_do_nothing()
+    if not returning:
+        session.execute(statement, rows)
+        return []
+    statement = statement.returning(*(table.c[name] for name in returning))
+    return list(session.execute(statement, rows).all())
 
 
 def plan_due_reminders(*, session: Session, now: datetime) -> int:
@@ -299,14 +343,14 @@ def plan_due_reminders(*, session: Session, now: datetime) -> int:
         if upcoming is not None and upcoming[1] <= now:
             sequence, due = upcoming
             queued.append(
-                OutboundMessage(
-                    invitation_id=invitation_id,
-                    kind="reminder",
-                    sequence=sequence,
-                    due_at=due,
-                    created_at=now,
-                )
+                {
+                    "invitation_id": invitation_id,
+                    "kind": "reminder",
+                    "sequence": sequence,
+                    "status": "pending",
+                    "due_at": due,
+                    "attempts": 0,
+                    "created_at": now,
+                }
             )
-    session.add_all(queued)
-    session.flush()
-    return len(queued)
+    return len(_insert_new(session, OutboundMessage, queued, returning=("id",)))

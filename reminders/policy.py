@@ -11,22 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from surveys.config import DISPLAY_TIMEZONE
-from surveys.plans.schedule import (  # noqa: F401 (re-exported: the rules live with plans)
-    DEFAULT_CLOSE_AFTER_DAYS,
-    DEFAULT_REMINDER_OFFSETS_DAYS,
+from surveys.schedule import (  # Schedule and its start/close rules live there too
+    COLD_OFFSET_DAYS,
+    DEFAULT_SEND_TIMES,
     Schedule,
     add_days_in_paris,
     closes_at,
     paris_time,
-    parse_send_time,
-    session_campaign_start,
 )
 
-PARIS = DISPLAY_TIMEZONE
-DEFAULT_SEND_TIMES = {"hot": "17:00", "cold": "10:00", "annual": "10:00"}
-COLD_OFFSET_DAYS = 90
-SKILLS_ASSESSMENT_COLD_OFFSET_DAYS = 180
 MIN_DAYS_BETWEEN_REMINDERS = 1
 RETRY_FIRST_DELAY_SECONDS = 300
 RETRY_MAX_DELAY_SECONDS = 6 * 3600
@@ -40,8 +33,7 @@ def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
     a skills assessment) at 10:00; reminders 3 and 7 days after; closing after 30 days."""
     offset = 0
     if timing == "cold":
-        skills = programme_kind == "skills_assessment"
-        offset = SKILLS_ASSESSMENT_COLD_OFFSET_DAYS if skills else COLD_OFFSET_DAYS
+        offset = COLD_OFFSET_DAYS.get(programme_kind, COLD_OFFSET_DAYS["training"])
     return Schedule(offset_days=offset, send_time=DEFAULT_SEND_TIMES.get(timing, "10:00"))
 
 
@@ -65,10 +57,6 @@ def yearly_campaign_start(schedule: Schedule, year: int, now: datetime) -> datet
     if nominal > now:
         return None
     return nominal if now < closes_at(nominal, schedule) else now
-
-
-def paris_year(moment: datetime) -> int:
-    return moment.astimezone(PARIS).year
 
 
 def next_reminder(

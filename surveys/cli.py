@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from surveys.config import SettingsError
 from surveys.db import read_session, write_session
@@ -13,6 +14,9 @@ from surveys.demo import SCALES, DemoAlreadyLoaded, load_demo
 from surveys.models import Person, Programme, Response, TrainingSession, utc_now
 from surveys.runtime import AppContext, app_context, database_is_empty, prepare_database
 from surveys.staff.accounts import AccountError, create_user
+
+if TYPE_CHECKING:
+    from surveys.people.report import ImportReport
 
 
 def _init(context: AppContext, _args: argparse.Namespace) -> int:
@@ -142,9 +146,36 @@ def _restore(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_import_report(report: ImportReport) -> None:
+    from surveys.i18n import t
+
+    for problem in report.problems:
+        print(problem.describe(), file=sys.stderr)
+    for warning in report.warnings:
+        print(t("people_import.warning_prefix") + warning.describe(), file=sys.stderr)
+    print(
+        t(
+            "people_import.summary",
+            rows=report.rows,
+            imported=report.imported_rows,
+            refused=report.refused_rows,
+            people=report.people_created,
+            updated=report.people_updated,
+            sessions=report.sessions_created,
+            enrolments=report.enrolments_created,
+        )
+    )
+    if report.statuses_changed:
+        print(t("people_import.statuses_changed", count=report.statuses_changed))
+    if report.warnings:
+        print(t("people_import.conflicts_summary", count=len(report.warnings)))
+    if report.dry_run:
+        print(t("people_import.dry_run_note"))
+
+
 def _import_people(context: AppContext, args: argparse.Namespace) -> int:
-    """Exit 0 when every row was imported, 1 when some were refused, 2 when the file or its
-    columns cannot be used at all."""
+    """Exit 0 when every row was imported as it is, 1 when some were refused or a value was set
+    aside (a conflict), 2 when the file or its columns cannot be used at all."""
     from pathlib import Path
 
     from surveys.i18n import t
@@ -159,38 +190,22 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
         print(t("people_import.errors.unreadable", detail=error.strerror or error), file=sys.stderr)
         return 2
     except ImportFileError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
+        print(t("people_import.error_prefix") + str(error), file=sys.stderr)
         return 2
     mapping = guess_mapping(table.headers)
     if missing := missing_required(mapping):
         fields = ", ".join(t(f"people_import.fields.{name}") for name in missing)
         print(t("people_import.errors.missing_columns", fields=fields), file=sys.stderr)
         return 2
-    with write_session(context.engine) as session:
-        report = import_people(
-            session=session,
-            table=table,
-            mapping=mapping,
-            actor=f"cli:{path.name}",
-            dry_run=args.dry_run,
-        )
-    for problem in report.problems:
-        print(problem.describe(), file=sys.stderr)
-    print(
-        t(
-            "people_import.summary",
-            rows=report.rows,
-            imported=report.imported_rows,
-            refused=report.refused_rows,
-            people=report.people_created,
-            updated=report.people_updated,
-            sessions=report.sessions_created,
-            enrolments=report.enrolments_created,
-        )
+    report = import_people(
+        engine=context.engine,
+        table=table,
+        mapping=mapping,
+        actor=f"cli:{path.name}",
+        dry_run=args.dry_run,
     )
-    if args.dry_run:
-        print(t("people_import.dry_run_note"))
-    return 1 if report.problems else 0
+    _print_import_report(report)
+    return 1 if report.problems or report.warnings else 0
 
 
 def _session_link(context: AppContext, args: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from question_banks.problems import FAST_SAFE_LOADER
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "fr"
 SUPPORTED_LANGUAGES = ("fr", "en")
@@ -37,7 +39,7 @@ def catalog_files(language: str) -> list[Path]:
 
 def read_catalog_file(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle) or {})
+        return _flatten(yaml.load(handle, Loader=FAST_SAFE_LOADER) or {})
 
 
 @cache

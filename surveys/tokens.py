@@ -10,6 +10,7 @@ the old one.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -21,6 +22,7 @@ def new_salt() -> str:
     return secrets.token_hex(TOKEN_SALT_BYTES)
 
 
+@functools.lru_cache(maxsize=8)
 def _link_key(session_secret: str) -> bytes:
     return hashlib.sha256(b"answer-links|" + session_secret.encode()).digest()
 

@@ -41,6 +41,7 @@ from analysis.summary import records
 from analysis.text import free_text_answers, tag_comments, verbatims
 from surveys.config import Settings
 from surveys.db import read_session
+from surveys.frozen import FrozenSurvey
 from surveys.improvement.actions import list_actions
 from surveys.improvement.complaints import list_complaints as list_register
 from surveys.improvement.evidence_notes import list_evidence_notes
@@ -169,8 +170,7 @@ def _instruments(session: Session, version_ids: set[int], language: str) -> list
                 "text": (question.get("text") or {}).get(language)
                 or (question.get("text") or {}).get("fr", question["id"]),
             }
-            for section in definition.get("sections", [])
-            for question in section["questions"]
+            for question in FrozenSurvey(definition).questions()
         ]
         instruments.append(
             {

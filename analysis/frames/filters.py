@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.frames.model import (
-    PARIS,
     AnalysisFilters,
     AnalysisFrames,
 )
+from surveys.config import paris_day
 
 
 def trainer_sessions(session_people: pd.DataFrame, trainers: Iterable[int]) -> set[int]:
@@ -97,4 +97,4 @@ def filter_choices(frames: AnalysisFrames) -> dict[str, list[Any]]:
 
 
 def now_paris(now: datetime) -> date:
-    return now.astimezone(PARIS).date()
+    return paris_day(now)

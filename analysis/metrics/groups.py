@@ -18,11 +18,11 @@ from analysis.metrics.engine import (
     score_rows,
 )
 from analysis.metrics.scores import score_table
+from question_banks.schema import AUDIENCES
 
 FINANCER_MAX_MONTHS = 12
 
-
-STAKEHOLDER_TYPES = ("learner", "financer", "trainer", "company")
+STAKEHOLDER_TYPES = AUDIENCES  # the one order: question_banks.schema.Audience
 
 
 BREAKDOWN_DIMENSIONS = ("programme", "session", "trainer", "modality", "financer")

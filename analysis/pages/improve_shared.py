@@ -13,26 +13,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.frames import AnalysisFilters, apply_filters, now_paris
-from analysis.pages.shared import frames, threshold
-from analysis.register import complaints_frame
+from analysis.frames import now_paris
+from analysis.pages.shared import data_version, threshold
 from analysis.suggestions import (
     Suggestion,
-    SuggestionSettings,
     default_period,
-    inputs_from_frames,
-    suggest,
     theme_label,
 )
-from analysis.text import register_candidates
-from surveys.db import read_session
+from analysis.suggestions.work import forget, period_work
 from surveys.i18n import TranslatableError
-from surveys.improvement.complaints import known_themes, list_complaints
-from surveys.improvement.complaints import recorded_response_ids as recorded_ids
+from surveys.improvement.complaints import known_themes
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr
-
-CACHE_SECONDS = 60
 
 
 def today() -> date:
@@ -70,27 +62,19 @@ def due_default() -> date:
     return today() + timedelta(days=60)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=8, show_spinner=False)
-def cached_work(
-    start: date, end: date, on: date, small_group_min: int, database_url: str
-) -> tuple[list[Suggestion], pd.DataFrame]:
-    """The suggestions of the period and the comments still to offer to the register."""
-    del database_url  # part of the cache key only
-    chosen = apply_filters(frames(), AnalysisFilters(start=start, end=end))
-    with read_session(context().engine) as session:
-        register = complaints_frame(list_complaints(session=session, start=start, end=end))
-        recorded = recorded_ids(session=session)
-    inputs = inputs_from_frames(chosen, register, start=start, end=end, today=min(on, end))
-    found = suggest(inputs, SuggestionSettings(small_group_min=small_group_min))
-    return found, register_candidates(inputs.comments, recorded)
-
-
 def suggestions_and_candidates(start: date, end: date) -> tuple[list[Suggestion], pd.DataFrame]:
-    return cached_work(start, end, today(), threshold(), context().settings.database_url)
+    return period_work(
+        context().engine,
+        start=start,
+        end=end,
+        on=today(),
+        small_group_min=threshold(),
+        version=data_version(),
+    )
 
 
 def forget_work() -> None:
-    cached_work.clear()
+    forget()
 
 
 def figures_table(figures: dict[str, Any]) -> pd.DataFrame:

@@ -1,15 +1,18 @@
 """What the analysis pages share: cached data, the filter bar, a figure with its table.
 
-The frames (up to a million rows) are cached once per database with `st.cache_resource`: they
-are read-only, and `st.cache_data` would copy them on every rerun. The tables computed from
-them (small) are cached with `st.cache_data`, keyed by the filters, so a rerun with the same
-filters costs nothing and changing a filter recomputes in well under a second.
+The frames (up to a million rows) live in `analysis.frames.cache.FRAMES`, one copy per
+database, rebuilt only when the data version changes (`data_version`: a fingerprint read
+from the database on each render, so a write by any replica or worker shows at the next
+render, never later). The tables computed from them (small) are cached with
+`st.cache_data`, keyed by the data version and the filters, so a rerun with the same data and
+filters costs nothing and changing a filter recomputes in well under a second. The server
+warms the frames at start (`analysis.warmup`), so the first visit costs what a second does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -17,48 +20,31 @@ import streamlit as st
 from analysis.charts import Figure, chart_png
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from analysis.frames import (
-    PARIS,
     AnalysisFilters,
     AnalysisFrames,
     apply_filters,
     filter_choices,
-    load_frames,
     load_respondent_names,
     now_paris,
     small_group_min,
 )
+from analysis.frames.cache import FRAMES
 from analysis.metrics import breakdown
-from analysis.summary import MetricOptions, dashboard_tables
+from analysis.summary import DEFAULT_PERIOD_DAYS, TABLES, versioned_dashboard_tables
 from analysis.text import verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
 CACHE_SECONDS = 120
-DEFAULT_PERIOD_DAYS = 365
 
 
-@st.cache_resource(ttl=CACHE_SECONDS, max_entries=2, show_spinner=False)
-def cached_frames(database_url: str) -> AnalysisFrames:
-    del database_url  # the cache key: one entry per database
-    return load_frames(engine=context().engine)
+def data_version() -> str:
+    """The data version of the current database (one small query)."""
+    return FRAMES.version(context().engine)
 
 
-def frames() -> AnalysisFrames:
-    return cached_frames(context().settings.database_url)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def cached_tables(
-    filters: AnalysisFilters, today: date, threshold: int, freq: str
-) -> dict[str, pd.DataFrame]:
-    options = MetricOptions(
-        now=datetime.combine(today, time(12), tzinfo=PARIS),
-        small_group_min=threshold,
-        start=filters.start,
-        end=filters.end,
-        freq=freq,
-    )
-    return dashboard_tables(apply_filters(frames(), filters), options)
+def frames(version: str | None = None) -> AnalysisFrames:
+    return FRAMES.get(context().engine, version)
 
 
 def threshold() -> int:
@@ -66,7 +52,14 @@ def threshold() -> int:
 
 
 def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]:
-    return cached_tables(filters, now_paris(utc_now()), threshold(), freq)
+    return versioned_dashboard_tables(
+        context().engine,
+        filters,
+        today=now_paris(utc_now()),
+        small_group_min=threshold(),
+        freq=freq,
+        version=data_version(),
+    )
 
 
 def _figure(value: object, pattern: str, scale: float = 1.0) -> str:
@@ -100,11 +93,10 @@ def show_headline(head: pd.Series) -> None:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def cached_breakdown(
-    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int
+def _breakdown(
+    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int, version: str
 ) -> pd.DataFrame:
-    """Scores per `dimension` for one theme, or all themes together (theme None)."""
-    frames_now = frames()
+    frames_now = frames(version)
     answers = apply_filters(frames_now, filters).answers
     if theme is not None:
         answers = answers[(answers["theme"] == theme).to_numpy(bool)]
@@ -113,18 +105,36 @@ def cached_breakdown(
     )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def cached_breakdown(
+    filters: AnalysisFilters, dimension: str, theme: str | None, threshold: int
+) -> pd.DataFrame:
+    """Scores per `dimension` for one theme, or all themes together (theme None)."""
+    return _breakdown(filters, dimension, theme, threshold, data_version())
+
+
 def cached_verbatims(
     filters: AnalysisFilters, search: str, themes: tuple[str, ...], limit: int, with_names: bool
 ) -> pd.DataFrame:
     """Free-text answers; the names of named respondents only when `with_names` (the quality
     team follows up; learners are told that only the quality team reads their answers)."""
+    return _verbatims(filters, search, themes, limit, with_names, data_version())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def _verbatims(
+    filters: AnalysisFilters,
+    search: str,
+    themes: tuple[str, ...],
+    limit: int,
+    with_names: bool,
+    version: str,
+) -> pd.DataFrame:
 
     def names(person_ids: list[int]) -> dict[int, str]:
         return load_respondent_names(engine=context().engine, person_ids=person_ids)
 
     return verbatim_table(
-        apply_filters(frames(), filters).answers,
+        apply_filters(frames(version), filters).answers,
         small_group_min=threshold(),
         search=search,
         themes=themes,
@@ -135,9 +145,10 @@ def cached_verbatims(
 
 def refresh_button() -> None:
     if st.button(tr("analysis.refresh"), key="analysis_refresh", icon=":material/refresh:"):
-        cached_frames.clear()
-        cached_tables.clear()
-        cached_verbatims.clear()
+        FRAMES.clear()
+        TABLES.clear()
+        _breakdown.clear()
+        _verbatims.clear()
 
 
 def _period(key: str) -> tuple[date | None, date | None]:

@@ -2,7 +2,6 @@ import hashlib
 
 import streamlit as st
 
-from surveys.db import write_session
 from surveys.pages.common import context, lang, require_role, tr
 from surveys.people.reading import (
     FIELDS,
@@ -51,15 +50,19 @@ if missing := missing_required(mapping):
     st.stop()
 
 st.subheader(tr("people_import.preview"))
-with write_session(context().engine) as session:
-    preview = import_people(
-        session=session, table=table, mapping=mapping, actor=who.email, dry_run=True
-    )
+preview = import_people(
+    engine=context().engine, table=table, mapping=mapping, actor=who.email, dry_run=True
+)
 for column, (key, value) in zip(st.columns(5), report_figures(preview), strict=True):
     column.metric(tr(f"people_import.figures.{key}"), value)
 if preview.problems:
     st.error(tr("people_import.refused_rows", count=preview.refused_rows))
     st.dataframe(problem_rows(preview, lang()), hide_index=True, key="import_problems")
+if preview.warnings:
+    st.warning(tr("people_import.conflicts"))
+    st.dataframe(
+        problem_rows(preview, lang(), preview.warnings), hide_index=True, key="import_conflicts"
+    )
 st.dataframe(sample_rows(table, mapping, lang()), hide_index=True, key="import_sample")
 
 if st.button(
@@ -68,8 +71,7 @@ if st.button(
     disabled=preview.imported_rows == 0,
     key="import_run",
 ):
-    with write_session(context().engine) as session:
-        report = import_people(session=session, table=table, mapping=mapping, actor=who.email)
+    report = import_people(engine=context().engine, table=table, mapping=mapping, actor=who.email)
     st.success(
         tr(
             "people_import.done",
@@ -80,3 +82,5 @@ if st.button(
             enrolments=report.enrolments_created,
         )
     )
+    if report.statuses_changed:
+        st.info(tr("people_import.statuses_changed", count=report.statuses_changed))

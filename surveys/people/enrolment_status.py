@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -86,6 +87,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=1024)  # an import folds the same few words on every row
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -98,7 +100,9 @@ _SYNONYMS.update({_fold(slug): slug for slug in ENROLMENT_STATUSES})
 
 def parse_enrolment_status(text: str | None) -> str | None:
     """The status slug of `text`; None when empty; ValueError when it is not a status."""
-    folded = _fold(text or "")
+    if not text:
+        return None
+    folded = _fold(text)
     if not folded:
         return None
     found = _SYNONYMS.get(folded)

@@ -21,7 +21,9 @@ class ImportReport:
     programmes_created: int = 0
     sessions_created: int = 0
     enrolments_created: int = 0
+    statuses_changed: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # imported, a value set aside
     dry_run: bool = False
 
     @property
@@ -37,6 +39,7 @@ class ImportReport:
                 self.programmes_created,
                 self.sessions_created,
                 self.enrolments_created,
+                self.statuses_changed,
             )
         )
 
@@ -52,15 +55,18 @@ def report_figures(report: ImportReport) -> list[tuple[str, int]]:
     ]
 
 
-def problem_rows(report: ImportReport, language: str) -> list[dict[str, Any]]:
-    """One row per refused row: its number, column and reason, in the reader's language."""
+def problem_rows(
+    report: ImportReport, language: str, problems: list[RowProblem] | None = None
+) -> list[dict[str, Any]]:
+    """One row per refused row (or per warning, given `problems=report.warnings`): its
+    number, column and reason, in the reader's language."""
     return [
         {
             t("people_import.columns.row", language): problem.row,
             t("people_import.columns.column", language): neutralise_formula(problem.column),
             t("people_import.columns.reason", language): problem.message(language),
         }
-        for problem in report.problems
+        for problem in (report.problems if problems is None else problems)
     ]
 
 

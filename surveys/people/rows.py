@@ -8,12 +8,13 @@ yyyy-mm-dd). Control characters are refused (a name is never a way to inject an 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from surveys.i18n import t
+from surveys.people.enrolment_status import parse_enrolment_status
 from surveys.people.reading import REQUIRED_FIELDS
 from surveys.people.vocabulary import (
     LANGUAGE_SYNONYMS,
@@ -32,7 +33,11 @@ MAX_LENGTHS = {
     "programme": 200,
 }
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")  # what the patterns read
+_DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+PLAUSIBLE_YEARS = (1990, 2100)  # a training, a status change: never 0001 nor 9999
+MAX_SESSION_DAYS = 6 * 366  # the longest apprenticeships last 3 years; 6 is generous
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,15 @@ class RowProblem:
     column: str
     key: str
     params: dict[str, Any] = field(default_factory=dict)
+    vocabulary: str = ""  # when set, `value` and `first_value` are slugs shown by their label
 
     def message(self, language: str = "fr") -> str:
-        return t(self.key, language, **self.params)
+        params = dict(self.params)
+        if self.vocabulary:
+            for name in ("value", "first_value"):
+                if name in params:
+                    params[name] = t(f"{self.vocabulary}.{params[name]}", language)
+        return t(self.key, language, **params)
 
     def describe(self, language: str = "fr") -> str:
         return t(
@@ -61,7 +72,7 @@ class RowRefused(Exception):
         self.field_name, self.key, self.params = field_name, key, params
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRow:
     row: int
     email: str
@@ -75,16 +86,20 @@ class PersonRow:
     start_date: date | None = None
     end_date: date | None = None
     modality: str | None = None
+    status: str | None = None
+    status_changed_on: date | None = None
 
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Unicode categories Cc (U+0000-001F, U+007F-009F), Zl (U+2028), Zp (U+2029) and BIDI_CONTROLS.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def has_control_characters(value: str) -> bool:
     """CR, LF, NUL, tabs... and the bidirectional overrides that disguise text."""
-    return any(
-        unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in BIDI_CONTROLS for char in value
-    )
+    return _CONTROL.search(value) is not None
 
 
 def clean_text(values: dict[str, Any], name: str) -> str:
@@ -106,13 +121,16 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
-    if not text:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    return _parse_text_date(text) if text else None
+
+
+@lru_cache(maxsize=4096)  # a file repeats its sessions' few dates on every row
+def _parse_text_date(text: str) -> date:
+    if found := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in found.group(1, 3, 4))
+        return date(year, month, day)  # ValueError for 31/02
+    if found := _ISO.fullmatch(text):
+        return date(*(int(part) for part in found.groups()))
     raise ValueError(text)
 
 
@@ -129,10 +147,70 @@ def match_vocabulary(
 
 
 def field_date(values: dict[str, Any], name: str) -> date | None:
+    """A real date within `PLAUSIBLE_YEARS`; None when empty."""
     try:
-        return parse_date(values.get(name))
+        found = parse_date(values.get(name))
     except ValueError as error:
         raise RowRefused(name, "people_import.errors.date", value=str(values.get(name))) from error
+    if found and not PLAUSIBLE_YEARS[0] <= found.year <= PLAUSIBLE_YEARS[1]:
+        low, high = PLAUSIBLE_YEARS
+        raise RowRefused(
+            name,
+            "people_import.errors.implausible_date",
+            value=f"{found:%d/%m/%Y}",
+            low=low,
+            high=high,
+        )
+    return found
+
+
+def field_status(values: dict[str, Any]) -> str | None:
+    """The enrolment status slug from "Terminé", "Abandon", "Absent"...; None when empty."""
+    text = clean_text(values, "status")
+    try:
+        return parse_enrolment_status(text)
+    except ValueError:
+        raise RowRefused("status", "people_import.errors.status", value=text) from None
+
+
+def _check_dates(person: PersonRow) -> None:
+    if person.start_date and person.end_date:
+        if person.end_date < person.start_date:
+            raise RowRefused("end_date", "people_import.errors.end_before_start")
+        if (person.end_date - person.start_date).days > MAX_SESSION_DAYS:
+            raise RowRefused("end_date", "people_import.errors.implausible_span", years=6)
+
+
+_REPEATING: dict[str, Any] = {  # fields whose few values repeat on every row: checked once each
+    "stakeholder_type": lambda v: match_vocabulary(
+        v, "stakeholder_type", STAKEHOLDER_SYNONYMS, "people_import.errors.type"
+    ),
+    "language": lambda v: match_vocabulary(
+        v, "language", LANGUAGE_SYNONYMS, "people_import.errors.language"
+    ),
+    "session_code": lambda v: clean_text(v, "session_code"),
+    "programme": lambda v: clean_text(v, "programme"),
+    "start_date": lambda v: field_date(v, "start_date"),
+    "end_date": lambda v: field_date(v, "end_date"),
+    "modality": lambda v: match_vocabulary(
+        v, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
+    ),
+    "status": field_status,
+    "status_changed_on": lambda v: field_date(v, "status_changed_on"),
+}
+
+
+@lru_cache(maxsize=16384)
+def _checked_once(name: str, raw: Any) -> Any:
+    return _REPEATING[name]({name: raw})
+
+
+def _repeating(values: dict[str, Any], name: str) -> Any:
+    raw = values.get(name)
+    try:
+        return _checked_once(name, raw)
+    except TypeError:  # an unhashable cell: checked as it is
+        return _REPEATING[name](values)
 
 
 def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
@@ -143,9 +221,7 @@ def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
     email = clean_text(values, "email").lower()
     if not EMAIL.match(email):
         raise RowRefused("email", "people_import.errors.email", value=email)
-    kind = match_vocabulary(
-        values, "stakeholder_type", STAKEHOLDER_SYNONYMS, "people_import.errors.type"
-    )
+    kind = _repeating(values, "stakeholder_type")
     person = PersonRow(
         row=row_number,
         email=email,
@@ -153,17 +229,14 @@ def check_row(row_number: int, values: dict[str, Any]) -> PersonRow:
         first_name=clean_text(values, "first_name"),
         last_name=clean_text(values, "last_name"),
         organisation=clean_text(values, "organisation"),
-        language=match_vocabulary(
-            values, "language", LANGUAGE_SYNONYMS, "people_import.errors.language"
-        ),
-        session_code=clean_text(values, "session_code"),
-        programme=clean_text(values, "programme"),
-        start_date=field_date(values, "start_date"),
-        end_date=field_date(values, "end_date"),
-        modality=match_vocabulary(
-            values, "modality", MODALITY_SYNONYMS, "people_import.errors.modality"
-        ),
+        language=_repeating(values, "language"),
+        session_code=_repeating(values, "session_code"),
+        programme=_repeating(values, "programme"),
+        start_date=_repeating(values, "start_date"),
+        end_date=_repeating(values, "end_date"),
+        modality=_repeating(values, "modality"),
+        status=_repeating(values, "status"),
+        status_changed_on=_repeating(values, "status_changed_on"),
     )
-    if person.start_date and person.end_date and person.end_date < person.start_date:
-        raise RowRefused("end_date", "people_import.errors.end_before_start")
+    _check_dates(person)
     return person

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)  # files repeat the same words ("Stagiaire", "Hybride") on every row
 def normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: "Date de début" -> "date de debut"."""
     decomposed = unicodedata.normalize("NFKD", str(text))
@@ -92,6 +94,24 @@ HEADER_SYNONYMS = _synonyms(
         "end_date": ("date de fin", "date fin", "fin", "end date", "end", "au"),
         "modality": ("modalité", "modalite", "modality", "mode", "format", "mode de formation"),
         "language": ("langue", "language", "lang"),
+        "status": (
+            "statut",
+            "status",
+            "état",
+            "etat",
+            "situation",
+            "statut stagiaire",
+            "statut de l'inscription",
+            "enrolment status",
+        ),
+        "status_changed_on": (
+            "date de statut",
+            "date du statut",
+            "date statut",
+            "date de changement de statut",
+            "status date",
+            "status changed on",
+        ),
     }
 )
 STAKEHOLDER_SYNONYMS = _synonyms(

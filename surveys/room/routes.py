@@ -34,7 +34,7 @@ from surveys.models import utc_now
 from surveys.rendering import render_html
 from surveys.respondent.form import parse_urlencoded
 from surveys.respondent.rendering import render_invalid_link_page, render_message_page
-from surveys.respondent.routes import RESPONDENT_HEADERS, html
+from surveys.respondent.route_base import RESPONDENT_HEADERS, html
 from surveys.respondent.security import form_guard, guard_is_valid
 from surveys.respondent.service import organisation_info
 from surveys.room import service

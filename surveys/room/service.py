@@ -34,9 +34,10 @@ from surveys.models import (
     TrainingSession,
 )
 from surveys.people.enrolment_status import in_scope
-from surveys.plans.schedule import new_campaign, plan_schedule, session_campaign_start
+from surveys.plans.schedule import new_campaign, plan_schedule
 from surveys.respondent.form import build_form, localized
 from surveys.room.links import normalise_room_token, token_hashes
+from surveys.schedule import session_campaign_start
 from surveys.tokens import hash_token, make_token, new_salt
 
 # A room of 25 behind one address, each typing their address once or twice: far below this.

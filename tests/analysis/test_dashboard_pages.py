@@ -206,16 +206,17 @@ def test_respondent_names_show_to_the_quality_team_only(app_env: AppContext) -> 
 def test_reruns_and_filter_changes_reuse_the_frames_read_once(
     app_env: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis.pages import shared
+    from analysis.frames import load_frames
+    from analysis.frames.cache import FRAMES
 
     reads: list[int] = []
-    original = shared.load_frames
 
-    def counting_load_frames(**kwargs: object):  # type: ignore[no-untyped-def]
+    def counting_load_frames(engine):  # type: ignore[no-untyped-def]
         reads.append(1)
-        return original(**kwargs)
+        return load_frames(engine=engine)
 
-    monkeypatch.setattr(shared, "load_frames", counting_load_frames)
+    FRAMES.clear()
+    monkeypatch.setattr(FRAMES, "_build", counting_load_frames)
     app = open_page(app_env, "analysis/pages/dashboard.py")
     app.run()
     app.multiselect(key="dashboard_timings").set_value(["cold"]).run()

@@ -60,14 +60,13 @@ def french_file(encoding: str, rows: tuple[str, ...] = FRENCH_ROWS) -> bytes:
 
 def run_import(context: AppContext, data: bytes, name: str = "export.csv", dry_run=False):
     table = read_table(data, name)
-    with write_session(context.engine) as session:
-        return import_people(
-            session=session,
-            table=table,
-            mapping=guess_mapping(table.headers),
-            actor="test",
-            dry_run=dry_run,
-        )
+    return import_people(
+        engine=context.engine,
+        table=table,
+        mapping=guess_mapping(table.headers),
+        actor="test",
+        dry_run=dry_run,
+    )
 
 
 def counts(context: AppContext) -> dict[str, int]:

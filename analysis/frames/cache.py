@@ -1,0 +1,127 @@
+"""The analysis frames kept in memory, rebuilt only when the data they come from changed.
+
+`data_version` is a fingerprint of every table the frames (and the improvement register)
+read: row counts, highest ids, how many rows reached each status or milestone. Any write a
+figure depends on — a response submitted, an invitation sent or opened, a person erased, a
+complaint closed — changes it, whichever process or replica made the write (it is read from
+the database, not from this process's memory). It costs a handful of index-only aggregates,
+a few milliseconds even with a million answers, so pages ask for it on every render and never
+show figures older than the last write.
+
+`FramesCache` keeps the frames of the latest version (per database) and builds them once per
+version, under a lock: two pages opened together wait for one build instead of making two.
+The web server warms it at start (`warm_up`), so the first visit does not pay for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from analysis.frames.build import load_frames
+from analysis.frames.model import AnalysisFrames
+
+# table: (columns whose non-null count matters, has a status column)
+_WATCHED: dict[str, tuple[tuple[str, ...], bool]] = {
+    "response": ((), False),
+    "answer": ((), False),
+    "named_response": ((), False),
+    "survey_version": ((), False),
+    "campaign": (("closes_at",), True),
+    "invitation": (("sent_at", "opened_at", "completed_at"), True),
+    "person": (("erased_at", "opted_out_at", "bounced_at"), False),
+    "enrolment": ((), False),
+    "training_session": ((), False),
+    "programme": ((), False),
+    "evidence_note": ((), False),
+    "complaint": (("acknowledged_at", "answered_at", "closed_at"), True),
+    "improvement_action": ((), True),
+    "organisation_settings": (("small_group_min",), False),
+}
+
+
+def _fingerprint_columns() -> list[sa.ColumnElement]:
+    tables = SQLModel.metadata.tables
+    columns: list[sa.ColumnElement] = []
+    for name, (milestones, has_status) in _WATCHED.items():
+        table = tables[name]
+        key = table.c.get("id")
+        numbered = key is not None and isinstance(key.type, sa.Integer)
+        aggregates = [sa.func.count(), *([sa.func.max(key)] if numbered else [])]
+        aggregates += [sa.func.count(table.c[column]) for column in milestones]
+        if has_status:  # a weighted sum: moving a row from one status to another changes it
+            aggregates.append(sa.func.sum(sa.func.length(table.c.status) * key))
+        columns += [sa.select(item).select_from(table).scalar_subquery() for item in aggregates]
+    return columns
+
+
+def data_version(connection: sa.Connection) -> str:
+    """The fingerprint of the data the analysis frames are built from (one query)."""
+    row = connection.execute(sa.select(*_fingerprint_columns())).one()
+    return ":".join("" if value is None else str(value) for value in row)
+
+
+class FramesCache:
+    """The frames of the current data version, per database, built once per version."""
+
+    def __init__(self, build: Callable[[sa.Engine], AnalysisFrames] | None = None) -> None:
+        self._build = build or (lambda engine: load_frames(engine=engine))
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[str, AnalysisFrames]] = {}
+
+    def version(self, engine: sa.Engine) -> str:
+        with engine.connect() as connection:
+            return data_version(connection)
+
+    def get(self, engine: sa.Engine, version: str | None = None) -> AnalysisFrames:
+        """The frames of `version` (default: the database's current one)."""
+        version = version or self.version(engine)
+        key = engine.url.render_as_string(hide_password=True)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                entry = (version, self._build(engine))
+                self._entries[key] = entry
+            return entry[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+FRAMES = FramesCache()
+
+
+class VersionedMemo:
+    """Results computed from the frames, kept per (arguments, data version): the page that
+    asks and the start-up warm-up share them. Results of an older version are dropped as
+    soon as a newer one is stored; at most `max_entries` are kept."""
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, object] = {}
+
+    def get(self, key: tuple, version: str, compute: Callable[[], object]) -> object:
+        full = (*key, version)
+        if full in self._entries:
+            return self._entries[full]
+        with self._lock:
+            if full not in self._entries:
+                value = compute()
+                for old in [k for k in self._entries if k[0] == key[0] and k[-1] != version]:
+                    del self._entries[old]
+                while len(self._entries) >= self.max_entries:
+                    del self._entries[next(iter(self._entries))]
+                self._entries[full] = value
+            return self._entries[full]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
