@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from surveys.schedule import (  # Schedule and its start/close rules live there too
+# Schedule and its start/close rules live in surveys.schedule (the room's session links build
+# campaigns too); re-exported here for the planner, the calendar and the tests.
+from surveys.schedule import (
     COLD_OFFSET_DAYS,
     DEFAULT_SEND_TIMES,
     Schedule,
@@ -19,6 +21,10 @@ from surveys.schedule import (  # Schedule and its start/close rules live there 
     closes_at,
     paris_time,
 )
+from surveys.schedule import DEFAULT_CLOSE_AFTER_DAYS as DEFAULT_CLOSE_AFTER_DAYS
+from surveys.schedule import DEFAULT_REMINDER_OFFSETS_DAYS as DEFAULT_REMINDER_OFFSETS_DAYS
+from surveys.schedule import HOT_SEND_TIME as HOT_SEND_TIME
+from surveys.schedule import session_campaign_start as session_campaign_start
 
 MIN_DAYS_BETWEEN_REMINDERS = 1
 RETRY_FIRST_DELAY_SECONDS = 300
