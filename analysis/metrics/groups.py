@@ -14,6 +14,7 @@ from analysis.metrics.engine import (
     empty_table,
     group_rows,
     likert_answers,
+    protect_complement,
     respondents_per_group,
     score_rows,
 )
@@ -80,7 +81,9 @@ def breakdown(
     by = list(by)
     likert = likert_answers(answers)
     if dimension not in ("trainer", "financer"):
-        return score_table(likert, [dimension, *by], small_group_min=small_group_min)
+        # these split the answers: a lone hidden row would be "total minus the others"
+        table = score_table(likert, [dimension, *by], small_group_min=small_group_min)
+        return protect_complement(table, by, small_group_min=small_group_min)
     keys = [dimension, f"{dimension}_id", *by]
     if likert.empty:
         return empty_table(keys, SCORE_COLUMNS)

@@ -62,6 +62,7 @@ class OrganisationInfo:
     privacy_contact: str = ""
     address: str = ""
     retention_years: int = 3
+    small_group_min: int = 5  # the results pages' small-group threshold (data notice)
 
     @property
     def privacy_email(self) -> str:
@@ -86,6 +87,7 @@ _ORGANISATION_COLUMNS = (
     _ORGANISATION.c.privacy_contact,
     _ORGANISATION.c.address,
     _ORGANISATION.c.retention_years,
+    _ORGANISATION.c.small_group_min,
 )
 
 
@@ -100,6 +102,7 @@ def _organisation_from(row: Any) -> OrganisationInfo:
         privacy_contact=row.privacy_contact,
         address=row.address,
         retention_years=row.retention_years,
+        small_group_min=row.small_group_min,
     )
 
 
