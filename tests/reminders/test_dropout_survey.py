@@ -13,8 +13,9 @@ from reminders.dispatcher import tick
 from surveys.db import read_session, write_session
 from surveys.models import Campaign, Enrolment, Invitation, Person
 from surveys.runtime import AppContext
-from tests.reminders import builders
-from tests.reminders.conftest import HOT_SEND_TIME, SESSION_END
+from tests import factories
+from tests.factories import SESSION_END
+from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.smtp import SmtpServer
 
 
@@ -23,12 +24,12 @@ def test_a_dropout_gets_the_dropout_survey_three_days_later_and_no_hot_one(
 ) -> None:
     with write_session(mail_context.engine) as session:
         assert "dropout-causes" in {question.id for question in load_catalog().questions}
-        hot = builders.published(session)
-        dropout = builders.published(session, "learner_dropout")
-        programme = builders.programme(session)
-        training = builders.training(session, programme.id, SESSION_END)
-        builders.plan(session, hot, programme.id)
-        builders.plan(
+        hot = factories.published_version(session)
+        dropout = factories.published_version(session, "learner_dropout")
+        programme = factories.programme(session)
+        training = factories.training_session(session, programme.id, end_date=SESSION_END)
+        factories.plan(session, hot, programme.id)
+        factories.plan(
             session,
             dropout,
             programme.id,
@@ -36,7 +37,7 @@ def test_a_dropout_gets_the_dropout_survey_three_days_later_and_no_hot_one(
             offset_days=3,
             reminder_offsets_days=[3],
         )
-        stayed, left = builders.enrolled(session, training.id, 2)
+        stayed, left = factories.enrolled(session, training.id, 2)
         left.language = "en"
         enrolment = session.exec(select(Enrolment).where(Enrolment.person_id == left.id)).one()
         enrolment.status, enrolment.status_changed_on = "dropped_out", SESSION_END

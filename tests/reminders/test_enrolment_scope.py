@@ -13,18 +13,19 @@ from reminders.planner import plan_due
 from surveys.db import read_session, write_session
 from surveys.models import Enrolment, Invitation, Person
 from surveys.runtime import AppContext
-from tests.reminders import builders
-from tests.reminders.conftest import HOT_SEND_TIME, SESSION_END
+from tests import factories
+from tests.factories import SESSION_END
+from tests.reminders.conftest import HOT_SEND_TIME
 
 
 def _session_with_a_dropout(context: AppContext, scope: str | None) -> dict[str, str]:
     with write_session(context.engine) as session:
-        version = builders.published(session)
-        programme = builders.programme(session)
-        training = builders.training(session, programme.id, SESSION_END)
+        version = factories.published_version(session)
+        programme = factories.programme(session)
+        training = factories.training_session(session, programme.id, end_date=SESSION_END)
         extra = {} if scope is None else {"enrolment_scope": scope}
-        builders.plan(session, version, programme.id, **extra)
-        people = builders.enrolled(session, training.id, 4)
+        factories.plan(session, version, programme.id, **extra)
+        people = factories.enrolled(session, training.id, 4)
         statuses = ["completed", "in_progress", "dropped_out", "absent"]
         for person, status in zip(people, statuses, strict=True):
             enrolment = session.exec(

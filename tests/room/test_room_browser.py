@@ -33,9 +33,9 @@ from surveys.runtime import AppContext
 from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
+from tests.factories import respondent_version as published_version
 from tests.reminders.conftest import smtp_settings
 from tests.reminders.smtp import SmtpServer
-from tests.respondent.builders import published_version
 from tests.support.browser import chromium
 from tests.support.server import ROOT, free_port
 from tests.support.tools import missing_tool

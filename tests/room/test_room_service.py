@@ -30,7 +30,7 @@ from surveys.room.routes import room_routes
 from surveys.room.sheets import SessionLinkError, kit_for_session
 from surveys.runtime import AppContext
 from tests import factories
-from tests.respondent.builders import published_version
+from tests.factories import respondent_version as published_version
 from tests.support.server import ROOT
 
 
