@@ -29,6 +29,7 @@ from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
 from surveys.pages.registry import SECTION_ORDER, PageSpec
 from surveys.respondent.routes import respondent_routes
+from surveys.room.routes import room_routes
 from surveys.runtime import app_context, prepare_database
 from surveys.staff.auth import StaffIdentity
 from surveys.staff.routes import staff_routes
@@ -78,6 +79,7 @@ app = st.App(
     routes=[
         *staff_routes(app_context()),
         *respondent_routes(app_context()),
+        *room_routes(app_context()),
         *builder_routes(app_context()),
         *api_routes(app_context()),
     ],

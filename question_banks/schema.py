@@ -27,7 +27,7 @@ from question_banks.scales import (
 
 Audience = Literal["learner", "financer", "trainer", "company"]
 Timing = Literal["hot", "cold", "annual"]
-Indicator = Literal[30, 31, 32]
+Indicator = Literal[12, 30, 31, 32]
 QuestionType = Literal["likert5", "nps", "yes_no", "single_choice", "multi_choice", "text"]
 LikertScale = Literal["satisfaction", "agreement", "ease", "usefulness"]
 

@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from reminders import policy
+from reminders.dropout import create_dropout_campaigns, delay_dropout_emails
 from surveys.campaigns import (
-    campaign_fields,
     invitation_values,
     session_campaign_key,
     yearly_campaign_key,
@@ -40,6 +40,8 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.people.enrolment_status import in_scope
+from surveys.plans.schedule import new_campaign, plan_schedule
 from surveys.schedule import paris_year
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
@@ -53,6 +55,8 @@ def plan_due(*, session: Session, now: datetime, settings: Settings) -> int:
     for plan, version_id, title in active_plans(session=session):
         if plan.programme_id is None:
             _create_yearly_campaign(session, plan, version_id, title, now)
+        elif plan.enrolment_scope == "dropped_out":
+            create_dropout_campaigns(session, plan, version_id, title, now)
         else:
             _create_session_campaigns(session, plan, version_id, title, now)
     planned = 0
@@ -66,15 +70,6 @@ def plan_due(*, session: Session, now: datetime, settings: Settings) -> int:
 def _take_planner_lock(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNER_LOCK_KEY})
-
-
-def plan_schedule(plan: SurveyPlan) -> policy.Schedule:
-    return policy.Schedule(
-        offset_days=plan.offset_days,
-        send_time=plan.send_time,
-        reminder_offsets_days=tuple(plan.reminder_offsets_days or ()),
-        close_after_days=plan.close_after_days,
-    )
 
 
 def active_plans(*, session: Session) -> list[tuple[SurveyPlan, int, str]]:
@@ -96,31 +91,6 @@ def active_plans(*, session: Session) -> list[tuple[SurveyPlan, int, str]]:
 
 def _existing_keys(session: Session, plan_id: int) -> set[str]:
     return set(session.exec(select(Campaign.key).where(Campaign.plan_id == plan_id)).all())
-
-
-def _new_campaign(
-    plan: SurveyPlan,
-    version_id: int,
-    *,
-    key: str,
-    label: str,
-    start: datetime,
-    session_id: int | None,
-) -> Campaign:
-    schedule = plan_schedule(plan)
-    fields = campaign_fields(
-        key=key,
-        plan_id=plan.id,
-        version_id=version_id,
-        session_id=session_id,
-        audience=plan.audience,
-        timing=plan.timing,
-        label=label,
-        start=start,
-        close_after_days=schedule.close_after_days,
-        reminder_offsets_days=schedule.reminder_offsets_days,
-    )
-    return Campaign(**fields, status="open")
 
 
 def _create_session_campaigns(
@@ -145,7 +115,7 @@ def _create_session_campaigns(
         if key in existing or not policy.session_campaign_is_due(start, schedule, now):
             continue
         session.add(
-            _new_campaign(
+            new_campaign(
                 plan,
                 version_id,
                 key=key,
@@ -166,7 +136,7 @@ def _create_yearly_campaign(
     if start is None or key in _existing_keys(session, plan.id):
         return
     session.add(
-        _new_campaign(
+        new_campaign(
             plan, version_id, key=key, label=f"{title} {year}", start=start, session_id=None
         )
     )
@@ -215,7 +185,13 @@ def open_campaigns(*, session: Session, now: datetime) -> list[Campaign]:
     return campaigns
 
 
-def audience_to_invite(*, campaign: Campaign) -> sa.Select:
+def campaign_scope(session: Session, campaign: Campaign) -> str:
+    """The plan's enrolment scope (who dropped out gets no hot survey by default)."""
+    plan = session.get(SurveyPlan, campaign.plan_id) if campaign.plan_id is not None else None
+    return plan.enrolment_scope if plan is not None else "completed"
+
+
+def audience_to_invite(*, campaign: Campaign, scope: str = "completed") -> sa.Select:
     """The campaign's audience not invited yet, as (person id, language, opted out at,
     bounced at): the session's enrolments with the campaign's role, or for a yearly campaign
     every person of that stakeholder type."""
@@ -231,7 +207,9 @@ def audience_to_invite(*, campaign: Campaign) -> sa.Select:
         query = query.where(Person.stakeholder_type == campaign.audience)
     else:
         query = query.join(Enrolment, Enrolment.person_id == Person.id).where(
-            Enrolment.session_id == campaign.session_id, Enrolment.role == campaign.audience
+            Enrolment.session_id == campaign.session_id,
+            Enrolment.role == campaign.audience,
+            in_scope(Enrolment.status, scope),
         )
     return query.order_by(Person.id)
 
@@ -246,6 +224,7 @@ def invite_audience(
     People who opted out or bounced still get an invitation row (the audit shows why they
     were not asked) but no email.
     """
+    scope = campaign_scope(session, campaign)
     rows = [
         invitation_values(
             campaign_id=campaign.id,
@@ -255,11 +234,14 @@ def invite_audience(
         )
         | {"status": _first_status(opted_out_at, bounced_at), "created_at": now}
         for person_id, language, opted_out_at, bounced_at in session.execute(
-            audience_to_invite(campaign=campaign)
+            audience_to_invite(campaign=campaign, scope=scope)
         )
     ]
     _insert_new(session, Invitation, rows)
-    return _queue_invitation_emails(session, campaign, now)
+    queued = _queue_invitation_emails(session, campaign, now)
+    if scope == "dropped_out":
+        delay_dropout_emails(session, campaign, now)
+    return queued
 
 
 def _queue_invitation_emails(session: Session, campaign: Campaign, now: datetime) -> int:

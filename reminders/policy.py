@@ -11,15 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+# Schedule and its start/close rules live in surveys.schedule (the room's session links build
+# campaigns too); re-exported here for the planner, the calendar and the tests.
 from surveys.schedule import (
     COLD_OFFSET_DAYS,
-    DEFAULT_CLOSE_AFTER_DAYS,
-    DEFAULT_REMINDER_OFFSETS_DAYS,
     DEFAULT_SEND_TIMES,
-    HOT_SEND_TIME,
+    Schedule,
     add_days_in_paris,
+    closes_at,
     paris_time,
 )
+from surveys.schedule import DEFAULT_CLOSE_AFTER_DAYS as DEFAULT_CLOSE_AFTER_DAYS
+from surveys.schedule import DEFAULT_REMINDER_OFFSETS_DAYS as DEFAULT_REMINDER_OFFSETS_DAYS
+from surveys.schedule import HOT_SEND_TIME as HOT_SEND_TIME
+from surveys.schedule import session_campaign_start as session_campaign_start
 
 MIN_DAYS_BETWEEN_REMINDERS = 1
 RETRY_FIRST_DELAY_SECONDS = 300
@@ -27,18 +32,6 @@ RETRY_MAX_DELAY_SECONDS = 6 * 3600
 DEFAULT_RETRY_GIVE_UP_DAYS = 3.0
 OPEN_CAMPAIGN_STATUSES = ("scheduled", "open")
 FINISHED_INVITATION_STATUSES = ("completed", "opted_out", "bounced")
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A plan's sending rule: `offset_days` after the session's last day (or after January 1st
-    for a yearly campaign), at `send_time` Paris time; reminders `reminder_offsets_days` after
-    the invitation; the campaign closes `close_after_days` after it starts."""
-
-    offset_days: int = 0
-    send_time: str = HOT_SEND_TIME
-    reminder_offsets_days: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_DAYS
-    close_after_days: int = DEFAULT_CLOSE_AFTER_DAYS
 
 
 def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
@@ -50,16 +43,8 @@ def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
     return Schedule(offset_days=offset, send_time=DEFAULT_SEND_TIMES.get(timing, "10:00"))
 
 
-def session_campaign_start(schedule: Schedule, session_end: date) -> datetime:
-    return paris_time(session_end + timedelta(days=schedule.offset_days), schedule.send_time)
-
-
 def yearly_campaign_nominal_start(schedule: Schedule, year: int) -> datetime:
     return paris_time(date(year, 1, 1) + timedelta(days=schedule.offset_days), schedule.send_time)
-
-
-def closes_at(start: datetime, schedule: Schedule) -> datetime:
-    return add_days_in_paris(start, schedule.close_after_days)
 
 
 def session_campaign_is_due(start: datetime, schedule: Schedule, now: datetime) -> bool:

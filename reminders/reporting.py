@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from surveys.i18n import label
-from surveys.models import Campaign, Invitation, OutboundMessage, Person, Response
+from surveys.models import Campaign, Invitation, OutboundMessage, Person, Response, RoomSeat
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ def campaign_counts(*, session: Session, limit: int = 300) -> list[CampaignCount
             ).label("bounced"),
         )
         .join(Person, Person.id == Invitation.person_id, isouter=True)
+        .where(~sa.exists().where(RoomSeat.invitation_id == Invitation.id))  # room seats
         .group_by(Invitation.campaign_id)
         .subquery()
     )
@@ -103,33 +104,6 @@ def campaign_counts(*, session: Session, limit: int = 300) -> list[CampaignCount
         .limit(limit)
     ).all()
     return [CampaignCounts(*row) for row in rows]
-
-
-def campaign_recipients(*, session: Session, campaign_id: int) -> list[dict[str, Any]]:
-    """The people invited to a campaign, for choosing whom to resend to."""
-    rows = session.exec(
-        select(
-            Invitation.id,
-            Person.first_name,
-            Person.last_name,
-            Person.email,
-            Invitation.status,
-            Invitation.reminder_count,
-        )
-        .join(Person, Person.id == Invitation.person_id)
-        .where(Invitation.campaign_id == campaign_id)
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
-    return [
-        {
-            "invitation_id": row[0],
-            "name": f"{row[1]} {row[2]}".strip(),
-            "email": row[3],
-            "status": row[4],
-            "reminders": row[5],
-        }
-        for row in rows
-    ]
 
 
 def find_people(*, session: Session, search: str, limit: int = 50) -> list[Person]:

@@ -4,7 +4,7 @@
 # lists what is missing, loudly, and the tests that need it are reported as NOT RUN.
 set -euo pipefail
 PACKAGES=(postgresql chromium fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz0b fontconfig)
+          libharfbuzz0b fontconfig zbar-tools)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

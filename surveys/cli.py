@@ -208,6 +208,33 @@ def _import_people(context: AppContext, args: argparse.Namespace) -> int:
     return 1 if report.problems or report.warnings else 0
 
 
+def _session_link(context: AppContext, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from surveys.http.public_url import PublicUrlUnknown, public_base_url
+    from surveys.i18n import t
+    from surveys.room.sheets import SessionLinkError, kit_for_session, write_kit
+
+    try:
+        base_url = public_base_url(context.engine, context.settings)
+        with write_session(context.engine) as session:
+            kit = kit_for_session(
+                session,
+                code=args.session,
+                timing=args.timing,
+                session_secret=context.settings.session_secret,
+                base_url=base_url,
+            )
+        print(write_kit(kit, Path(args.out)))
+    except SessionLinkError as error:
+        print(t(error.key, "fr", **error.params), file=sys.stderr)
+        return 2
+    except (PublicUrlUnknown, OSError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m surveys", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -239,10 +266,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("directory")
     restore = commands.add_parser("restore", help="bring back a backup made by `backup`")
     restore.add_argument("file")
+    link = commands.add_parser(
+        "session-link", help="the session link of a session's survey: URL, QR code, A4 sheet"
+    )
+    link.add_argument("--session", required=True, help="the session's code")
+    link.add_argument("--timing", choices=["hot", "cold"], default="hot")
+    link.add_argument("--out", default=".", help="directory for the PNG and the PDF")
     return parser
 
 
 HANDLERS = {
+    "session-link": _session_link,
     "init": _init,
     "demo": _demo,
     "create-user": _create_user,

@@ -8,6 +8,7 @@ wall clock: "17:00 on the last day") and returned in UTC, as the database stores
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from surveys.config import DISPLAY_TIMEZONE
@@ -43,3 +44,23 @@ def add_days_in_paris(moment: datetime, days: int) -> datetime:
 
 def paris_year(moment: datetime) -> int:
     return moment.astimezone(DISPLAY_TIMEZONE).year
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A plan's sending rule: `offset_days` after the session's last day (or after January 1st
+    for a yearly campaign), at `send_time` Paris time; reminders `reminder_offsets_days` after
+    the invitation; the campaign closes `close_after_days` after it starts."""
+
+    offset_days: int = 0
+    send_time: str = HOT_SEND_TIME
+    reminder_offsets_days: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_DAYS
+    close_after_days: int = DEFAULT_CLOSE_AFTER_DAYS
+
+
+def session_campaign_start(schedule: Schedule, session_end: date) -> datetime:
+    return paris_time(session_end + timedelta(days=schedule.offset_days), schedule.send_time)
+
+
+def closes_at(start: datetime, schedule: Schedule) -> datetime:
+    return add_days_in_paris(start, schedule.close_after_days)

@@ -159,7 +159,14 @@ def chunks(count: int, size: int = 1024 * 1024) -> Iterator[bytes]:
 
 def test_a_chunked_body_is_refused_on_every_post_route_of_ours(served: Served) -> None:
     token = served.room[0].token
-    paths = ("/auth/login", "/auth/logout", f"/r/{token}", f"/u/{token}", "/preview/survey/1")
+    paths = (
+        "/auth/login",
+        "/auth/logout",
+        f"/r/{token}",
+        f"/u/{token}",
+        "/preview/survey/1",
+        "/s/0000000000000000",  # a session link (surveys/room)
+    )
     with httpx.Client(base_url=served.server.base_url, timeout=60) as client:
         for path in paths:
             response = client.post(

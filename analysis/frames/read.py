@@ -30,6 +30,7 @@ from surveys.models import (
     Person,
     Programme,
     Response,
+    RoomSeat,
     SurveyVersion,
     TrainingSession,
 )
@@ -164,10 +165,17 @@ def read_questions(connection: sa.Connection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["survey_version_id", "question_id", *QUESTION_COLUMNS])
 
 
+def _is_seat(invitation: sa.Table) -> sa.ColumnElement[bool]:
+    seat = RoomSeat.__table__  # type: ignore[attr-defined]
+    return sa.exists().where(seat.c.invitation_id == invitation.c.id)
+
+
 def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
-    solicited = invitation.c.status.in_(SOLICITED_STATUSES)
+    # Seats of a session link (anonymous answers in the room) count as answers, not as people
+    # asked: the people asked are the learners' own invitations.
+    solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
     counts = (
         sa.select(
             invitation.c.campaign_id,
@@ -275,7 +283,7 @@ def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
         )
         .join(campaign, campaign.c.id == invitation.c.campaign_id)
         .outerjoin(person, person.c.id == invitation.c.person_id)
-        .where(invitation.c.status.in_(SOLICITED_STATUSES))
+        .where(invitation.c.status.in_(SOLICITED_STATUSES), ~_is_seat(invitation))
         .group_by(invitation.c.campaign_id, campaign.c.audience, organisation)
     )
     invitations = pd.DataFrame(

@@ -3,6 +3,7 @@ import streamlit as st
 from analysis import charts
 from analysis.exports import responses_for_export
 from analysis.frames import TRAINER_RESULT_ROLES, apply_filters
+from analysis.pages.dropouts import show_dropouts
 from analysis.pages.shared import (
     downloads,
     filter_bar,
@@ -40,13 +41,14 @@ if not head["responses"]:
     st.info(tr("analysis.no_answers_yet"))
 
 code = language()
-themes, likert, rates, hot_cold, trends = st.tabs(
+themes, likert, rates, hot_cold, trends, dropouts = st.tabs(
     [
         tr("analysis.dashboard.tab_themes"),
         tr("analysis.dashboard.tab_likert"),
         tr("analysis.dashboard.tab_rates"),
         tr("analysis.dashboard.tab_hot_cold"),
         tr("analysis.dashboard.tab_trends"),
+        tr("analysis.dashboard.tab_dropouts"),
     ]
 )
 with themes:
@@ -74,6 +76,8 @@ with hot_cold:
     )
 with trends:
     show_figure(charts.trends_chart(numbers["trends"], language=code), "dashboard_trends")
+with dropouts:
+    show_dropouts(apply_filters(frames(), filters).answers)
 
 st.subheader(tr("analysis.dashboard.export_title"))
 st.caption(tr("analysis.dashboard.export_help", threshold=threshold()))

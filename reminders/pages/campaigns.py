@@ -1,4 +1,5 @@
 import streamlit as st
+from sqlmodel import select
 
 from reminders.calendar import format_moment
 from reminders.operations import (
@@ -7,16 +8,17 @@ from reminders.operations import (
     resume_campaign,
     send_campaign_now,
 )
+from reminders.pages.session_link import session_link_section
+from reminders.pages.who_answered import who_answered_section
 from reminders.pages.widgets import (
     campaign_rows,
-    resend_section,
     send_with_progress,
     show_refusal,
     unknown_messages_section,
 )
 from reminders.reporting import campaign_counts
 from surveys.db import read_session, write_session
-from surveys.models import utc_now
+from surveys.models import Campaign, SurveyVersion, utc_now
 from surveys.pages.common import context, done, lang, require_role, show_table, tr
 
 who = require_role("admin", "quality")
@@ -82,5 +84,12 @@ try:
 except CampaignActionError as error:
     show_refusal(error)
 
-resend_section(chosen.id, actor=who.email)
+with read_session(engine) as session:
+    anonymous = session.exec(
+        select(SurveyVersion.anonymous)
+        .join(Campaign, Campaign.survey_version_id == SurveyVersion.id)
+        .where(Campaign.id == chosen.id)
+    ).one()
+who_answered_section(chosen.id, anonymous=anonymous, actor=who.email)
+session_link_section(chosen.id)
 unknown_messages_section(actor=who.email)

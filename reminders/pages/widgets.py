@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from reminders.dispatcher import dispatch_due
-from reminders.operations import CampaignActionError, resend_to_person, resolve_unknown
+from reminders.operations import resolve_unknown
 from reminders.rendering import EmailSource, EmailTemplateError, render_email, sample_facts
-from reminders.reporting import CampaignCounts, campaign_recipients, unknown_messages
+from reminders.reporting import CampaignCounts, unknown_messages
 from reminders.transport import build_sender
 from surveys.db import read_session, write_session
 from surveys.formatting import day, percent
@@ -83,39 +83,6 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
         }
         for item in campaigns
     ]
-
-
-def resend_section(campaign_id: int, *, actor: str) -> None:
-    """Choose one invited person and send them their link again."""
-    st.subheader(tr("reminders.campaigns.resend_title"))
-    with read_session(context().engine) as session:
-        people = {
-            row["invitation_id"]: row
-            for row in campaign_recipients(session=session, campaign_id=campaign_id)
-        }
-    if not people:
-        st.caption(tr("common.none"))
-        return
-    invitation_id = st.selectbox(
-        tr("reminders.campaigns.resend_choose"),
-        list(people),
-        key="campaigns_resend_choice",
-        format_func=lambda key: (
-            f"{people[key]['name']} <{people[key]['email']}> — "
-            + tr(f"reminders.invitation_status.{people[key]['status']}")
-        ),
-        placeholder=tr("common.choose"),
-    )
-    if st.button(tr("reminders.campaigns.resend"), key="campaigns_resend"):
-        try:
-            with write_session(context().engine) as session:
-                resend_to_person(
-                    session=session, invitation_id=invitation_id, now=utc_now(), actor=actor
-                )
-        except CampaignActionError as error:
-            show_refusal(error)
-            return
-        send_with_progress(campaign_id)
 
 
 def unknown_messages_section(*, actor: str) -> None:

@@ -20,6 +20,7 @@ from surveys.demo.campaigns import (
     run_campaign,
     session_start,
 )
+from surveys.demo.dropouts import record_completion
 from surveys.demo.improvement import improvement_loop
 from surveys.demo.organisation import create_staff, set_up_organisation
 from surveys.demo.people import people_rows
@@ -161,6 +162,7 @@ def load_demo(
         builder, org.plans[(None, "financer_annual")], org.person_ids, org.languages, today
     )
     builder.flush_answers()
+    record_completion(session, today=today, rng=builder.rng)
     improvement_loop(
         session,
         now=now,

@@ -8,6 +8,7 @@ every table on `SQLModel.metadata` (the migrations compare against it). Table mo
 from __future__ import annotations
 
 from surveys.models.base import (
+    ENROLMENT_SCOPES,
     EXTERNAL_ID_MAX,
     LANGUAGES,
     STAKEHOLDER_TYPES,
@@ -65,6 +66,7 @@ from surveys.models.responses import (
     Response,
     ResponseDraft,
 )
+from surveys.models.room import RoomSeat, SessionLink
 from surveys.models.server import (
     AbuseEvent,
     AuditLog,
@@ -90,6 +92,7 @@ __all__ = [
     "COMPLAINT_KINDS",
     "COMPLAINT_STATUSES",
     "DELIVERY_STATUSES",
+    "ENROLMENT_SCOPES",
     "ENROLMENT_STATUSES",
     "EXTERNAL_ID_MAX",
     "INVITATION_STATUSES",
@@ -122,7 +125,9 @@ __all__ = [
     "Programme",
     "Response",
     "ResponseDraft",
+    "RoomSeat",
     "ServerFact",
+    "SessionLink",
     "StaffUser",
     "Survey",
     "SurveyPlan",

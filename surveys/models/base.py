@@ -16,11 +16,17 @@ from sqlmodel import Field
 
 from question_banks.schema import AUDIENCES, TIMINGS
 
+# Whom of a session's enrolments a plan's survey goes to (`SurveyPlan.enrolment_scope`):
+# "completed" (the default) leaves out those who dropped out or never came, "all" is every
+# enrolment, "dropped_out" only those who dropped out (the dropout survey).
+ENROLMENT_SCOPES = ("completed", "all", "dropped_out")
+
 STAKEHOLDER_TYPES = AUDIENCES  # one order everywhere: question_banks.schema.Audience
 LANGUAGES = ("fr", "en")
 EXTERNAL_ID_MAX = 120  # the caller's own id (a training-management system's), see api/
 
 __all__ = [
+    "ENROLMENT_SCOPES",
     "EXTERNAL_ID_MAX",
     "LANGUAGES",
     "STAKEHOLDER_TYPES",

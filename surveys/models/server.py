@@ -21,13 +21,24 @@ class AuditLog(SQLModel, table=True):
     details: dict[str, Any] = json_column(default_factory=dict)
 
 
+# What `abuse_event` counts (`surveys/http/limits.py`): guessed answer links, failed logins, and
+# the session links' own limits (`surveys/room/`: mistyped short links, emails typed in a room).
+ABUSE_SCOPES = (
+    "invalid_link",
+    "login_failure",
+    "invalid_session_link",
+    "room_email",
+    "room_email_person",
+)
+
+
 class AbuseEvent(SQLModel, table=True):
     """One failed attempt (an invalid answer link, a failed staff login) from one client
     address. Kept in the database so that every web replica counts the same failures."""
 
     __tablename__ = "abuse_event"
     __table_args__ = (
-        check_in("scope", ("invalid_link", "login_failure"), "ck_abuse_event_scope"),
+        check_in("scope", ABUSE_SCOPES, "ck_abuse_event_scope"),
         sa.Index("ix_abuse_event_subject", "scope", "subject", "at"),
         sa.Index("ix_abuse_event_scope_at", "scope", "at"),
     )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from surveys.models.base import (
+    ENROLMENT_SCOPES,
     STAKEHOLDER_TYPES,
     TIMINGS,
     check_in,
@@ -82,6 +83,7 @@ class SurveyPlan(SQLModel, table=True):
     __table_args__ = (
         check_in("audience", STAKEHOLDER_TYPES, "ck_survey_plan_audience"),
         check_in("timing", TIMINGS, "ck_survey_plan_timing"),
+        check_in("enrolment_scope", ENROLMENT_SCOPES, "ck_survey_plan_enrolment_scope"),
     )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int | None = Field(default=None, foreign_key="programme.id", index=True)
@@ -95,5 +97,8 @@ class SurveyPlan(SQLModel, table=True):
     )
     close_after_days: int = Field(default=DEFAULT_CLOSE_AFTER_DAYS)
     email_overrides: dict[str, Any] = json_column(default_factory=dict)
+    enrolment_scope: str = Field(
+        default="completed", max_length=20, sa_column_kwargs={"server_default": "completed"}
+    )
     active: bool = Field(default=True)
     created_at: datetime = utc_column(default_factory=utc_now)

@@ -10,7 +10,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from surveys.db import read_session, write_session
-from surveys.models import SurveyPlan
+from surveys.models import ENROLMENT_SCOPES, SurveyPlan
 from surveys.pages.builder_parts import flash, run_action, survey_label
 from surveys.pages.common import context, identity, lang, tr
 from surveys.plans.service import (
@@ -69,6 +69,7 @@ def _submitted(programme_id: int | None, timings: dict[int, tuple[str, str]]) ->
         state[f"{KEY}_time"].strftime("%H:%M"),
         tuple(reminders),
         int(state[f"{KEY}_close"]),
+        state[f"{KEY}_scope"],
     )
     run_action(create_plan, "builder.plans.created", spec=spec)
 
@@ -111,6 +112,13 @@ def show_plan_form(programme_id: int | None) -> None:
             max_value=730,
             value=DEFAULT_CLOSE_AFTER_DAYS,
             key=f"{KEY}_close",
+        )
+        st.selectbox(
+            tr("builder.plans.scope"),
+            list(ENROLMENT_SCOPES),
+            key=f"{KEY}_scope",
+            format_func=lambda scope: tr(f"builder.plans.scopes.{scope}"),
+            help=tr("builder.plans.scope_help"),
         )
         st.form_submit_button(
             tr("builder.plans.create"),

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
 
 from surveys.models import ENROLMENT_STATUSES
 
@@ -106,3 +109,17 @@ def parse_enrolment_status(text: str | None) -> str | None:
     if found is None:
         raise ValueError(text)
     return found
+
+
+NOT_ATTENDING = ("dropped_out", "absent")
+
+
+def in_scope(status: Any, scope: str) -> Any:
+    """The SQL condition on an enrolment's `status` for a plan's `enrolment_scope`:
+    "completed" (the default) leaves out who dropped out or never came, "all" keeps every
+    enrolment, "dropped_out" keeps only those who dropped out."""
+    if scope == "dropped_out":
+        return status == "dropped_out"
+    if scope == "all":
+        return sa.true()
+    return status.not_in(NOT_ATTENDING)

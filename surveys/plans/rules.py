@@ -44,6 +44,7 @@ class PlanSpec:
     send_time: str = HOT_SEND_TIME
     reminder_offsets_days: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_DAYS
     close_after_days: int = DEFAULT_CLOSE_AFTER_DAYS
+    enrolment_scope: str = "completed"  # who of the session's enrolments (ENROLMENT_SCOPES)
 
     @classmethod
     def of(cls, plan: SurveyPlan) -> PlanSpec:
@@ -56,6 +57,7 @@ class PlanSpec:
             plan.send_time,
             tuple(plan.reminder_offsets_days),
             plan.close_after_days,
+            plan.enrolment_scope,
         )
 
 

@@ -247,6 +247,8 @@ def describe_plan(
         else t("builder.plans.describe.no_reminder", language)
     )
     parts.append(t("builder.plans.describe.closes", language, days=spec.close_after_days))
+    if spec.enrolment_scope != "completed":
+        parts.append(t(f"builder.plans.scopes.{spec.enrolment_scope}", language).lower())
     return t("builder.plans.describe.separator", language).join(parts) + "."
 
 

@@ -88,7 +88,7 @@ def test_check_exits_0_with_a_summary_on_the_shipped_banks():
     result = run("check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK:")
-    assert "6 template(s)" in result.stdout
+    assert "7 template(s)" in result.stdout  # six satisfaction surveys and the dropout one
 
 
 def test_check_exits_1_and_prints_one_line_per_problem_on_a_broken_file(tmp_path):

@@ -65,7 +65,16 @@ def test_init_command_upgrades_an_old_database_and_keeps_its_rows(database_url: 
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    script = ScriptDirectory.from_config(config)
+    heads = set(script.get_heads())
+    # A head another head depends on (0005 widens 0002's table) is recorded through it.
+    implied = {
+        revision.revision
+        for head in heads
+        for revision in script.iterate_revisions(head, "base")
+        if revision.revision != head
+    }
+    heads -= implied
     with engine.connect() as connection:
         versions = {
             row[0] for row in connection.execute(sa.text("SELECT version_num FROM alembic_version"))
