@@ -27,7 +27,8 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -158,7 +159,7 @@ def dispatch_due(
             work.summary.more = True
             break
         with outbox.write_transaction(engine) as connection:
-            batch = outbox.claim_batch(
+            claims = outbox.claim_batch(
                 connection,
                 now=now,
                 worker=work.worker,
@@ -166,9 +167,10 @@ def dispatch_due(
                 lease_seconds=work.options.lease_seconds,
                 campaign_id=campaign_id,
             )
-        if not batch:
+            batch = _admit(connection, work, claims)
+        if not claims:
             break
-        connected = _send_batch(work, batch)
+        connected = _send_batch(work, batch) if batch else True
         if not connected or time.monotonic() - started > work.options.max_pass_seconds:
             work.summary.more = connected
             break
@@ -186,21 +188,54 @@ def _rate_allowance(work: _Pass, wanted: int) -> int:
     )
 
 
-def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
-    """Send a claimed batch on one connection; False when the server could not be reached."""
+def _admit(
+    db: sa.Connection, work: _Pass, claims: list[outbox.Claim]
+) -> list[tuple[ClaimedMessage, str]]:
+    """Re-check, in the claiming transaction, that each message may go (the rules are in
+    `reminders.policy`): cancel the refused, release the paused; (message, address) of the rest."""
+    admitted: list[tuple[ClaimedMessage, str]] = []
+    paused: list[int] = []
+    refused: dict[int, str] = {}
+    for message, facts in claims:
+        if facts.campaign_status == "paused":  # not refused: it waits for the campaign
+            paused.append(message.id)
+            continue
+        reason = policy.refusal_reason(_recipient(facts), work.now)
+        if reason is not None:
+            refused[message.id] = reason
+        else:
+            admitted.append((message, facts.email or ""))
+    outbox.release_many(db, paused, work.worker)
+    outbox.cancel_many(db, refused, work.worker)
+    work.summary.cancelled += len(refused)  # leased in this very transaction: ours
+    return admitted
+
+
+def _recipient(facts: outbox.RecipientFacts) -> policy.Recipient:
+    return policy.Recipient(
+        has_email=bool(facts.email),
+        erased=facts.erased_at is not None,
+        opted_out=facts.opted_out_at is not None,
+        bounced=facts.bounced_at is not None,
+        invitation_status=facts.invitation_status,
+        campaign_status=facts.campaign_status,
+        campaign_closes_at=facts.campaign_closes_at,
+    )
+
+
+def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
+    """Send an admitted batch on one connection; False when the server could not be reached.
+    Each message is marked `sending` in the commit that records the previous one's outcome."""
     previous: _Outcome | None = None
     try:
-        with work.sender.connect() as connection:
-            for message in batch:
+        with work.sender.connect() as connection, _autocommit(work) as quick:
+            for message, address in batch:
                 if work.should_stop():
                     break
                 message_id = new_message_id(work.settings.mail_from)
-                with outbox.write_transaction(work.engine) as db:
-                    if previous is not None:
-                        _record(db, work, previous)
-                        previous = None
-                    address = _begin_sending(db, work, message, message_id)
-                if address is None:
+                marked = _begin_sending(work, quick, previous, message, message_id)
+                previous = None
+                if not marked:
                     continue
                 previous = _deliver(work, connection, message, address, message_id)
                 _progress(work)
@@ -208,7 +243,7 @@ def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
                     break
     except DeliveryError as error:  # could not connect: the whole batch waits
         with outbox.write_transaction(work.engine) as db:
-            for message in batch:
+            for message, _address in batch:
                 _record_unreachable(db, work, message, error)
         return False
     finally:
@@ -219,38 +254,42 @@ def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
     return True
 
 
+@contextmanager
+def _autocommit(work: _Pass) -> Iterator[sa.Connection | None]:
+    """PostgreSQL: one autocommit connection for the batch's one-statement commits."""
+    if work.engine.dialect.name != "postgresql":
+        yield None
+        return
+    with work.engine.connect() as connection:
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _begin_sending(
+    work: _Pass,
+    quick: sa.Connection | None,
+    previous: _Outcome | None,
+    message: ClaimedMessage,
+    message_id: str,
+) -> bool:
+    """Record the previous outcome and mark this message `sending`, in one commit; False
+    when the lease was lost. On PostgreSQL, after a `sent` (the usual case), one statement."""
+    if quick is not None and (previous is None or previous.status == "sent"):
+        done = previous.message if previous is not None else None
+        marked = outbox.mark_sending_after_sent(
+            quick, message.id, work.worker, work.now, message_id, done
+        )
+        work.summary.sent += done is not None
+        return marked
+    with outbox.write_transaction(work.engine) as db:
+        if previous is not None:
+            _record(db, work, previous)
+        return outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
+
+
 def _progress(work: _Pass) -> None:
     work.done += 1
     if work.on_progress is not None:
         work.on_progress(work.done, max(work.total, work.done))
-
-
-def _begin_sending(
-    db: sa.Connection, work: _Pass, message: ClaimedMessage, message_id: str
-) -> str | None:
-    """Re-check the message may go and mark it `sending`; the recipient's address, or None."""
-    facts = outbox.recipient_facts(db, message.invitation_id)
-    email, erased, opted_out, bounced, invitation_status, campaign_status, closes = facts
-    if campaign_status == "paused":  # not refused: it waits for the campaign to resume
-        outbox.release(db, message.id, work.worker)
-        return None
-    reason = policy.refusal_reason(
-        policy.Recipient(
-            has_email=bool(email),
-            erased=erased is not None,
-            opted_out=opted_out is not None,
-            bounced=bounced is not None,
-            invitation_status=invitation_status,
-            campaign_status=campaign_status,
-            campaign_closes_at=closes,
-        ),
-        work.now,
-    )
-    if reason is not None:
-        work.summary.cancelled += outbox.cancel(db, message.id, work.worker, reason)
-        return None
-    marked = outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
-    return email if marked else None
 
 
 def _deliver(
