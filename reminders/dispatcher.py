@@ -28,6 +28,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +41,7 @@ from reminders.composer import MessageComposer
 from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
 from reminders.rendering import EmailTemplateError, new_message_id
-from reminders.transport import DeliveryError, Sender, build_sender
+from reminders.transport import DeliveryError, Sender, Withdrawn, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
 from surveys.http.public_url import public_base_url
@@ -225,19 +226,20 @@ def _recipient(facts: outbox.RecipientFacts) -> policy.Recipient:
 
 def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
     """Send an admitted batch on one connection; False when the server could not be reached.
-    Each message is marked `sending` in the commit that records the previous one's outcome."""
+    Each message is marked `sending` in the commit that records the previous one's outcome;
+    that commit runs while the message is composed and its envelope sent, and the content
+    goes out only once it is done (`may_hand_over`)."""
     previous: _Outcome | None = None
     try:
-        with work.sender.connect() as connection, _autocommit(work) as quick:
+        with work.sender.connect() as connection, _committer(work) as commit:
             for message, address in batch:
                 if work.should_stop():
                     break
                 message_id = new_message_id(work.settings.mail_from)
-                marked = _begin_sending(work, quick, previous, message, message_id)
-                previous = None
-                if not marked:
+                marked = commit(_begin_sending, work, previous, message, message_id)
+                previous = _deliver(work, connection, message, address, message_id, marked)
+                if previous is None:
                     continue
-                previous = _deliver(work, connection, message, address, message_id)
                 _progress(work)
                 if previous.error is not None and previous.error.connection_lost:
                     break
@@ -254,19 +256,34 @@ def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
     return True
 
 
+Commit = Callable[..., Callable[[], bool]]
+
+
 @contextmanager
-def _autocommit(work: _Pass) -> Iterator[sa.Connection | None]:
-    """PostgreSQL: one autocommit connection for the batch's one-statement commits."""
+def _committer(work: _Pass) -> Iterator[Commit]:
+    """Runs `_begin_sending` and returns how to wait for its answer: on PostgreSQL in a
+    thread of its own, on one autocommit connection (the round trip overlaps the composing
+    and the envelope); on SQLite (in-process, nothing to overlap) at once."""
     if work.engine.dialect.name != "postgresql":
-        yield None
+
+        def at_once(function: Callable[..., bool], *args: Any) -> Callable[[], bool]:
+            done = function(None, *args)
+            return lambda: done
+
+        yield at_once
         return
-    with work.engine.connect() as connection:
-        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+    with work.engine.connect() as connection, ThreadPoolExecutor(1) as thread:
+        quick = connection.execution_options(isolation_level="AUTOCOMMIT")
+
+        def in_thread(function: Callable[..., bool], *args: Any) -> Callable[[], bool]:
+            return thread.submit(function, quick, *args).result
+
+        yield in_thread
 
 
 def _begin_sending(
-    work: _Pass,
     quick: sa.Connection | None,
+    work: _Pass,
     previous: _Outcome | None,
     message: ClaimedMessage,
     message_id: str,
@@ -293,16 +310,28 @@ def _progress(work: _Pass) -> None:
 
 
 def _deliver(
-    work: _Pass, connection: Any, message: ClaimedMessage, address: str, message_id: str
-) -> _Outcome:
+    work: _Pass,
+    connection: Any,
+    message: ClaimedMessage,
+    address: str,
+    message_id: str,
+    marked: Callable[[], bool],
+) -> _Outcome | None:
+    """Compose and send; None when the message was not ours to send (lease lost)."""
     try:
         email = work.composer.compose(message, address=address, message_id=message_id, now=work.now)
-        connection.send(email, envelope_from=work.settings.mail_from)
+        connection.send(email, envelope_from=work.settings.mail_from, may_hand_over=marked)
+    except Withdrawn:
+        return None
     except DeliveryError as error:
+        if not marked():  # refused before the content: it was never ours to record
+            return None
         if error.in_doubt:  # the server may have it: never resent automatically
             return _Outcome(message, "unknown", message_id, error)
         return _Outcome(message, "failed" if error.permanent else "retry", message_id, error)
     except (ValueError, TypeError, EmailTemplateError) as error:  # unusable address or text
+        if not marked():
+            return None
         failure = DeliveryError(f"message not composed: {error}"[:1000], permanent=True)
         return _Outcome(message, "failed", message_id, failure)
     return _Outcome(message, "sent", message_id)
