@@ -8,14 +8,18 @@ unknown (we crashed between handing the message to the server and recording the 
 the connection dropped after the whole message went out and before the server's reply).
 
 How a batch goes, and why it is safe:
-1. Claim: due rows get a lease (claimed_by, claimed_at) in one short transaction, with
-   `FOR UPDATE SKIP LOCKED` on PostgreSQL, under SQLite's single writer lock (BEGIN IMMEDIATE)
-   otherwise. Their status does not change: a crashed worker's leases simply expire and
-   another worker takes the rows, which were never handed to any server.
-2. For each message, one transaction re-checks that it may go (answered? opted out?...) and
-   marks it `sending` (only if the lease is still ours), and in the same commit records the
-   outcome of the previous message. So at any moment a worker has at most one row in
-   `sending`, and it is the only message whose fate a crash can leave uncertain.
+1. Claim: due rows get a lease (claimed_by, claimed_at) in one statement (`UPDATE ... WHERE id
+   IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n) RETURNING id` on PostgreSQL, under SQLite's
+   single writer lock, BEGIN IMMEDIATE, otherwise), then one query reads what sending them
+   needs and their recipients' facts. Their status does not change: a crashed worker's leases
+   simply expire and another worker takes the rows, which were never handed to any server.
+   In the same transaction, the refusal rules (`reminders.policy`, answered? opted out?...)
+   cancel the refused messages and release those of a paused campaign.
+2. For each message, one commit marks it `sending` (only if the lease is still ours) and
+   records the outcome of the previous message: on PostgreSQL one statement in autocommit,
+   run in a thread while the message is composed and its envelope (MAIL, RCPT) sent; the
+   content goes out only once that commit is done. So at any moment a worker has at most one
+   row in `sending`, and it is the only message whose fate a crash can leave uncertain.
 3. A later pass turns rows left in `sending` past the lease into `unknown`: they are never
    resent automatically; staff decide.
 """
