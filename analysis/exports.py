@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.frames import PARIS
+from analysis.frames import PARIS, quotable_rows
 from surveys.spreadsheet import neutralise_formula
 
 CSV_SEPARATOR = ";"
@@ -92,12 +92,16 @@ RESPONSE_EXPORT_COLUMNS = [
 ]
 
 
-def responses_for_export(answers: pd.DataFrame) -> pd.DataFrame:
+def responses_for_export(answers: pd.DataFrame, *, small_group_min: int) -> pd.DataFrame:
     """The answers as an export holds them: never the respondent (`person_id` stays out, so
-    an export of named and anonymous answers alike identifies nobody by itself)."""
-    table = answers[RESPONSE_EXPORT_COLUMNS].copy()
+    an export of named and anonymous answers alike identifies nobody by itself), only the
+    campaigns with at least `small_group_min` respondents (a smaller one's rows never leave
+    one by one), in an order that says nothing of how they were stored."""
+    kept = answers[quotable_rows(answers, small_group_min).to_numpy(bool)]
+    table = kept[RESPONSE_EXPORT_COLUMNS].copy()
     for column in table.columns:
         if isinstance(table[column].dtype, pd.CategoricalDtype):
             table[column] = table[column].astype(object)
     table["submitted_on"] = pd.to_datetime(table["submitted_on"]).dt.date
-    return table
+    order = ["submitted_on", "programme", "session", "response_id", "question_id"]
+    return table.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)

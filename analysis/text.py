@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -21,8 +21,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 
-from analysis.metrics.engine import plain_keys
-from question_banks.catalog import fold as fold_accents
+from analysis.frames.small_groups import quotable_campaigns
 from question_banks.problems import FAST_SAFE_LOADER
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -281,10 +280,13 @@ def verbatims(
     complaint: bool | None = None,
     limit: int = 3,
 ) -> list[str]:
-    """A few real comments, the most repeated first (ties alphabetically): never rewritten."""
+    """A few real comments, the most repeated first (ties alphabetically): never rewritten.
+    Comments marked not `quotable` (see `mark_quotable`) are never quoted."""
     if tagged.empty:
         return []
-    keep = pd.Series(True, index=tagged.index)
+    keep = (
+        tagged["quotable"].astype(bool) if "quotable" in tagged else pd.Series(True, tagged.index)
+    )
     if theme is not None:
         keep &= tagged["themes"].map(lambda themes: theme in themes)
     if complaint is not None:
@@ -293,6 +295,17 @@ def verbatims(
     return [text for text, _n in sorted(texts.items(), key=lambda item: (-item[1], item[0]))][
         :limit
     ]
+
+
+def mark_quotable(comments: pd.DataFrame, answers: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The comments with a `quotable` column: False for those of campaigns with fewer than
+    `threshold` respondents, and for all when `answers` hold fewer respondents than that."""
+    marked = comments.copy()
+    enough = answers["response_id"].nunique() >= threshold if len(answers) else False
+    chosen = quotable_campaigns(answers, threshold) if enough else set()
+    column = marked["campaign_id"] if "campaign_id" in marked else pd.Series(None, marked.index)
+    marked["quotable"] = column.isin(chosen).fillna(False).astype(bool)
+    return marked
 
 
 REGISTER_COLUMNS = ("response_id", "submitted_on", "audience", "theme", "text")
@@ -316,67 +329,4 @@ def register_candidates(
         flagged = flagged.sort_values(order, ascending=False, kind="stable")
     table = flagged[list(REGISTER_COLUMNS)].drop_duplicates("response_id").head(limit)
     table["response_id"] = table["response_id"].astype(str)
-    return table.reset_index(drop=True)
-
-
-VERBATIM_COLUMNS = [
-    "submitted_on",
-    "audience",
-    "timing",
-    "programme",
-    "session",
-    "theme",
-    "question_fr",
-    "question_en",
-    "text",
-    "respondent",
-]
-
-
-NameLookup = Callable[[list[int]], dict[int, str]]
-
-
-def verbatim_table(
-    answers: pd.DataFrame,
-    *,
-    small_group_min: int,
-    search: str = "",
-    themes: Sequence[str] = (),
-    limit: int | None = None,
-    names: NameLookup | None = None,
-) -> pd.DataFrame:
-    """Free-text answers, newest first, filtered by words (case and accents ignored) and
-    themes, at most `limit`. Anonymous answers never carry who wrote them, and their session is
-    hidden when fewer than `small_group_min` people answered that survey in that session.
-    `names` gives the names of named respondents (called with the person ids shown)."""
-    keep = (answers["type"] == "text").to_numpy(bool) & answers["text"].notna().to_numpy(bool)
-    if themes:
-        keep &= answers["theme"].isin(list(themes)).to_numpy(bool)
-    texts = answers[keep]
-    words = fold_accents(search).split()
-    if words:
-        folded = texts["text"].map(lambda value: fold_accents(str(value)))
-        texts = texts[folded.map(lambda value: all(w in value for w in words)).to_numpy(bool)]
-    if texts.empty:
-        return pd.DataFrame(columns=VERBATIM_COLUMNS)
-    texts = texts.sort_values("submitted_on", ascending=False, kind="stable")
-    texts = texts.head(limit) if limit else texts
-    sizes = answers.groupby("campaign_id", observed=True)["response_id"].nunique()
-    small = texts["campaign_id"].map(sizes).fillna(0).to_numpy() < small_group_min
-    anonymous = (texts["person_id"].isna() | texts["anonymous"]).to_numpy(bool)
-    table = plain_keys(
-        texts[VERBATIM_COLUMNS[:-1]].copy(),
-        ["audience", "timing", "programme", "session", "theme", "question_fr", "question_en"],
-    )
-    table.loc[anonymous & small, "session"] = None
-    named = [
-        int(person)
-        for person, hidden in zip(texts["person_id"], anonymous, strict=True)
-        if not hidden
-    ]
-    found = names(sorted(set(named))) if names and named else {}
-    table["respondent"] = [
-        None if hidden else found.get(int(person))
-        for hidden, person in zip(anonymous, texts["person_id"], strict=True)
-    ]
     return table.reset_index(drop=True)

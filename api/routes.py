@@ -28,10 +28,10 @@ from api.operations import MAX_BULK_BODY_BYTES, MAX_ID, OPERATIONS, PREFIX, Call
 from api.reads import AnonymousSurvey, NotFound
 from surveys.audit import record
 from surveys.db import write_session
+from surveys.http.bodies import read_body
 from surveys.http.responses import request_language
 from surveys.i18n import t
 from surveys.models import utc_now
-from surveys.respondent.routes import read_body
 from surveys.runtime import AppContext
 
 log = logging.getLogger("api.routes")

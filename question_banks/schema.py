@@ -3,7 +3,8 @@
 Questions are a discriminated union on `type`; stored answers refer to the stable `id`.
 """
 
-from typing import Annotated, Literal, get_args
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -17,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from question_banks.scales import (
     DEFAULT_LIKERT_SCALE,
+    LIKERT_SCALES,
     YES_NO_CHOICES,
     Choice,
     likert_choices,
@@ -92,6 +94,9 @@ class QuestionBase(_Frozen):
     timings: tuple[Timing, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = (30,)
     required: bool = True
+    # Where an answer is stored (`answer.number` or `answer.text`), and whether it is a list.
+    answer_column: ClassVar[Literal["number", "text"]] = "text"
+    multiple: ClassVar[bool] = False
 
     @field_validator("audiences", "timings", "indicators")
     @classmethod
@@ -108,6 +113,7 @@ class QuestionBase(_Frozen):
 
 class LikertQuestion(QuestionBase):
     type: Literal["likert5"]
+    answer_column: ClassVar[Literal["number", "text"]] = "number"
     scale: LikertScale = DEFAULT_LIKERT_SCALE
 
     def choices(self) -> list[Choice]:
@@ -116,6 +122,7 @@ class LikertQuestion(QuestionBase):
 
 class NpsQuestion(QuestionBase):
     type: Literal["nps"]
+    answer_column: ClassVar[Literal["number", "text"]] = "number"
 
     def choices(self) -> list[Choice]:
         return nps_choices()
@@ -152,6 +159,7 @@ class SingleChoiceQuestion(_ChoiceQuestion):
 
 class MultiChoiceQuestion(_ChoiceQuestion):
     type: Literal["multi_choice"]
+    multiple: ClassVar[bool] = True
 
 
 class TextQuestion(QuestionBase):
@@ -170,6 +178,39 @@ Question = Annotated[
     Field(discriminator="type"),
 ]
 QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+QUESTION_CLASSES: dict[str, type[QuestionBase]] = {
+    get_args(cls.model_fields["type"].annotation)[0]: cls for cls in get_args(get_args(Question)[0])
+}
+NUMBER_TYPES = tuple(t for t in QUESTION_TYPES if QUESTION_CLASSES[t].answer_column == "number")
+# Types answered by one value picked from the choices (not a list, not free text).
+SINGLE_VALUE_TYPES = tuple(
+    t for t in QUESTION_TYPES if t != "text" and not QUESTION_CLASSES[t].multiple
+)
+
+
+def frozen_choices(question: Mapping[str, Any]) -> tuple[Choice, ...]:
+    """The choices of a question as frozen in a published version (a plain dict), by the same
+    rules as the question classes' `choices()`; empty for a text question."""
+    kind = question["type"]
+    if kind == "likert5":
+        scale = question.get("scale") or DEFAULT_LIKERT_SCALE
+        return tuple(likert_choices(scale if scale in LIKERT_SCALES else DEFAULT_LIKERT_SCALE))
+    if kind == "nps":
+        return tuple(nps_choices())
+    if kind == "yes_no":
+        return YES_NO_CHOICES
+    return tuple(
+        Choice(option["value"], _label(option["label"], "fr"), _label(option["label"], "en"))
+        for option in question.get("options") or ()
+    )
+
+
+def _label(value: Mapping[str, str] | str | None, language: str) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get(language) or value.get("fr") or next(iter(value.values()), "")
 
 
 def choices(question: QuestionBase) -> list[Choice]:

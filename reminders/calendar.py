@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from reminders import policy
 from reminders.planner import active_plans, plan_schedule
 from surveys.campaigns import session_campaign_key, yearly_campaign_key
+from surveys.config import DISPLAY_TIMEZONE, paris_day
 from surveys.i18n import label, t
 from surveys.models import (
     Campaign,
@@ -23,6 +24,7 @@ from surveys.models import (
     SurveyPlan,
     TrainingSession,
 )
+from surveys.schedule import paris_year
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def _projected_campaigns(session: Session, now: datetime, until: datetime) -> li
         if plan.programme_id is None:
             found += _projected_yearly(session, plan, title, keys, now, until)
             continue
-        first_end = now.astimezone(policy.PARIS).date() - timedelta(days=plan.offset_days + 1)
-        last_end = until.astimezone(policy.PARIS).date() - timedelta(days=plan.offset_days - 1)
+        first_end = paris_day(now) - timedelta(days=plan.offset_days + 1)
+        last_end = paris_day(until) - timedelta(days=plan.offset_days - 1)
         for training in session.exec(
             select(TrainingSession).where(
                 TrainingSession.programme_id == plan.programme_id,
@@ -105,7 +107,7 @@ def _projected_yearly(
     until: datetime,
 ) -> list[UpcomingSend]:
     schedule = plan_schedule(plan)
-    year = policy.paris_year(now)
+    year = paris_year(now)
     candidates = [
         (year, policy.yearly_campaign_start(schedule, year, now)),
         (year + 1, policy.yearly_campaign_nominal_start(schedule, year + 1)),
@@ -170,7 +172,7 @@ def _upcoming_reminders(session: Session, now: datetime, until: datetime) -> lis
     groups: dict[tuple[int, int, date], list] = {}
     for campaign_id, title, audience, offsets, sent_at, last, count in rows:
         for sequence, at in _remaining_reminders(sent_at, offsets or (), count, last, now, until):
-            key = (campaign_id, sequence, at.astimezone(policy.PARIS).date())
+            key = (campaign_id, sequence, paris_day(at))
             groups.setdefault(key, [at, title, audience, 0])[3] += 1
     return [
         UpcomingSend(at, "reminder", title, audience, count, campaign_id=key[0], sequence=key[1])
@@ -206,7 +208,7 @@ def upcoming_sends(*, session: Session, now: datetime, days: int = 60) -> list[U
 
 def format_moment(moment: datetime, language: str) -> str:
     """ "jeudi 3 décembre 2026 à 17:00" in Paris time."""
-    local = moment.astimezone(policy.PARIS)
+    local = moment.astimezone(DISPLAY_TIMEZONE)
     return t(
         "reminders.calendar.moment",
         language,

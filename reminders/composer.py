@@ -21,6 +21,7 @@ from reminders.rendering import (
     plan_source,
     render_email,
 )
+from surveys.campaigns import answer_url, unsubscribe_url
 from surveys.config import Settings
 from surveys.models import OrganisationSettings, Survey, SurveyPlan, SurveyVersion
 from surveys.tokens import make_token
@@ -50,7 +51,7 @@ class MessageComposer:
     def links(self, token_salt: str) -> tuple[str, str]:
         """The answer link and the unsubscribe link: the same token, /r/ and /u/."""
         token = make_token(salt=token_salt, session_secret=self.settings.session_secret)
-        return f"{self.base_url}/r/{token}", f"{self.base_url}/u/{token}"
+        return answer_url(token, self.base_url), unsubscribe_url(token, self.base_url)
 
     def compose(
         self, message: OutgoingMessage, *, address: str, message_id: str, now: datetime

@@ -26,6 +26,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
+from surveys.schedule import paris_year
 
 
 class CampaignActionError(TranslatableError):
@@ -86,8 +87,8 @@ def start_campaign_now(
     if version_id is None:
         raise CampaignActionError("reminders.errors.not_published")
     if session_id is None:
-        key = yearly_campaign_key(plan.id, policy.paris_year(now))
-        label_suffix = str(policy.paris_year(now))
+        key = yearly_campaign_key(plan.id, paris_year(now))
+        label_suffix = str(paris_year(now))
     else:
         training = session.get(TrainingSession, session_id)
         if training is None or training.programme_id != plan.programme_id:

@@ -20,8 +20,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from reminders import policy
-from surveys.campaigns import invitation_values, session_campaign_key, yearly_campaign_key
-from surveys.config import Settings
+from surveys.campaigns import (
+    campaign_fields,
+    invitation_values,
+    session_campaign_key,
+    yearly_campaign_key,
+)
+from surveys.config import Settings, paris_day
+from surveys.integration.webhook_events import emit_campaigns_closed
 from surveys.models import (
     Campaign,
     Enrolment,
@@ -34,7 +40,7 @@ from surveys.models import (
     SurveyVersion,
     TrainingSession,
 )
-from surveys.webhook_events import emit_campaigns_closed
+from surveys.schedule import paris_year
 
 PLANNER_LOCK_KEY = 730_530  # any constant: PostgreSQL advisory lock shared by all planners
 OUTSTANDING_STATUSES = ("pending", "sending", "retry")
@@ -102,26 +108,26 @@ def _new_campaign(
     session_id: int | None,
 ) -> Campaign:
     schedule = plan_schedule(plan)
-    return Campaign(
+    fields = campaign_fields(
         key=key,
         plan_id=plan.id,
-        survey_version_id=version_id,
+        version_id=version_id,
         session_id=session_id,
         audience=plan.audience,
         timing=plan.timing,
-        label=label[:200],
-        scheduled_at=start,
-        closes_at=policy.closes_at(start, schedule),
-        reminder_offsets_days=list(schedule.reminder_offsets_days),
-        status="open",
+        label=label,
+        start=start,
+        close_after_days=schedule.close_after_days,
+        reminder_offsets_days=schedule.reminder_offsets_days,
     )
+    return Campaign(**fields, status="open")
 
 
 def _create_session_campaigns(
     session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
 ) -> None:
     schedule = plan_schedule(plan)
-    today = now.astimezone(policy.PARIS).date()
+    today = paris_day(now)
     # Only sessions whose campaign could be due now: started at most close_after_days ago.
     earliest_end = today - timedelta(days=plan.offset_days + plan.close_after_days + 1)
     latest_end = today - timedelta(days=plan.offset_days - 1)
@@ -154,7 +160,7 @@ def _create_session_campaigns(
 def _create_yearly_campaign(
     session: Session, plan: SurveyPlan, version_id: int, title: str, now: datetime
 ) -> None:
-    year = policy.paris_year(now)
+    year = paris_year(now)
     key = yearly_campaign_key(plan.id, year)
     start = policy.yearly_campaign_start(plan_schedule(plan), year, now)
     if start is None or key in _existing_keys(session, plan.id):

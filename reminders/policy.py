@@ -8,25 +8,25 @@ and returned in UTC, as the database stores them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from surveys.config import DISPLAY_TIMEZONE
+from surveys.schedule import (
+    COLD_OFFSET_DAYS,
+    DEFAULT_CLOSE_AFTER_DAYS,
+    DEFAULT_REMINDER_OFFSETS_DAYS,
+    DEFAULT_SEND_TIMES,
+    HOT_SEND_TIME,
+    add_days_in_paris,
+    paris_time,
+)
 
-PARIS = DISPLAY_TIMEZONE
-DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
-DEFAULT_CLOSE_AFTER_DAYS = 30
-DEFAULT_SEND_TIMES = {"hot": "17:00", "cold": "10:00", "annual": "10:00"}
-COLD_OFFSET_DAYS = 90
-SKILLS_ASSESSMENT_COLD_OFFSET_DAYS = 180
 MIN_DAYS_BETWEEN_REMINDERS = 1
 RETRY_FIRST_DELAY_SECONDS = 300
 RETRY_MAX_DELAY_SECONDS = 6 * 3600
 DEFAULT_RETRY_GIVE_UP_DAYS = 3.0
 OPEN_CAMPAIGN_STATUSES = ("scheduled", "open")
 FINISHED_INVITATION_STATUSES = ("completed", "opted_out", "bounced")
-_SEND_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Schedule:
     the invitation; the campaign closes `close_after_days` after it starts."""
 
     offset_days: int = 0
-    send_time: str = "17:00"
+    send_time: str = HOT_SEND_TIME
     reminder_offsets_days: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS_DAYS
     close_after_days: int = DEFAULT_CLOSE_AFTER_DAYS
 
@@ -46,29 +46,8 @@ def default_schedule(timing: str, programme_kind: str = "training") -> Schedule:
     a skills assessment) at 10:00; reminders 3 and 7 days after; closing after 30 days."""
     offset = 0
     if timing == "cold":
-        skills = programme_kind == "skills_assessment"
-        offset = SKILLS_ASSESSMENT_COLD_OFFSET_DAYS if skills else COLD_OFFSET_DAYS
+        offset = COLD_OFFSET_DAYS.get(programme_kind, COLD_OFFSET_DAYS["training"])
     return Schedule(offset_days=offset, send_time=DEFAULT_SEND_TIMES.get(timing, "10:00"))
-
-
-def parse_send_time(text: str) -> time:
-    """`HH:MM` (24 h) as a time; ValueError otherwise."""
-    match = _SEND_TIME.match((text or "").strip())
-    if match is None:
-        raise ValueError(f"send time must look like 17:00, got {text!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def paris_time(day: date, send_time: str) -> datetime:
-    """`send_time` on `day` in Paris, as UTC (daylight saving handled by zoneinfo)."""
-    local = datetime.combine(day, parse_send_time(send_time), tzinfo=PARIS)
-    return local.astimezone(UTC)
-
-
-def add_days_in_paris(moment: datetime, days: int) -> datetime:
-    """`days` calendar days later at the same Paris wall-clock time (17:00 stays 17:00 across a
-    daylight-saving change), as UTC."""
-    return (moment.astimezone(PARIS) + timedelta(days=days)).astimezone(UTC)
 
 
 def session_campaign_start(schedule: Schedule, session_end: date) -> datetime:
@@ -99,10 +78,6 @@ def yearly_campaign_start(schedule: Schedule, year: int, now: datetime) -> datet
     if nominal > now:
         return None
     return nominal if now < closes_at(nominal, schedule) else now
-
-
-def paris_year(moment: datetime) -> int:
-    return moment.astimezone(PARIS).year
 
 
 def next_reminder(

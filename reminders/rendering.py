@@ -20,11 +20,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from reminders.policy import PARIS
+from surveys.config import DISPLAY_TIMEZONE
 from surveys.i18n import normalise_language, t
+from surveys.rendering import template_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 EMAIL_TEMPLATE_NAMES = ("invitation", "reminder_1", "reminder_2", "resend")
@@ -115,14 +116,8 @@ def _compiled(source: str) -> Any:
 
 @cache
 def _layouts() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # the shipped layouts do not change while running: no stat per email
-    )
+    # The shipped layouts do not change while running: no stat per email.
+    environment = template_environment(TEMPLATES_DIR, auto_reload=False)
     environment.globals.update(t=_translated)
     return environment
 
@@ -139,7 +134,7 @@ def _translated(key: str, language: str, **params: Any) -> str:
 
 def format_day(moment: datetime, language: str) -> str:
     """ "27 novembre 2026" / "27 November 2026", on the Paris calendar."""
-    local = moment.astimezone(PARIS)
+    local = moment.astimezone(DISPLAY_TIMEZONE)
     month = t(f"reminders.month.{local.month}", language)
     return f"{local.day} {month} {local.year}"
 
@@ -212,7 +207,7 @@ def sample_facts(language: str, **changes: Any) -> EmailFacts:
         "support_email": "",
         "support_phone": "",
         "survey_title": t("reminders.emails.sample_survey", language),
-        "closes_at": datetime(2026, 12, 31, 17, tzinfo=PARIS),
+        "closes_at": datetime(2026, 12, 31, 17, tzinfo=DISPLAY_TIMEZONE),
         "answer_url": "https://example.org/r/exemple",
         "unsubscribe_url": "https://example.org/u/exemple",
     }

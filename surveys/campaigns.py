@@ -6,10 +6,15 @@ applied to a session, `plan:{plan_id}:year:{year}` for a yearly (financer) campa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from surveys.models import Invitation, Person
+from surveys.schedule import add_days_in_paris
 from surveys.tokens import hash_token, make_token, new_salt
+
+LABEL_MAX = 200
 
 
 def session_campaign_key(plan_id: int, session_id: int) -> str:
@@ -18,6 +23,35 @@ def session_campaign_key(plan_id: int, session_id: int) -> str:
 
 def yearly_campaign_key(plan_id: int, year: int) -> str:
     return f"plan:{plan_id}:year:{year}"
+
+
+def campaign_fields(
+    *,
+    key: str,
+    plan_id: int | None,
+    version_id: int,
+    session_id: int | None,
+    audience: str,
+    timing: str,
+    label: str,
+    start: datetime,
+    close_after_days: int,
+    reminder_offsets_days: Sequence[int],
+) -> dict[str, Any]:
+    """The columns of a campaign row (the planner's `Campaign`, the demo's bulk rows): it
+    closes `close_after_days` after `start` at the same Paris wall-clock time."""
+    return {
+        "key": key,
+        "plan_id": plan_id,
+        "survey_version_id": version_id,
+        "session_id": session_id,
+        "audience": audience,
+        "timing": timing,
+        "label": label[:LABEL_MAX],
+        "scheduled_at": start,
+        "closes_at": add_days_in_paris(start, close_after_days),
+        "reminder_offsets_days": list(reminder_offsets_days),
+    }
 
 
 def invitation_values(
@@ -49,3 +83,13 @@ def new_invitation(*, campaign_id: int, person: Person, session_secret: str) -> 
 
 def invitation_token(invitation: Invitation, *, session_secret: str) -> str:
     return make_token(salt=invitation.token_salt, session_secret=session_secret)
+
+
+def answer_url(token: str, base_url: str = "") -> str:
+    """The answer link of a token (`base_url` empty: the path alone, as the routes use it)."""
+    return f"{base_url}/r/{token}"
+
+
+def unsubscribe_url(token: str, base_url: str = "") -> str:
+    """The unsubscribe link of a token: the same token under /u/."""
+    return f"{base_url}/u/{token}"

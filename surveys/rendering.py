@@ -1,4 +1,7 @@
-"""The Jinja2 environment of the HTML pages (staff login, respondent pages, previews)."""
+"""The Jinja2 environments of the product: `template_environment` is the one factory (HTML
+autoescaped, undefined names an error, tidy whitespace), used by the HTML pages here (staff
+login, respondent pages, previews), the email layouts (`reminders.rendering`) and the
+evidence pack (`analysis.evidence.render`)."""
 
 from __future__ import annotations
 
@@ -14,15 +17,21 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
-@cache
-def html_environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+def template_environment(templates: Path, *, auto_reload: bool = True) -> Environment:
+    """An environment over the templates of one folder."""
+    return Environment(
+        loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
     )
+
+
+@cache
+def html_environment() -> Environment:
+    environment = template_environment(TEMPLATES_DIR)
     environment.globals.update(t=t, label=label, language_names=LANGUAGE_NAMES)
     return environment
 

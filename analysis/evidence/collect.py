@@ -37,10 +37,12 @@ from analysis.suggestions import (
     inputs_from_frames,
     suggest,
 )
+from analysis.suggestions.pseudonyms import pseudonymise_trainers
 from analysis.summary import records
-from analysis.text import free_text_answers, tag_comments, verbatims
+from analysis.text import free_text_answers, mark_quotable, tag_comments, verbatims
 from surveys.config import Settings
 from surveys.db import read_session
+from surveys.frozen import FrozenSurvey
 from surveys.improvement.actions import list_actions
 from surveys.improvement.complaints import list_complaints as list_register
 from surveys.improvement.evidence_notes import list_evidence_notes
@@ -169,8 +171,7 @@ def _instruments(session: Session, version_ids: set[int], language: str) -> list
                 "text": (question.get("text") or {}).get(language)
                 or (question.get("text") or {}).get("fr", question["id"]),
             }
-            for section in definition.get("sections", [])
-            for question in section["questions"]
+            for question in FrozenSurvey(definition).questions()
         ]
         instruments.append(
             {
@@ -224,8 +225,10 @@ def _campaign_rows(campaigns: pd.DataFrame, reminders: dict[int, int]) -> list[d
     ]
 
 
-def _expression(answers: pd.DataFrame, instruments: list[dict[str, Any]]) -> dict[str, Any]:
-    comments = tag_comments(free_text_answers(answers))
+def _expression(
+    answers: pd.DataFrame, instruments: list[dict[str, Any]], threshold: int
+) -> dict[str, Any]:
+    comments = mark_quotable(tag_comments(free_text_answers(answers)), answers, threshold)
     return {
         "instruments_with_free_text": sum(1 for item in instruments if item["free_questions"]),
         "instruments": len(instruments),
@@ -247,7 +250,8 @@ def _analysis(
     promoters = metrics.nps(answers, small_group_min=sgm, by=("audience",))
     settings = SuggestionSettings(small_group_min=sgm)
     inputs = inputs_from_frames(frames, register, start=data.start, end=data.end, today=data.today)
-    found = suggest(inputs, settings)
+    # directors download the pack: trainers are letters there (see suggestions.pseudonyms)
+    found = pseudonymise_trainers(suggest(inputs, settings))
     return {
         "headline": metrics.headline(answers, frames.campaigns, small_group_min=sgm),
         "scores": _records(scores.sort_values(["audience", "mean", "theme"])),
@@ -345,7 +349,7 @@ def collect_evidence(
             for note in list_evidence_notes(session=session, start=start, end=end)
         ]
     data.rates = _records(metrics.response_rates(frames.campaigns, by=("audience", "timing")))
-    data.expression = _expression(frames.answers, data.instruments)
+    data.expression = _expression(frames.answers, data.instruments, data.small_group_min)
     data.analysis = _analysis(frames, register, data, language)
     data.coverage = _coverage(frames, data)
     data.complaints = _complaints(register)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
 from analysis.suggestions import (
@@ -19,6 +19,7 @@ from analysis.suggestions import (
 )
 from surveys.config import Settings
 from surveys.i18n import label, t
+from surveys.rendering import template_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -39,14 +40,7 @@ def _score(value: Any, language: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment
+    return template_environment(TEMPLATES_DIR)
 
 
 def _helpers(language: str) -> dict[str, Any]:

@@ -11,11 +11,19 @@ from analysis.frames.model import (
     AnalysisFrames,
 )
 from analysis.frames.read import load_respondent_names, small_group_min
+from analysis.frames.small_groups import (
+    TRAINER_RESULT_ROLES,
+    quotable_rows,
+    respondent_count,
+    withheld_reason,
+    withheld_sentence,
+)
 
 __all__ = [
     "ANSWER_COLUMNS",
     "CATEGORY_COLUMNS",
     "PARIS",
+    "TRAINER_RESULT_ROLES",
     "AnalysisFilters",
     "AnalysisFrames",
     "apply_filters",
@@ -23,5 +31,9 @@ __all__ = [
     "load_frames",
     "load_respondent_names",
     "now_paris",
+    "quotable_rows",
+    "respondent_count",
     "small_group_min",
+    "withheld_reason",
+    "withheld_sentence",
 ]

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.frames.model import (
-    PARIS,
     AnalysisFilters,
     AnalysisFrames,
 )
+from surveys.config import paris_day
 
 
 def trainer_sessions(session_people: pd.DataFrame, trainers: Iterable[int]) -> set[int]:
@@ -46,7 +46,7 @@ def _filter_dimensions(
     return keep
 
 
-def _within(days: pd.Series, start: date | None, end: date | None) -> pd.Series:
+def within_period(days: pd.Series, start: date | None, end: date | None) -> pd.Series:
     keep = pd.Series(True, index=days.index)
     if start is not None:
         keep &= days >= pd.Timestamp(start)
@@ -63,10 +63,10 @@ def apply_filters(frames: AnalysisFrames, filters: AnalysisFilters) -> AnalysisF
     )
     answers = frames.answers
     keep = _filter_dimensions(answers, filters, by_trainer)
-    keep &= _within(answers["submitted_on"], filters.start, filters.end)
+    keep &= within_period(answers["submitted_on"], filters.start, filters.end)
     campaigns = frames.campaigns
     keep_campaigns = _filter_dimensions(campaigns, filters, by_trainer)
-    keep_campaigns &= _within(campaigns["scheduled_on"], filters.start, filters.end)
+    keep_campaigns &= within_period(campaigns["scheduled_on"], filters.start, filters.end)
     return replace(
         frames,
         answers=answers[keep.to_numpy()].reset_index(drop=True),
@@ -97,4 +97,4 @@ def filter_choices(frames: AnalysisFrames) -> dict[str, list[Any]]:
 
 
 def now_paris(now: datetime) -> date:
-    return now.astimezone(PARIS).date()
+    return paris_day(now)

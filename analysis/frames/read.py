@@ -18,6 +18,7 @@ from analysis.frames.model import (
     SOLICITED_STATUSES,
 )
 from surveys.config import Settings
+from surveys.frozen import FrozenSurvey
 from surveys.models import (
     Answer,
     Campaign,
@@ -136,22 +137,19 @@ def read_answers(connection: sa.Connection, start: date | None, end: date | None
 
 def question_rows(version_id: int, definition: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """The metadata of each question of a frozen version (its definition, not today's bank)."""
-    order = 0
-    for section in definition.get("sections", []):
-        for question in section.get("questions", []):
-            text = question.get("text") or {}
-            yield {
-                "survey_version_id": version_id,
-                "question_id": question["id"],
-                "bank": question.get("bank") or "custom",
-                "theme": question.get("theme", ""),
-                "type": question.get("type", ""),
-                "scale": question.get("scale") or "",
-                "question_fr": text.get("fr", question["id"]),
-                "question_en": text.get("en") or text.get("fr", question["id"]),
-                "question_order": order,
-            }
-            order += 1
+    for order, question in enumerate(FrozenSurvey(definition).questions()):
+        text = question.get("text") or {}
+        yield {
+            "survey_version_id": version_id,
+            "question_id": question["id"],
+            "bank": question.get("bank") or "custom",
+            "theme": question.get("theme", ""),
+            "type": question.get("type", ""),
+            "scale": question.get("scale") or "",
+            "question_fr": text.get("fr", question["id"]),
+            "question_en": text.get("en") or text.get("fr", question["id"]),
+            "question_order": order,
+        }
 
 
 def read_questions(connection: sa.Connection) -> pd.DataFrame:

@@ -338,6 +338,39 @@ def respondents_per_group(
     )
 
 
+def protect_complement(
+    table: pd.DataFrame,
+    within: Sequence[str],
+    *,
+    small_group_min: int,
+    results: Sequence[str] = ("mean", "top2", "ci_low", "ci_high"),
+) -> pd.DataFrame:
+    """Secondary suppression for a table whose rows split a whole (programmes, sessions...):
+    when the hidden rows of one `within` group hold between 1 and `small_group_min` - 1
+    respondents, the whole minus the rows shown would give them away, so the smallest rows
+    shown are hidden too until the hidden ones hold enough."""
+    table = table.copy()
+    if table.empty or "protected" not in table:
+        return table
+    groups = (
+        [part.index for _key, part in table.groupby(list(within), observed=True, dropna=False)]
+        if within
+        else [table.index]
+    )
+    for index in groups:
+        rows = table.loc[index].sort_values("respondents", kind="stable")
+        hidden = int(rows.loc[rows["protected"], "respondents"].sum())
+        for label, row in rows[~rows["protected"]].iterrows():
+            if hidden == 0 or hidden >= small_group_min:
+                break
+            table.loc[label, "protected"] = True
+            hidden += int(row["respondents"])
+    for column in results:
+        if column in table:
+            table[column] = table[column].astype(float).mask(table["protected"].astype(bool))
+    return table
+
+
 def score_rows(people: Respondents, keys: Sequence[str], *, small_group_min: int) -> pd.DataFrame:
     group, count = people.owner, len(people.groups)
     own = people.own

@@ -14,15 +14,16 @@ from analysis.metrics.engine import (
     empty_table,
     group_rows,
     likert_answers,
+    protect_complement,
     respondents_per_group,
     score_rows,
 )
 from analysis.metrics.scores import score_table
+from question_banks.schema import AUDIENCES
 
 FINANCER_MAX_MONTHS = 12
 
-
-STAKEHOLDER_TYPES = ("learner", "financer", "trainer", "company")
+STAKEHOLDER_TYPES = AUDIENCES  # the one order: question_banks.schema.Audience
 
 
 BREAKDOWN_DIMENSIONS = ("programme", "session", "trainer", "modality", "financer")
@@ -80,7 +81,9 @@ def breakdown(
     by = list(by)
     likert = likert_answers(answers)
     if dimension not in ("trainer", "financer"):
-        return score_table(likert, [dimension, *by], small_group_min=small_group_min)
+        # these split the answers: a lone hidden row would be "total minus the others"
+        table = score_table(likert, [dimension, *by], small_group_min=small_group_min)
+        return protect_complement(table, by, small_group_min=small_group_min)
     keys = [dimension, f"{dimension}_id", *by]
     if likert.empty:
         return empty_table(keys, SCORE_COLUMNS)

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from analysis import charts
+from analysis.frames import TRAINER_RESULT_ROLES
 from analysis.labels import theme_label
 from analysis.metrics import BREAKDOWN_DIMENSIONS
 from analysis.pages.shared import (
@@ -10,16 +11,18 @@ from analysis.pages.shared import (
     language,
     refresh_button,
     show_figure,
+    stop_if_withheld,
     threshold,
 )
 from surveys.pages.common import require_role, tr
 
-require_role("admin", "quality", "director")
+me = require_role("admin", "quality", "director")
 st.title(tr("analysis.breakdowns.title"))
 st.caption(tr("analysis.breakdowns.intro"))
 with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("breakdowns")
+    filters = filter_bar("breakdowns", with_trainers=me.role in TRAINER_RESULT_ROLES)
     refresh_button()
+stop_if_withheld(filters)
 code = language()
 answers = frames().answers
 themes = sorted(
@@ -29,7 +32,11 @@ themes = sorted(
 left, right = st.columns(2)
 dimension = left.selectbox(
     tr("analysis.breakdowns.dimension"),
-    BREAKDOWN_DIMENSIONS,
+    [
+        dimension
+        for dimension in BREAKDOWN_DIMENSIONS
+        if dimension != "trainer" or me.role in TRAINER_RESULT_ROLES
+    ],
     format_func=lambda value: tr(f"analysis.dimensions.{value}"),
     key="breakdowns_dimension",
 )

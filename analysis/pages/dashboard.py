@@ -2,7 +2,7 @@ import streamlit as st
 
 from analysis import charts
 from analysis.exports import responses_for_export
-from analysis.frames import apply_filters
+from analysis.frames import TRAINER_RESULT_ROLES, apply_filters
 from analysis.pages.shared import (
     downloads,
     filter_bar,
@@ -11,16 +11,19 @@ from analysis.pages.shared import (
     refresh_button,
     show_figure,
     show_headline,
+    stop_if_withheld,
     tables,
+    threshold,
 )
 from surveys.pages.common import require_role, tr
 
-require_role("admin", "quality", "director")
+me = require_role("admin", "quality", "director")
 st.title(tr("analysis.dashboard.title"))
 st.caption(tr("analysis.dashboard.intro"))
 with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("dashboard")
+    filters = filter_bar("dashboard", with_trainers=me.role in TRAINER_RESULT_ROLES)
     refresh_button()
+stop_if_withheld(filters)
 frequency = st.segmented_control(
     tr("analysis.dashboard.frequency"),
     ["M", "Q"],
@@ -73,9 +76,11 @@ with trends:
     show_figure(charts.trends_chart(numbers["trends"], language=code), "dashboard_trends")
 
 st.subheader(tr("analysis.dashboard.export_title"))
-st.caption(tr("analysis.dashboard.export_help"))
+st.caption(tr("analysis.dashboard.export_help", threshold=threshold()))
 downloads(
     "reponses",
-    lambda: responses_for_export(apply_filters(frames(), filters).answers),
+    lambda: responses_for_export(
+        apply_filters(frames(), filters).answers, small_group_min=threshold()
+    ),
     "dashboard_responses",
 )

@@ -2,6 +2,7 @@ import streamlit as st
 
 from analysis.pages.improve_forms import handle_complaint_form, new_complaint_form
 from analysis.pages.improve_shared import period, theme_name
+from analysis.pages.shared import downloads
 from analysis.register import complaint_statistics, complaints_frame
 from surveys.db import read_session
 from surveys.improvement.complaints import list_complaints
@@ -18,9 +19,10 @@ shown = register.assign(
     status=register["status"].map(lambda v: tr(f"improve.vocab.status.{v}")),
     theme=register["theme"].map(theme_name),
 )
-st.dataframe(
-    shown.drop(columns=["session_id", "response_id"]), hide_index=True, key="complaints_table"
-)
+table = shown.drop(columns=["session_id", "response_id"])
+st.dataframe(table, hide_index=True, key="complaints_table")
+# the only way out for this text (config: client.disableDataExport): formula-safe files
+downloads("registre", table, "complaints_downloads")
 st.subheader(tr("improve.pages.statistics"))
 statistics = complaint_statistics(register)
 st.dataframe(

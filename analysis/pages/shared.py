@@ -27,11 +27,13 @@ from analysis.frames import (
     load_respondent_names,
     now_paris,
     small_group_min,
+    withheld_reason,
+    withheld_sentence,
 )
 from analysis.frames.cache import FRAMES
 from analysis.metrics import breakdown
 from analysis.summary import DEFAULT_PERIOD_DAYS, TABLES, versioned_dashboard_tables
-from analysis.text import verbatim_table
+from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr, vocab
 
@@ -112,11 +114,26 @@ def cached_breakdown(
     return _breakdown(filters, dimension, theme, threshold, data_version())
 
 
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def _withheld(filters: AnalysisFilters, threshold: int, version: str) -> str | None:
+    return withheld_reason(frames(version), filters, threshold)
+
+
+def stop_if_withheld(filters: AnalysisFilters) -> None:
+    """The small-group rule: a selection that could single somebody out shows one plain
+    sentence instead of its charts, tables, comments and exports."""
+    reason = _withheld(filters, threshold(), data_version())
+    if reason is not None:
+        st.warning(withheld_sentence(reason, threshold(), lang()), icon=":material/lock:")
+        st.stop()
+
+
 def cached_verbatims(
     filters: AnalysisFilters, search: str, themes: tuple[str, ...], limit: int, with_names: bool
-) -> pd.DataFrame:
-    """Free-text answers; the names of named respondents only when `with_names` (the quality
-    team follows up; learners are told that only the quality team reads their answers)."""
+) -> tuple[pd.DataFrame, int]:
+    """Free-text answers and how many were left out (campaigns under the small-group
+    threshold); the names of named respondents only when `with_names` (the quality team
+    follows up; learners are told that only the quality team reads their answers)."""
     return _verbatims(filters, search, themes, limit, with_names, data_version())
 
 
@@ -128,19 +145,21 @@ def _verbatims(
     limit: int,
     with_names: bool,
     version: str,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, int]:
 
     def names(person_ids: list[int]) -> dict[int, str]:
         return load_respondent_names(engine=context().engine, person_ids=person_ids)
 
-    return verbatim_table(
-        apply_filters(frames(version), filters).answers,
+    answers = apply_filters(frames(version), filters).answers
+    table = verbatim_table(
+        answers,
         small_group_min=threshold(),
         search=search,
         themes=themes,
         limit=limit,
         names=names if with_names else None,
     )
+    return table, hidden_text_count(answers, small_group_min=threshold())
 
 
 def refresh_button() -> None:
@@ -149,6 +168,7 @@ def refresh_button() -> None:
         TABLES.clear()
         _breakdown.clear()
         _verbatims.clear()
+        _withheld.clear()
 
 
 def _period(key: str) -> tuple[date | None, date | None]:
@@ -174,8 +194,11 @@ VOCABULARY_FILTERS = (
 )
 
 
-def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, list, list]:
-    """Programmes, sessions (of the programmes chosen) and trainers, on one row."""
+def _who_filters(
+    prefix: str, choices: dict, everything: str, with_trainers: bool
+) -> tuple[list, list, list]:
+    """Programmes, sessions (of the programmes chosen) and trainers (for the roles that may
+    see results per trainer), on one row."""
     first, second, third = st.columns(3)
     programmes = first.multiselect(
         tr("analysis.filters.programme"),
@@ -193,6 +216,8 @@ def _who_filters(prefix: str, choices: dict, everything: str) -> tuple[list, lis
         key=f"{prefix}_sessions",
         placeholder=everything,
     )
+    if not with_trainers:
+        return programmes, sessions, []
     names = dict(choices["trainers"])
     trainers = third.multiselect(
         tr("analysis.filters.trainer"),
@@ -218,14 +243,17 @@ def _vocabulary_filters(prefix: str, choices: dict, everything: str) -> list[lis
     ]
 
 
-def filter_bar(prefix: str, *, period_only: bool = False) -> AnalysisFilters:
-    """The filters, read from widgets whose keys start with `prefix`."""
+def filter_bar(
+    prefix: str, *, period_only: bool = False, with_trainers: bool = False
+) -> AnalysisFilters:
+    """The filters, read from widgets whose keys start with `prefix`; the trainer filter
+    only `with_trainers` (see TRAINER_RESULT_ROLES)."""
     start, end = _period(f"{prefix}_period")
     if period_only:
         return AnalysisFilters(start=start, end=end)
     choices = filter_choices(frames())
     everything = tr("analysis.filters.all")
-    programmes, sessions, trainers = _who_filters(prefix, choices, everything)
+    programmes, sessions, trainers = _who_filters(prefix, choices, everything, with_trainers)
     modalities, audiences, timings = _vocabulary_filters(prefix, choices, everything)
     return AnalysisFilters(
         start=start,

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from analysis.frames import TRAINER_RESULT_ROLES
 from analysis.labels import display_table, theme_label
 from analysis.pages.shared import (
     cached_verbatims,
@@ -8,15 +9,18 @@ from analysis.pages.shared import (
     frames,
     language,
     refresh_button,
+    stop_if_withheld,
+    threshold,
 )
 from surveys.pages.common import require_role, tr
 
-me = require_role("admin", "quality", "director")
+me = me = require_role("admin", "quality", "director")
 st.title(tr("analysis.verbatims.title"))
-st.caption(tr("analysis.verbatims.intro"))
+st.caption(tr("analysis.verbatims.intro", threshold=threshold()))
 with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("verbatims")
+    filters = filter_bar("verbatims", with_trainers=me.role in TRAINER_RESULT_ROLES)
     refresh_button()
+stop_if_withheld(filters)
 code = language()
 answers = frames().answers
 texts = answers.loc[answers["type"] == "text", "theme"]
@@ -40,9 +44,11 @@ limit = right.number_input(
     key="verbatims_limit",
 )
 with_names = me.role in ("admin", "quality")  # learners are told only quality reads them
-found = cached_verbatims(filters, search.strip(), tuple(themes), int(limit), with_names)
+found, hidden = cached_verbatims(filters, search.strip(), tuple(themes), int(limit), with_names)
 table = display_table(found if with_names else found.drop(columns="respondent"), code)
 st.caption(tr("analysis.verbatims.count", count=len(found)))
+if hidden:
+    st.caption(tr("analysis.withheld.rows_hidden", count=hidden, threshold=threshold()))
 if found.empty:
     st.info(tr("analysis.no_data"))
 else:

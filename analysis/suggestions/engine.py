@@ -11,7 +11,7 @@ Groups smaller than the organisation's small-group minimum are never compared or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,9 +28,10 @@ from analysis.frames import (
 )
 from analysis.register import complaints_frame
 from analysis.suggestions.model import SEVERITIES, RuleInputs, Suggestion, SuggestionSettings
+from analysis.suggestions.pseudonyms import pseudonymise_trainers
 from analysis.suggestions.rules import RULES
 from analysis.suggestions.wording import plain_value
-from analysis.text import free_text_answers, tag_comments
+from analysis.text import free_text_answers, mark_quotable, tag_comments
 from surveys.config import Settings
 from surveys.db import read_session
 from surveys.improvement.actions import ActionInput
@@ -45,6 +46,9 @@ def suggest(
     """Every rule's suggestions, the most severe first (then in rule order): stable."""
     settings = settings or SuggestionSettings()
     catalog = catalog or load_action_catalog()
+    # the small-group rule: no comment of a campaign under the threshold is ever quoted
+    comments = mark_quotable(inputs.comments, inputs.answers, settings.small_group_min)
+    inputs = replace(inputs, comments=comments)
     found = [
         (SEVERITIES.index(item.severity), position, item.id, item)
         for position, (_name, rule) in enumerate(RULES)
@@ -145,6 +149,8 @@ def action_input(
     """An improvement-plan entry drafted from a suggestion (and one of its recommended
     actions): the action's title, the suggestion's explanation as description."""
     catalog = load_action_catalog()
+    # the plan is read by directors and goes into the evidence pack: no trainer's name there
+    item = pseudonymise_trainers([item])[0]
     chosen = catalog.get(action_id) if action_id else None
     title = chosen.title.get(language) if chosen else item.title(language)
     description = item.explanation(language)

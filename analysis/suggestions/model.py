@@ -19,12 +19,12 @@ import pandas as pd
 
 from analysis.action_catalog import ActionCatalog
 from analysis.suggestions.wording import format_params
+from question_banks.schema import AUDIENCES
 from surveys.i18n import t
 
 SEVERITIES = ("high", "medium", "low")
 
-
-STAKEHOLDER_ORDER = ("learner", "company", "trainer", "financer")
+STAKEHOLDER_ORDER = AUDIENCES  # the one order: question_banks.schema.Audience
 
 
 def _setting(default: Any, help_text: str) -> Any:

@@ -36,7 +36,13 @@ def _day(value: date, language: str) -> str:
     return value.strftime("%d/%m/%Y") if language == "fr" else value.isoformat()
 
 
+class Pseudonym(str):
+    """A trainer's letter standing for their name ("A" reads "Formateur A")."""
+
+
 def _format_value(key: str, value: Any, language: str) -> str:
+    if isinstance(value, Pseudonym):
+        return t("improve.trainer_pseudonym", language, letter=str(value))
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return t("improve.never", language) if key == "last" else "—"
     if isinstance(value, (list, tuple)):

@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from surveys.builder.custom_questions import full_catalog
 from surveys.builder.versions import preview_definition
 from surveys.db import read_session
+from surveys.frozen import FrozenSurvey
 from surveys.http.responses import secure_html
 from surveys.i18n import TranslatableError, normalise_language, t
 from surveys.models import Survey, SurveyVersion
@@ -110,7 +111,7 @@ def _section(request: Request, definition: Mapping[str, Any]) -> int:
         current = int(request.query_params.get("section", "0"))
     except ValueError:
         current = 0
-    last = sum(1 for section in definition["sections"] if section["questions"]) - 1
+    last = len(FrozenSurvey(definition).sections()) - 1
     return min(max(current + STEPS.get(request.query_params.get("action", ""), 0), 0), last)
 
 

@@ -20,6 +20,7 @@ from question_banks.loader import QuestionCatalog
 from surveys.audit import record
 from surveys.builder.checks import Problem, blocking, check_draft
 from surveys.builder.drafts import CompositionError, PublishedVersionIsFrozen, entry_required
+from surveys.frozen import FrozenSurvey
 from surveys.models import Survey, SurveyVersion, utc_now
 
 
@@ -133,7 +134,7 @@ def publish_survey(
 
 def version_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
     """Every question of a frozen version, in order."""
-    return [question for section in definition["sections"] for question in section["questions"]]
+    return [dict(question) for question in FrozenSurvey(definition).questions()]
 
 
 @sa.event.listens_for(SurveyVersion, "before_update")

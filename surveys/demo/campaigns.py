@@ -3,22 +3,23 @@
 Rows are made from the product's own pieces: the campaign keys of `surveys.campaigns`, the
 answer-link tokens of `surveys.tokens` (random salts, only the hash stored), and each plan's
 schedule (send time, reminder offsets, closing delay) as the plan was adopted. Times follow
-the planner's rule: Paris wall-clock time, stored as UTC.
+the planner's rule (`surveys.schedule`): Paris wall-clock time, stored as UTC; the campaign
+row is `surveys.campaigns.campaign_fields`, as the planner builds it.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from surveys.campaigns import yearly_campaign_key
-from surveys.config import DISPLAY_TIMEZONE
+from surveys.campaigns import campaign_fields, yearly_campaign_key
 from surveys.demo.answers import answer_rate, answer_rows
 from surveys.demo.builder import ANSWERS_PER_FLUSH, Builder
 from surveys.demo.plans import DemoPlan
 from surveys.models import Campaign, Invitation, NamedResponse, OutboundMessage, Response
+from surveys.schedule import add_days_in_paris, paris_time
 from surveys.tokens import hash_token, make_token, new_salt
 
 ANSWER_DAYS = (0, 1, 2, 4, 6, 9)  # days after the invitation people answer, when they do
@@ -51,17 +52,6 @@ class _Sent:
     responses: list[dict[str, Any]] = field(default_factory=list)
 
 
-def paris_time(day: date, send_time: str) -> datetime:
-    """`send_time` on `day` in Paris, as UTC."""
-    local = datetime.combine(day, time.fromisoformat(send_time), tzinfo=DISPLAY_TIMEZONE)
-    return local.astimezone(UTC)
-
-
-def days_later(moment: datetime, days: int) -> datetime:
-    """`days` calendar days later at the same Paris wall-clock time, as UTC."""
-    return (moment.astimezone(DISPLAY_TIMEZONE) + timedelta(days=days)).astimezone(UTC)
-
-
 def session_start(plan: DemoPlan, session_end: date) -> datetime:
     return paris_time(session_end + timedelta(days=plan.spec.offset_days), plan.spec.send_time)
 
@@ -69,19 +59,19 @@ def session_start(plan: DemoPlan, session_end: date) -> datetime:
 def campaign_row(
     key: str, plan: DemoPlan, *, label: str, scheduled: datetime, session_id: int | None
 ) -> dict[str, Any]:
-    return {
-        "key": key,
-        "plan_id": plan.plan_id,
-        "survey_version_id": plan.version_id,
-        "session_id": session_id,
-        "audience": plan.audience,
-        "timing": plan.timing,
-        "label": label[:200],
-        "scheduled_at": scheduled,
-        "closes_at": days_later(scheduled, plan.spec.close_after_days),
-        "reminder_offsets_days": list(plan.spec.reminder_offsets_days),
-        "created_at": scheduled,
-    }
+    fields = campaign_fields(
+        key=key,
+        plan_id=plan.plan_id,
+        version_id=plan.version_id,
+        session_id=session_id,
+        audience=plan.audience,
+        timing=plan.timing,
+        label=label,
+        start=scheduled,
+        close_after_days=plan.spec.close_after_days,
+        reminder_offsets_days=plan.spec.reminder_offsets_days,
+    )
+    return {**fields, "created_at": scheduled}
 
 
 def _invitation_row(
@@ -123,7 +113,7 @@ def _outcome(
         for offset in plan.spec.reminder_offsets_days
         if offset <= age_days and (not answered or offset < answer_day)
     ]
-    outcome = _Outcome([days_later(scheduled, offset) for offset in offsets])
+    outcome = _Outcome([add_days_in_paris(scheduled, offset) for offset in offsets])
     if answered:
         outcome.submitted = scheduled + timedelta(days=answer_day, hours=rng.randint(1, 20))
         outcome.response_id = f"{rng.getrandbits(128):032x}"

@@ -16,8 +16,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from surveys.audit import record
-from surveys.config import DISPLAY_TIMEZONE
+from surveys.config import paris_day
 from surveys.i18n import TranslatableError
+from surveys.integration.webhook_events import emit_complaint_created
 from surveys.models import (
     COMPLAINT_KINDS,
     STAKEHOLDER_TYPES,
@@ -27,9 +28,7 @@ from surveys.models import (
     Response,
     utc_now,
 )
-from surveys.webhook_events import emit_complaint_created
 
-PARIS = DISPLAY_TIMEZONE
 COMPLAINT_SOURCES = ("survey", "email", "phone", "meeting", "ticket", "lms", "other")
 OTHER_THEME = "other"
 SUMMARY_MAX_LENGTH = 300
@@ -99,7 +98,7 @@ def record_complaint(
 ) -> Complaint:
     """Add a complaint, difficulty or incident to the register (status "received")."""
     now = now or utc_now()
-    _validate(item, today=now.astimezone(PARIS).date())
+    _validate(item, today=paris_day(now))
     complaint = Complaint(
         kind=item.kind,
         source=item.source,
@@ -270,7 +269,7 @@ def record_complaint_from_answer(
 
 
 def _paris_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(PARIS).date() if moment is not None else None
+    return paris_day(moment) if moment is not None else None
 
 
 def _days_between(start: date, moment: datetime | None) -> int | None:

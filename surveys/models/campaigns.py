@@ -16,6 +16,7 @@ from surveys.models.base import (
     utc_column,
     utc_now,
 )
+from surveys.schedule import DEFAULT_REMINDER_OFFSETS_DAYS
 
 CAMPAIGN_STATUSES = ("scheduled", "open", "paused", "closed")
 INVITATION_STATUSES = ("pending", "sent", "completed", "opted_out", "bounced", "failed")
@@ -42,7 +43,9 @@ class Campaign(SQLModel, table=True):
     label: str = Field(default="", max_length=200)
     scheduled_at: datetime = utc_column(index=True)
     closes_at: datetime = utc_column()
-    reminder_offsets_days: list[int] = json_column(default_factory=lambda: [3, 7])
+    reminder_offsets_days: list[int] = json_column(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
+    )
     status: str = Field(default="scheduled", max_length=20)
     created_at: datetime = utc_column(default_factory=utc_now)
 

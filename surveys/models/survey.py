@@ -16,6 +16,7 @@ from surveys.models.base import (
     utc_column,
     utc_now,
 )
+from surveys.schedule import DEFAULT_CLOSE_AFTER_DAYS, DEFAULT_REMINDER_OFFSETS_DAYS
 
 SURVEY_STATUSES = ("active", "archived")
 
@@ -89,8 +90,10 @@ class SurveyPlan(SQLModel, table=True):
     timing: str = Field(max_length=20)
     offset_days: int = Field(default=0)
     send_time: str = Field(default="17:00", max_length=5)
-    reminder_offsets_days: list[int] = json_column(default_factory=lambda: [3, 7])
-    close_after_days: int = Field(default=30)
+    reminder_offsets_days: list[int] = json_column(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
+    )
+    close_after_days: int = Field(default=DEFAULT_CLOSE_AFTER_DAYS)
     email_overrides: dict[str, Any] = json_column(default_factory=dict)
     active: bool = Field(default=True)
     created_at: datetime = utc_column(default_factory=utc_now)

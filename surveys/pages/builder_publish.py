@@ -20,6 +20,7 @@ from surveys.builder.composition import (
 from surveys.builder.preview import draft_preview_url, render_preview, version_preview_url
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session
+from surveys.frozen import FrozenSurvey
 from surveys.i18n import LANGUAGE_NAMES, TranslatableError
 from surveys.models import Survey
 from surveys.pages.builder_parts import (
@@ -81,7 +82,7 @@ def show_preview(loaded: Loaded) -> None:
         horizontal=True,
         format_func=LANGUAGE_NAMES.__getitem__,
     )
-    sections = [section for section in definition["sections"] if section["questions"]]
+    sections = FrozenSurvey(definition).sections()
     index = section_col.selectbox(
         tr("builder.preview_section"),
         range(len(sections)),

@@ -16,12 +16,13 @@ from sqlmodel import Session, select
 from question_banks.schema import AUDIENCE_TIMINGS
 from surveys.builder.checks import Problem
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
+from surveys.schedule import (
+    COLD_OFFSET_DAYS,
+    DEFAULT_CLOSE_AFTER_DAYS,
+    DEFAULT_REMINDER_OFFSETS_DAYS,
+    HOT_SEND_TIME,
+)
 
-DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
-DEFAULT_CLOSE_AFTER_DAYS = 30
-HOT_SEND_TIME = "17:00"  # the end of the last day, while the training is fresh
-COLD_SEND_TIME = "10:00"  # a working morning, when people read their mail
-COLD_OFFSET_DAYS = {"training": 90, "skills_assessment": 180}
 COMPANY_COLD_OFFSET_DAYS = 90
 USUAL_MIN_COLD_OFFSET_DAYS = 30
 MAX_HOT_OFFSET_DAYS = 7

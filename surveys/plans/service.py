@@ -20,15 +20,13 @@ from surveys.audit import record
 from surveys.builder.checks import Problem, blocking
 from surveys.i18n import TranslatableError, t
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
-from surveys.plans.rules import (
+from surveys.plans.rules import COMPANY_COLD_OFFSET_DAYS, PlanSpec, check_plan
+from surveys.schedule import (
     COLD_OFFSET_DAYS,
     COLD_SEND_TIME,
-    COMPANY_COLD_OFFSET_DAYS,
     DEFAULT_CLOSE_AFTER_DAYS,
     DEFAULT_REMINDER_OFFSETS_DAYS,
     HOT_SEND_TIME,
-    PlanSpec,
-    check_plan,
 )
 
 __all__ = [

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.frozen import FrozenSurvey
 from surveys.models import Answer, Invitation, NamedResponse, Person, Response, SurveyVersion
 from surveys.privacy.common import (
     PrivacyError,
@@ -27,13 +28,7 @@ def _is_free_text(session: Session, response_ids: list[str]) -> sa.ColumnElement
     versions = session.exec(
         select(SurveyVersion.definition).where(SurveyVersion.id.in_(version_ids))
     ).all()
-    text_ids = {
-        q["id"]
-        for d in versions
-        for s in d["sections"]
-        for q in s["questions"]
-        if q["type"] == "text"
-    }
+    text_ids = {q["id"] for d in versions for q in FrozenSurvey(d).questions(of_type="text")}
     return Answer.question_id.in_(sorted(text_ids))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from surveys.audit import record
+from surveys.frozen import FrozenSurvey
 from surveys.models import (
     Answer,
     Campaign,
@@ -71,12 +72,13 @@ def _named_answers(session: Session, person_id: int) -> list[dict[str, Any]]:
     ).all()
     answers = []
     for response, answer, definition in rows:
-        texts = {q["id"]: q["text"]["fr"] for s in definition["sections"] for q in s["questions"]}
+        frozen = FrozenSurvey(definition)
+        texts = frozen.question_texts("fr")
         answers.append(
             {
                 "response": response.id,
                 "submitted_on": plain(response.submitted_on),
-                "survey": definition.get("title", {}).get("fr", ""),
+                "survey": frozen.title("fr"),
                 "question_id": answer.question_id,
                 "question": texts.get(answer.question_id, ""),
                 "number": answer.number,

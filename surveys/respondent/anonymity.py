@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from surveys.config import DISPLAY_TIMEZONE
+from surveys.config import paris_day
 from surveys.models import Answer, Campaign, Response
 
 SEAL_BLOCK_BYTES = 4096
@@ -76,7 +76,7 @@ def unseal(stored: Any, key: bytes | None) -> dict[str, Any]:
 
 def campaign_day(scheduled_at: datetime) -> date:
     """The date every anonymous response of a campaign carries: the campaign's first day."""
-    return scheduled_at.astimezone(DISPLAY_TIMEZONE).date()
+    return paris_day(scheduled_at)
 
 
 _SHUFFLED_RESPONSES = "tmp_anonymous_shuffle_response"

@@ -19,21 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from question_banks.scales import (
-    DEFAULT_LIKERT_SCALE,
-    LIKERT_SCALES,
-    YES_NO_CHOICES,
-    Choice,
-    likert_choices,
-    nps_choices,
-)
+from question_banks.scales import Choice
+from question_banks.schema import NUMBER_TYPES, SINGLE_VALUE_TYPES, frozen_choices
+from surveys.frozen import FrozenSurvey
 from surveys.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, TranslatableError
 
 ANSWER_TEXT_MAX_LENGTH = 5000  # the `answer.text` column: no text answer may be longer
 EDIT_AFTER_SUBMIT_KEY = "allow_edit_after_submit"  # definition flag: changes until close
 FIELD_PREFIX = "q."
-NUMBER_TYPES = ("likert5", "nps")
-SINGLE_VALUE_TYPES = ("likert5", "nps", "yes_no", "single_choice")
 # Control characters a person cannot type; NUL is refused by PostgreSQL text columns.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -121,22 +114,6 @@ def localized(value: Mapping[str, str] | str | None, language: str) -> str:
     return value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()), "")
 
 
-def _choices(question: Mapping[str, Any]) -> tuple[Choice, ...]:
-    kind = question["type"]
-    if kind == "likert5":
-        scale = question.get("scale") or DEFAULT_LIKERT_SCALE
-        return tuple(likert_choices(scale if scale in LIKERT_SCALES else DEFAULT_LIKERT_SCALE))
-    if kind == "nps":
-        return tuple(nps_choices())
-    if kind == "yes_no":
-        return YES_NO_CHOICES
-    options = question.get("options") or ()
-    return tuple(
-        Choice(option["value"], localized(option["label"], "fr"), localized(option["label"], "en"))
-        for option in options
-    )
-
-
 def _question(raw: Mapping[str, Any]) -> FormQuestion:
     kind = raw["type"]
     limit = min(int(raw.get("max_length") or ANSWER_TEXT_MAX_LENGTH), ANSWER_TEXT_MAX_LENGTH)
@@ -146,7 +123,7 @@ def _question(raw: Mapping[str, Any]) -> FormQuestion:
         text=raw["text"],
         help=raw.get("help"),
         required=bool(raw.get("required", kind != "text")),
-        choices=_choices(raw) if kind != "text" else (),
+        choices=frozen_choices(raw) if kind != "text" else (),
         max_length=limit,
     )
 
@@ -164,8 +141,7 @@ def build_form(definition: Mapping[str, Any], *, anonymous: bool | None = None) 
             title=section.get("title") or {},
             questions=tuple(_question(question) for question in section["questions"]),
         )
-        for section in definition["sections"]
-        if section["questions"]
+        for section in FrozenSurvey(definition).sections()
     )
     return SurveyForm(
         title=definition.get("title") or {},

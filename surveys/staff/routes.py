@@ -55,6 +55,19 @@ def login_address_limit(settings: Settings) -> SlidingLimit:
     )
 
 
+def _with_csrf_cookie(response: HTMLResponse, context: AppContext, csrf: str) -> HTMLResponse:
+    """The form's anti-forgery value, also in a cookie only /auth reads (double submit)."""
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        httponly=True,
+        samesite="strict",
+        secure=_cookie_secure(context),
+        path="/auth",
+    )
+    return response
+
+
 def _login_page(
     context: AppContext,
     *,
@@ -75,16 +88,7 @@ def _login_page(
         page_title=t("login.title", lang),
         organisation_name=organisation_name(context),
     )
-    response = secure_html(body, status_code=status_code)
-    response.set_cookie(
-        CSRF_COOKIE,
-        csrf,
-        httponly=True,
-        samesite="strict",
-        secure=_cookie_secure(context),
-        path="/auth",
-    )
-    return response
+    return _with_csrf_cookie(secure_html(body, status_code=status_code), context, csrf)
 
 
 def login_form(context: AppContext) -> Callable[[Request], Response]:
@@ -175,16 +179,7 @@ def logout_form(context: AppContext) -> Callable[[Request], Response]:
             page_title=t("logout.title", lang),
             organisation_name=organisation_name(context),
         )
-        response = secure_html(body)
-        response.set_cookie(
-            CSRF_COOKIE,
-            csrf,
-            httponly=True,
-            samesite="strict",
-            secure=_cookie_secure(context),
-            path="/auth",
-        )
-        return response
+        return _with_csrf_cookie(secure_html(body), context, csrf)
 
     return endpoint
 

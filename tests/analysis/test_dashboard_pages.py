@@ -134,7 +134,9 @@ def test_every_analysis_page_runs_with_each_class_of_filters(
         for setting in FILTER_CLASSES[case]
         if path not in PERIOD_ONLY_PAGES or setting.widget == "period"
     ]
-    app = open_page(app_env, path)
+    # only the quality team and admins have the trainer filter (TRAINER_RESULT_ROLES)
+    role = "quality" if any(setting.widget == "trainers" for setting in settings) else "director"
+    app = open_page(app_env, path, role=role)
     for setting in settings:
         setting.apply(app, Path(path).stem, app_env)
     assert not app.exception, [item.value for item in app.exception]
@@ -166,7 +168,7 @@ def test_the_dashboard_shows_the_hot_to_cold_drop_of_the_dropping_programme(
 
 
 def test_the_breakdown_by_trainer_shows_the_weaker_trainer_lowest(app_env: AppContext) -> None:
-    app = open_page(app_env, "analysis/pages/breakdowns.py")
+    app = open_page(app_env, "analysis/pages/breakdowns.py", role="quality")
     app.selectbox(key="breakdowns_dimension").set_value("trainer").run()
     app.selectbox(key="breakdowns_theme").set_value("trainer_digital_mastery").run()
     table = _table(app, "Formateur").dropna(subset=["Moyenne (sur 5)"])
@@ -228,3 +230,30 @@ def test_the_dashboard_speaks_english_to_an_english_speaker(app_env: AppContext)
     app = open_page(app_env, "analysis/pages/dashboard.py", language="en")
     assert app.title[0].value == "Satisfaction dashboard"
     assert "Mean (out of 5)" in _table(app, "Mean (out of 5)").columns
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_a_director_sees_no_result_per_trainer(app_env: AppContext, path: str) -> None:
+    director = open_page(app_env, path, role="director")
+    keys = {widget.key for widget in director.multiselect}
+    assert not any(key.endswith("_trainers") for key in keys)
+    if path.endswith("breakdowns.py"):
+        assert "Formateur" not in director.selectbox(key="breakdowns_dimension").options
+        quality = open_page(app_env, path, role="quality")
+        assert "Formateur" in quality.selectbox(key="breakdowns_dimension").options
+
+
+@pytest.mark.parametrize("path", ["analysis/pages/verbatims.py", "analysis/pages/dashboard.py"])
+def test_a_selection_under_the_threshold_shows_a_sentence_not_its_answers(
+    app_env: AppContext, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    from analysis.pages import shared
+
+    # every selection of the demo is then "too small": the organisation's threshold is huge
+    monkeypatch.setattr(shared, "small_group_min", lambda **_kwargs: 100_000)
+    app = open_page(app_env, path, role="quality")
+    assert not app.exception
+    warnings = " ".join(item.value for item in app.warning)
+    assert "moins de 100000 répondants" in warnings
+    assert not app.dataframe and not app.metric
+    assert not [button for button in app.get("download_button")]

@@ -79,6 +79,6 @@ def test_the_responses_export_never_holds_the_respondent() -> None:
             {"response_id": "r2", "type": "text", "text": "-1 pour la hotline"},
         ]
     )
-    table = responses_for_export(frame)
+    table = responses_for_export(frame, small_group_min=2)
     assert "person_id" not in table.columns
     assert "'-1 pour la hotline" in to_csv_bytes(table).decode("utf-8-sig")

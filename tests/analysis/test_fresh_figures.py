@@ -16,7 +16,7 @@ from analysis.frames.cache import FramesCache
 from question_banks.loader import get_template, load_catalog
 from surveys import runtime
 from surveys.db import write_session
-from surveys.models import Invitation, Person, utc_now
+from surveys.models import Invitation, OrganisationSettings, Person, utc_now
 from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.runtime import AppContext
 from surveys.staff.auth import make_session_cookie
@@ -84,6 +84,10 @@ def app_env(sqlite_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("DATA_DIR", str(sqlite_context.settings.data_dir))
     monkeypatch.setenv("SESSION_SECRET", TEST_SECRET)
     monkeypatch.setenv("DISPATCHER", "off")
+    # one response at a time: the small-group rule would withhold the whole dashboard
+    monkeypatch.setenv("SMALL_GROUP_MIN", "1")
+    with sqlite_context.engine.begin() as connection:
+        connection.execute(sa.update(OrganisationSettings.__table__).values(small_group_min=1))
     runtime.app_context.cache_clear()
     st.cache_data.clear()
     yield sqlite_context

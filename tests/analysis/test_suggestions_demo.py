@@ -173,3 +173,14 @@ def test_the_text_output_is_french_by_default(demo: AppContext) -> None:
     done = run_command(demo, "suggestions")
     assert done.returncode == 0, done.stderr
     assert "[Prioritaire]" in done.stdout and "Assistance technique" in done.stdout
+
+
+def test_the_evidence_pack_calls_the_weaker_trainer_by_a_letter(
+    demo: AppContext, tmp_path: Path
+) -> None:
+    """Directors download the pack: the trainer the quality team sees by name is a letter."""
+    done = run_command(demo, "evidence", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "evidence.html").read_text(encoding="utf-8")
+    assert "Formateur A : en dessous des autres" in html
+    assert "Bruno" not in html and "Lefèvre" not in html

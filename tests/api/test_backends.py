@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from api.keys import identify
 from reminders.webhooks import Attempt, deliver_webhooks
 from surveys.db import write_connection
+from surveys.integration.webhook_events import record_event
 from surveys.runtime import AppContext
-from surveys.webhook_events import record_event
 from tests.api.support import new_key
 from tests.api.test_webhooks import deliveries, endpoint
 

@@ -9,6 +9,7 @@ import pytest
 
 from reminders import policy
 from reminders.policy import Recipient, Schedule
+from surveys.schedule import parse_send_time
 
 PARIS_SUMMER_17H = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)
 PARIS_WINTER_17H = datetime(2026, 12, 18, 16, 0, tzinfo=UTC)
@@ -170,7 +171,7 @@ def test_rate_limits_per_minute_and_per_day(minute, day, expected) -> None:
 @pytest.mark.parametrize("text", ["7:00", "24:00", "17h00", "", "17:60"])
 def test_a_send_time_must_read_hh_mm(text) -> None:
     with pytest.raises(ValueError):
-        policy.parse_send_time(text)
+        parse_send_time(text)
 
 
 @pytest.mark.parametrize(

@@ -143,3 +143,32 @@ def test_retention_is_said_in_years_with_the_right_plural(definition: dict) -> N
     three = OrganisationInfo(name="FormaSud", retention_years=3)
     english = render_form_page(definition, language="en", organisation=three)
     assert "kept for 3 years after the end of your last training" in english
+
+
+def test_the_notice_says_who_sees_what_with_the_organisations_threshold(
+    definition: dict,
+) -> None:
+    seven = OrganisationInfo(name="FormaSud", small_group_min=7)
+    french = unescape(render_form_page(definition, language="fr", organisation=seven))
+    assert "groupes d'au moins 7 répondants" in french
+    assert "au moins 7 personnes ont répondu à la même enquête" in french
+    assert "ne nomme aucun formateur" in french
+    assert "Seuls l'équipe qualité et les administrateurs de FormaSud" in french
+    english = unescape(render_form_page(definition, language="en", organisation=seven))
+    assert "groups of at least 7 respondents" in english and "names no trainer" in english
+    assert "only published in aggregate" not in english
+
+
+def test_the_organisations_threshold_reaches_the_notice(sqlite_context) -> None:
+    from sqlmodel import select
+
+    from surveys.db import read_session, write_session
+    from surveys.models import OrganisationSettings
+    from surveys.respondent.service import organisation_info
+
+    with write_session(sqlite_context.engine) as session:
+        row = session.exec(select(OrganisationSettings)).first()
+        row.small_group_min = 8
+        session.add(row)
+    with read_session(sqlite_context.engine) as session:
+        assert organisation_info(session).small_group_min == 8

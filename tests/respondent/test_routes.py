@@ -29,7 +29,7 @@ from surveys.models import (
     ResponseDraft,
     utc_now,
 )
-from surveys.respondent import routes as routes_module
+from surveys.respondent import answer_routes as routes_module
 from surveys.respondent.form import SurveyForm
 from surveys.respondent.routes import MAX_FORM_BYTES, respondent_routes
 from surveys.respondent.security import form_guard, invalid_link_limit
