@@ -31,9 +31,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from reminders import outbox, policy
+from reminders.committer import committer
 from reminders.composer import MessageComposer
 from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
@@ -205,7 +204,7 @@ def _admit(
         if facts.campaign_status == "paused":  # not refused: it waits for the campaign
             paused.append(message.id)
             continue
-        reason = policy.refusal_reason(_recipient(facts), work.now)
+        reason = policy.refusal_reason(facts.recipient(), work.now)
         if reason is not None:
             refused[message.id] = reason
         else:
@@ -216,18 +215,6 @@ def _admit(
     return admitted
 
 
-def _recipient(facts: outbox.RecipientFacts) -> policy.Recipient:
-    return policy.Recipient(
-        has_email=bool(facts.email),
-        erased=facts.erased_at is not None,
-        opted_out=facts.opted_out_at is not None,
-        bounced=facts.bounced_at is not None,
-        invitation_status=facts.invitation_status,
-        campaign_status=facts.campaign_status,
-        campaign_closes_at=facts.campaign_closes_at,
-    )
-
-
 def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
     """Send an admitted batch on one connection; False when the server could not be reached.
     Each message is marked `sending` in the commit that records the previous one's outcome;
@@ -235,7 +222,7 @@ def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
     goes out only once it is done (`may_hand_over`)."""
     previous: _Outcome | None = None
     try:
-        with work.sender.connect() as connection, _committer(work) as commit:
+        with work.sender.connect() as connection, committer(work.engine) as commit:
             for message, address in batch:
                 if work.should_stop():
                     break
@@ -258,31 +245,6 @@ def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
                 _record(db, work, previous)
             outbox.release_leases(db, work.worker)
     return True
-
-
-Commit = Callable[..., Callable[[], bool]]
-
-
-@contextmanager
-def _committer(work: _Pass) -> Iterator[Commit]:
-    """Runs `_begin_sending` and returns how to wait for its answer: on PostgreSQL in a
-    thread of its own, on one autocommit connection (the round trip overlaps the composing
-    and the envelope); on SQLite (in-process, nothing to overlap) at once."""
-    if work.engine.dialect.name != "postgresql":
-
-        def at_once(function: Callable[..., bool], *args: Any) -> Callable[[], bool]:
-            done = function(None, *args)
-            return lambda: done
-
-        yield at_once
-        return
-    with work.engine.connect() as connection, ThreadPoolExecutor(1) as thread:
-        quick = connection.execution_options(isolation_level="AUTOCOMMIT")
-
-        def in_thread(function: Callable[..., bool], *args: Any) -> Callable[[], bool]:
-            return thread.submit(function, quick, *args).result
-
-        yield in_thread
 
 
 def _begin_sending(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from reminders.policy import Recipient
 from surveys.db import write_connection
 from surveys.models import Campaign, Invitation, OutboundMessage, Person
 
@@ -127,6 +128,17 @@ class RecipientFacts:
     invitation_status: str
     campaign_status: str
     campaign_closes_at: datetime
+
+    def recipient(self) -> Recipient:
+        return Recipient(
+            has_email=bool(self.email),
+            erased=self.erased_at is not None,
+            opted_out=self.opted_out_at is not None,
+            bounced=self.bounced_at is not None,
+            invitation_status=self.invitation_status,
+            campaign_status=self.campaign_status,
+            campaign_closes_at=self.campaign_closes_at,
+        )
 
 
 Claim = tuple[ClaimedMessage, RecipientFacts]
