@@ -3,6 +3,9 @@
     python -m analysis summary [--json] [--from DATE] [--to DATE] [--now ISO]
     python -m analysis suggestions [--json] [--from DATE] [--to DATE] [--now ISO] [--lang en]
     python -m analysis evidence --out DIR [--from DATE] [--to DATE] [--lang en]
+    python -m analysis report --survey N | --campaign N | --session CODE --out DIR [--lang en]
+    python -m analysis dossier --session CODE --out DIR [--lang en]
+    python -m analysis dossier --sample N --from DATE --to DATE --out DIR [--seed S]
 
 Each command is a `Command` in `COMMANDS`: its name, its help, a function adding its own
 arguments, and a function running it (`run(context, args) -> exit code`). To add one, write
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evidence import build_evidence, write_evidence
+from analysis.evidence import build_evidence, document_cache, write_evidence
 from analysis.frames import AnalysisFilters, apply_filters, load_frames, now_paris, small_group_min
 from analysis.suggestions import (
     default_period,
@@ -175,6 +178,7 @@ def _configure_evidence(parser: argparse.ArgumentParser) -> None:
 
 def _evidence(context: AppContext, args: argparse.Namespace) -> int:
     start, end, today = _period(args)
+    cache = document_cache(context.settings.data_dir)
     document = build_evidence(
         engine=context.engine,
         settings=context.settings,
@@ -182,10 +186,64 @@ def _evidence(context: AppContext, args: argparse.Namespace) -> int:
         end=end,
         today=today,
         language=args.lang,
+        cache=cache,
     )
-    html_path, pdf_path = write_evidence(document, args.out)
+    html_path, pdf_path = write_evidence(document, args.out, cache)
     print(t("improve.evidence.written", args.lang, html=html_path, pdf=pdf_path))
     return 0
+
+
+def _configure_report(parser: argparse.ArgumentParser) -> None:
+    chosen = parser.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--survey", metavar="N", help="one survey, all its versions")
+    chosen.add_argument("--campaign", metavar="N", help="one campaign")
+    chosen.add_argument("--session", metavar="CODE", help="one training session")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR")
+    parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default="fr")
+
+
+def _report(context: AppContext, args: argparse.Namespace) -> int:
+    from analysis.results import ScopeError, build_report_document, compute_report, write_report
+
+    kind = next(kind for kind in ("survey", "campaign", "session") if getattr(args, kind))
+    value = str(getattr(args, kind))
+    try:
+        report = compute_report(
+            engine=context.engine,
+            settings=context.settings,
+            kind=kind,
+            value=value,
+            language=args.lang,
+        )
+    except ScopeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    document = build_report_document(report, organisation_name(context))
+    stem = f"resultats-{kind}-{value}" if args.lang == "fr" else f"results-{kind}-{value}"
+    html_path, pdf_path = write_report(document, args.out, stem)
+    print(t("analysis.results.written", args.lang, html=html_path, pdf=pdf_path))
+    return 0
+
+
+def _configure_dossier(parser: argparse.ArgumentParser) -> None:
+    from analysis.dossier.command import configure
+
+    configure(parser, _day)
+
+
+def _dossier(context: AppContext, args: argparse.Namespace) -> int:
+    from analysis.dossier.command import run
+
+    return run(context, args)
+
+
+def organisation_name(context: AppContext) -> str:
+    from surveys.db import read_session
+    from surveys.models import OrganisationSettings
+
+    with read_session(context.engine) as session:
+        row = session.get(OrganisationSettings, 1)
+        return row.name if row else ""
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -201,6 +259,10 @@ COMMANDS: tuple[Command, ...] = (
         "write the audit evidence pack (HTML and PDF)",
         _configure_evidence,
         _evidence,
+    ),
+    Command("report", "write the per-question results report", _configure_report, _report),
+    Command(
+        "dossier", "write a session's dossier, or a random sample", _configure_dossier, _dossier
     ),
 )
 

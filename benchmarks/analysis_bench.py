@@ -20,6 +20,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -131,7 +132,7 @@ def _copy_responses(
     ]:
         if len(answers) >= budget:
             break
-        new_id = f"{copy:04x}{old_id[4:]}"
+        new_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{copy}:{old_id}"))  # never an old id
         responses.append((new_id, campaign, version, anonymous, language, day))
         if invitation is not None:
             links.append((new_id, invitations[invitation], people.get(person), at))

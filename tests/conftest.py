@@ -98,3 +98,18 @@ def sqlite_context(tmp_path: Path, sqlite_url: str) -> Iterator[AppContext]:
     built = make_context(tmp_path, sqlite_url)
     yield built
     built.engine.dispose()
+
+
+@pytest.fixture
+def app_env(sqlite_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
+    """The staff app (AppTest) pointed at `sqlite_context`, streamlit's caches cleared."""
+    from tests.support.staff_app import app_environment
+
+    env = {
+        "DATABASE_URL": sqlite_context.settings.database_url,
+        "DATA_DIR": str(sqlite_context.settings.data_dir),
+        "SESSION_SECRET": TEST_SECRET,
+        "DISPATCHER": "off",
+    }
+    with app_environment(sqlite_context, env, monkeypatch) as context:
+        yield context

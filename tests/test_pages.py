@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from streamlit_app import PAGES, pages_for
-from surveys import runtime
-from surveys.db import write_session
-from surveys.pages.common import TEST_COOKIE_KEY
-from surveys.runtime import AppContext
-from surveys.staff.auth import StaffIdentity, make_session_cookie
-from tests import factories
-from tests.conftest import TEST_SECRET
-
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-@pytest.fixture
-def app_env(sqlite_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
-    monkeypatch.setenv("DATABASE_URL", sqlite_context.settings.database_url)
-    monkeypatch.setenv("DATA_DIR", str(sqlite_context.settings.data_dir))
-    monkeypatch.setenv("SESSION_SECRET", TEST_SECRET)
-    monkeypatch.setenv("DISPATCHER", "off")
-    runtime.app_context.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield sqlite_context
-    runtime.app_context.cache_clear()
-    st.cache_resource.clear()
-
-
-def logged_in_app(context: AppContext, role: str) -> AppTest:
-    with write_session(context.engine) as session:
-        user = factories.staff(session, role=role)
-        cookie = make_session_cookie(user, secret=TEST_SECRET)
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.session_state[TEST_COOKIE_KEY] = cookie
-    return app
+from surveys.staff.auth import StaffIdentity
+from tests.support.staff_app import APP, logged_in_app
 
 
 def test_a_visitor_without_a_session_sees_only_the_login_invitation(app_env) -> None:

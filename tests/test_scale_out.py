@@ -41,11 +41,11 @@ from surveys.respondent.security import INVALID_LINKS_PER_WINDOW, form_guard
 from surveys.respondent.service import version_form
 from surveys.runtime import AppContext, build_context, ensure_organisation, prepare_database
 from surveys.staff.accounts import create_user
+from tests import factories
 from tests.api.support import bearer, new_key
 from tests.conftest import _fresh_postgres_database
-from tests.reminders import builders
+from tests.factories import complete_answers, section_fields
 from tests.reminders.smtp import SmtpServer
-from tests.respondent.builders import complete_answers, section_fields
 from tests.support.server import ROOT, RunningServer, server_env, start_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,12 +68,12 @@ class Cluster:
 def _seed(context: AppContext) -> None:
     """A hot plan over a session that ended two days ago, its 2,000 learners, a staff user."""
     with write_session(context.engine) as session:
-        builders.organisation(session)
-        version = builders.published(session)
-        programme = builders.programme(session)
+        factories.organisation(session)
+        version = factories.published_version(session)
+        programme = factories.programme(session)
         ended = paris_day(utc_now()) - timedelta(days=2)
-        training = builders.training(session, programme.id, ended)
-        builders.plan(session, version, programme.id)
+        training = factories.training_session(session, programme.id, end_date=ended)
+        factories.plan(session, version, programme.id)
         create_user(session=session, email=STAFF_EMAIL, role="quality", password=STAFF_PASSWORD)
         training_id = training.id
     now = utc_now()

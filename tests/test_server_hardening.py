@@ -22,12 +22,12 @@ from surveys.models import Response
 from surveys.respondent.security import INVALID_LINKS_PER_WINDOW, form_guard
 from surveys.respondent.service import version_form
 from surveys.runtime import AppContext, build_context
-from tests.respondent.builders import (
+from tests.factories import (
     Invited,
-    campaign,
     complete_answers,
     invite,
-    published_version,
+    open_campaign,
+    respondent_version,
     section_fields,
 )
 from tests.support.server import RunningServer, run_cli, server_env, start_server
@@ -50,8 +50,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     context = build_context(load_settings(env))
     secret = context.settings.session_secret
     with write_session(context.engine) as session:
-        open_campaign = campaign(session, published_version(session))
-        room = [invite(session, open_campaign, secret=secret) for _ in range(ROOM_SIZE)]
+        room_campaign = open_campaign(session, respondent_version(session))
+        room = [invite(session, room_campaign, secret=secret) for _ in range(ROOM_SIZE)]
     running = start_server(env)
     yield Served(running, context, room)
     running.stop()

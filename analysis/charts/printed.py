@@ -6,6 +6,8 @@ the print font and turns it into a PNG data URI that the HTML embeds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 
@@ -147,6 +149,9 @@ def trend_chart(trend: pd.DataFrame, language: str) -> alt.Chart | None:
     )
 
 
-def picture(chart: alt.Chart | None) -> str | None:
-    """The chart as a `data:image/png;base64,...` URI (None when there is nothing to draw)."""
-    return None if chart is None else png_data_uri(_configured(chart))
+def picture(
+    chart: alt.Chart | None, render: Callable[[alt.TopLevelMixin], str | None] = png_data_uri
+) -> str | None:
+    """The chart as a `data:image/png;base64,...` URI (None when there is nothing to draw);
+    `render` turns the configured chart into that URI (the evidence pack passes a cached one)."""
+    return None if chart is None else render(_configured(chart))

@@ -11,6 +11,7 @@ period — so the same data gives the same document, byte for byte.
 `collect` reads and computes, `render` lays it out; this face hands on the names others use.
 """
 
+from analysis.evidence.cache import ContentCache, document_cache
 from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
 from analysis.evidence.render import (
     EvidenceDocument,
@@ -22,10 +23,12 @@ from analysis.evidence.render import (
 
 __all__ = [
     "SECTIONS",
+    "ContentCache",
     "EvidenceData",
     "EvidenceDocument",
     "build_evidence",
     "collect_evidence",
+    "document_cache",
     "evidence_pdf",
     "render_evidence_html",
     "write_evidence",

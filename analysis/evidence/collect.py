@@ -17,6 +17,7 @@ from analysis import metrics
 from analysis.action_catalog import load_action_catalog
 from analysis.charts import printed
 from analysis.effects import action_effects
+from analysis.evidence.cache import ContentCache, cached_picture
 from analysis.frames import (
     AnalysisFilters,
     AnalysisFrames,
@@ -206,6 +207,38 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return records(table)
 
 
+def campaign_months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The campaign rows summed per month of sending: the pack's summary (the detail of each
+    session's sendings is in its dossier, `python -m analysis dossier`)."""
+    months: dict[date, dict[str, Any]] = {}
+    for row in rows:
+        month = row["sent_on"].replace(day=1)
+        found = months.setdefault(
+            month,
+            {
+                "month": month,
+                "campaigns": 0,
+                "sessions": set(),
+                "invited": 0,
+                "reminders": 0,
+                "answered": 0,
+            },
+        )
+        found["campaigns"] += 1
+        if row["session"]:
+            found["sessions"].add(row["session"])
+        for key in ("invited", "reminders", "answered"):
+            found[key] += row[key]
+    return [
+        {
+            **item,
+            "sessions": len(item["sessions"]),
+            "rate": item["answered"] / item["invited"] if item["invited"] else None,
+        }
+        for _, item in sorted(months.items())
+    ]
+
+
 def _campaign_rows(campaigns: pd.DataFrame, reminders: dict[int, int]) -> list[dict[str, Any]]:
     table = campaigns.sort_values(["scheduled_on", "campaign_id"])
     return [
@@ -240,7 +273,11 @@ def _expression(
 
 
 def _analysis(
-    frames: AnalysisFrames, register: pd.DataFrame, data: EvidenceData, language: str
+    frames: AnalysisFrames,
+    register: pd.DataFrame,
+    data: EvidenceData,
+    language: str,
+    cache: ContentCache | None = None,
 ) -> dict[str, Any]:
     sgm = data.small_group_min
     answers = frames.answers
@@ -252,6 +289,7 @@ def _analysis(
     inputs = inputs_from_frames(frames, register, start=data.start, end=data.end, today=data.today)
     # directors download the pack: trainers are letters there (see suggestions.pseudonyms)
     found = pseudonymise_trainers(suggest(inputs, settings))
+    draw = cached_picture(cache)
     return {
         "headline": metrics.headline(answers, frames.campaigns, small_group_min=sgm),
         "scores": _records(scores.sort_values(["audience", "mean", "theme"])),
@@ -259,12 +297,12 @@ def _analysis(
         "nps": _records(promoters.sort_values("audience")),
         "suggestions": [_suggestion_row(item, language) for item in found],
         "charts": {
-            "scores": printed.picture(printed.theme_chart(scores, language)),
+            "scores": printed.picture(printed.theme_chart(scores, language), draw),
             "rates": printed.picture(
-                printed.rates_chart(metrics.response_rates(frames.campaigns), language)
+                printed.rates_chart(metrics.response_rates(frames.campaigns), language), draw
             ),
-            "hot_cold": printed.picture(printed.hot_cold_chart(hot_cold, language)),
-            "trend": printed.picture(printed.trend_chart(trend, language)),
+            "hot_cold": printed.picture(printed.hot_cold_chart(hot_cold, language), draw),
+            "trend": printed.picture(printed.trend_chart(trend, language), draw),
         },
     }
 
@@ -317,6 +355,7 @@ def collect_evidence(
     end: date,
     today: date,
     language: str = "fr",
+    cache: ContentCache | None = None,
 ) -> EvidenceData:
     """Read and compute everything the pack shows for the period [start, end]."""
     everything = load_frames(engine=engine)
@@ -350,7 +389,7 @@ def collect_evidence(
         ]
     data.rates = _records(metrics.response_rates(frames.campaigns, by=("audience", "timing")))
     data.expression = _expression(frames.answers, data.instruments, data.small_group_min)
-    data.analysis = _analysis(frames, register, data, language)
+    data.analysis = _analysis(frames, register, data, language, cache)
     data.coverage = _coverage(frames, data)
     data.complaints = _complaints(register)
     data.plan = _plan(actions, everything.answers, data)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from jinja2 import Environment
 
-from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
+from analysis.evidence.cache import ContentCache, content_key
+from analysis.evidence.collect import SECTIONS, EvidenceData, campaign_months, collect_evidence
 from analysis.suggestions import (
     format_params,
     theme_label,
@@ -22,6 +23,14 @@ from surveys.i18n import label, t
 from surveys.rendering import template_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+class PrintedDocument(Protocol):
+    html: str
+    title: str
+    author: str
+    end: date
+    language: str
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,8 @@ def _score(value: Any, language: str) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja2 environment of the pack, the results report and the session dossier."""
     return template_environment(TEMPLATES_DIR)
 
 
@@ -61,9 +71,20 @@ def _helpers(language: str) -> dict[str, Any]:
         "stakeholders": lambda value: label("stakeholder", str(value), language),
         "timing": lambda value: label("timing", str(value), language),
         "theme": lambda value: theme_label(str(value), language) if value else "—",
-        "vocab": lambda kind, value: t(f"improve.vocab.{kind}.{value}", language),
+        "vocab": lambda kind, value: vocabulary(kind, value, language),
         "origin": lambda value: _origin(str(value or ""), language),
+        "month": lambda value: value.strftime("%m/%Y" if language == "fr" else "%Y-%m"),
     }
+
+
+def vocabulary(kind: str, value: Any, language: str) -> str:
+    """A register value in words; a value the catalogue does not know (older records) is shown
+    as it was typed, never as a catalogue key."""
+    if value is None or value == "":
+        return "—"
+    key = f"improve.vocab.{kind}.{value}"
+    text = t(key, language)
+    return str(value) if text == key else text
 
 
 def _origin(origin: str, language: str) -> str:
@@ -83,8 +104,13 @@ def _as_date(value: Any) -> date:
 
 
 def render_evidence_html(data: EvidenceData, language: str = "fr") -> str:
-    template = _environment().get_template("evidence.html")
-    return template.render(data=data, sections=SECTIONS, **_helpers(language))
+    template = environment().get_template("evidence.html")
+    return template.render(
+        data=data,
+        sections=SECTIONS,
+        months=campaign_months(data.campaigns),
+        **_helpers(language),
+    )
 
 
 def build_evidence(
@@ -95,9 +121,16 @@ def build_evidence(
     end: date,
     today: date,
     language: str = "fr",
+    cache: ContentCache | None = None,
 ) -> EvidenceDocument:
     data = collect_evidence(
-        engine=engine, settings=settings, start=start, end=end, today=today, language=language
+        engine=engine,
+        settings=settings,
+        start=start,
+        end=end,
+        today=today,
+        language=language,
+        cache=cache,
     )
     title = t("improve.evidence.title", language)
     return EvidenceDocument(
@@ -110,8 +143,17 @@ def build_evidence(
     )
 
 
-def evidence_pdf(document: EvidenceDocument) -> bytes:
-    """The PDF of the document, with metadata fixed from the period (no creation time)."""
+def evidence_pdf(document: EvidenceDocument, cache: ContentCache | None = None) -> bytes:
+    """The tagged PDF (PDF/UA-1) of the document, metadata fixed from the period (no creation
+    time); the same HTML and metadata always give the same bytes, so they are cached by both."""
+    if cache is None:
+        return print_pdf(document)
+    key = content_key(document.html, document.title, document.author, document.language)
+    return cache.get_or_make("pdf", key, lambda: print_pdf(document))
+
+
+def print_pdf(document: PrintedDocument) -> bytes:
+    """WeasyPrint's layout of any document of the package (pack, report, dossier)."""
     from weasyprint import HTML  # heavy: loaded only when a PDF is printed
 
     stamp = datetime.combine(document.end, time(0, 0), tzinfo=UTC).isoformat()
@@ -121,16 +163,18 @@ def evidence_pdf(document: EvidenceDocument) -> bytes:
     metadata.created = metadata.modified = stamp
     metadata.generator = "qualiopi-surveys"
     metadata.lang = document.language
-    return rendered.write_pdf(pdf_identifier=_identifier(document))
+    return rendered.write_pdf(pdf_identifier=_identifier(document), pdf_variant="pdf/ua-1")
 
 
-def _identifier(document: EvidenceDocument) -> bytes:
+def _identifier(document: PrintedDocument) -> bytes:
     return hashlib.md5(document.html.encode("utf-8"), usedforsecurity=False).hexdigest().encode()
 
 
-def write_evidence(document: EvidenceDocument, out_dir: Path) -> tuple[Path, Path]:
+def write_evidence(
+    document: EvidenceDocument, out_dir: Path, cache: ContentCache | None = None
+) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / "evidence.html", out_dir / "evidence.pdf"
     html_path.write_text(document.html, encoding="utf-8")
-    pdf_path.write_bytes(evidence_pdf(document))
+    pdf_path.write_bytes(evidence_pdf(document, cache))
     return html_path, pdf_path

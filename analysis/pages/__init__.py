@@ -28,6 +28,14 @@ PAGES: tuple[PageSpec, ...] = (
         order=30,
     ),
     PageSpec(
+        "analysis/pages/question_results.py",
+        "analysis.results.nav",
+        ALL_STAFF,
+        "nav.section_main",
+        ":material/bar_chart:",
+        order=25,
+    ),
+    PageSpec(
         "analysis/pages/verbatims.py",
         "analysis.nav.verbatims",
         ALL_STAFF,

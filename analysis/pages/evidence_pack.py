@@ -1,6 +1,6 @@
 import streamlit as st
 
-from analysis.evidence import build_evidence, evidence_pdf
+from analysis.evidence import build_evidence, document_cache, evidence_pdf
 from analysis.pages.improve_shared import period, today
 from surveys.pages.common import context, lang, require_role, tr
 
@@ -18,6 +18,7 @@ language = st.radio(
 )
 if st.button(tr("improve.pages.pack_build"), key="pack_build", type="primary"):
     with st.spinner(tr("improve.pages.pack_building")):
+        cache = document_cache(context().settings.data_dir)
         document = build_evidence(
             engine=context().engine,
             settings=context().settings,
@@ -25,8 +26,10 @@ if st.button(tr("improve.pages.pack_build"), key="pack_build", type="primary"):
             end=end,
             today=min(today(), end),
             language=language,
+            cache=cache,
         )
-        st.session_state["evidence_pack"] = (document.html, evidence_pdf(document), start, end)
+        pdf = evidence_pdf(document, cache)
+        st.session_state["evidence_pack"] = (document.html, pdf, start, end)
 built = st.session_state.get("evidence_pack")
 if built:
     html, pdf, built_start, built_end = built

@@ -81,7 +81,7 @@ def _complaints(session: Session, now: datetime, learners: list[int], sessions: 
         session.add(
             Complaint(
                 kind=kind,
-                source="email" if index % 2 else "enquête",
+                source="email" if index % 2 else "survey",
                 stakeholder_type="learner",
                 person_id=learners[index * 37],
                 session_id=sessions[index],

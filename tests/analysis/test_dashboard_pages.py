@@ -10,23 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from analysis.pages import PAGES
-from surveys import runtime
-from surveys.db import read_session, write_session
+from surveys.db import read_session
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
 from surveys.models import Person, TrainingSession, utc_now
-from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.runtime import AppContext
-from surveys.staff.auth import make_session_cookie
-from tests import factories
 from tests.analysis.demo_database import build_demo_database, demo_environment
-from tests.conftest import TEST_SECRET
+from tests.support.staff_app import app_environment, logged_in_app
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 DASHBOARD_PAGES = ("dashboard", "breakdowns", "coverage", "verbatims")
 PAGE_PATHS = [spec.path for spec in PAGES if Path(spec.path).stem in DASHBOARD_PAGES]
 pytestmark = pytest.mark.slow
@@ -42,23 +36,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
 
 @pytest.fixture
 def app_env(demo: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
-    for name, value in demo_environment(demo.settings.data_dir).items():
-        monkeypatch.setenv(name, value)
-    runtime.app_context.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield demo
-    runtime.app_context.cache_clear()
+    with app_environment(demo, demo_environment(demo.settings.data_dir), monkeypatch):
+        yield demo
 
 
 def open_page(
     context: AppContext, path: str, role: str = "director", language: str = "fr"
 ) -> AppTest:
-    with write_session(context.engine) as session:
-        user = factories.staff(session, role=role, language=language)
-        cookie = make_session_cookie(user, secret=TEST_SECRET)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state[TEST_COOKIE_KEY] = cookie
+    app = logged_in_app(context, role, timeout=60, language=language)
     app.run()
     return app.switch_page(path).run()
 

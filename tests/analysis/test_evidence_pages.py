@@ -8,13 +8,12 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from surveys.staff.auth import StaffIdentity
-from tests.test_pages import app_env  # noqa: F401  (fixture)
 
 PAGE = str(Path(__file__).resolve().parents[2] / "analysis" / "pages" / "evidence_pack.py")
 DIRECTOR = StaffIdentity(2, "d@example.org", "Diane", "director", "fr")
 
 
-def test_a_director_builds_the_pack_and_gets_both_downloads(app_env) -> None:  # noqa: F811
+def test_a_director_builds_the_pack_and_gets_both_downloads(app_env) -> None:
     app = AppTest.from_file(PAGE, default_timeout=120)
     app.session_state["identity"] = DIRECTOR
     app.run()

@@ -15,7 +15,6 @@ from surveys.improvement.actions import ActionInput, create_action
 from surveys.models import Answer, Complaint, ImprovementAction, Response, utc_now
 from surveys.staff.auth import StaffIdentity
 from tests import factories
-from tests.test_pages import app_env  # noqa: F401  (fixture)
 
 PAGES = Path(__file__).resolve().parents[2] / "analysis" / "pages"
 QUALITY = StaffIdentity(1, "q@example.org", "Quentin", "quality", "fr")
@@ -59,7 +58,7 @@ def _open(name: str, who: StaffIdentity) -> AppTest:
 
 
 def test_a_suggestion_becomes_an_action_and_a_flagged_comment_enters_the_register(
-    app_env,  # noqa: F811
+    app_env,
 ) -> None:
     _answers(app_env)
     app = _open("improve_suggestions.py", QUALITY)
@@ -93,7 +92,7 @@ def test_a_suggestion_becomes_an_action_and_a_flagged_comment_enters_the_registe
 
 
 def test_overdue_actions_stand_out_and_a_director_only_reads_the_plan(
-    app_env,  # noqa: F811
+    app_env,
 ) -> None:
     with write_session(app_env.engine) as session:
         create_action(
@@ -116,7 +115,7 @@ def test_overdue_actions_stand_out_and_a_director_only_reads_the_plan(
 
 
 def test_a_complaint_is_recorded_then_handled_step_by_step_on_the_register_page(
-    app_env,  # noqa: F811
+    app_env,
 ) -> None:
     app = _open("improve_complaints.py", QUALITY)
     app.text_input(key="complaint_summary").input("Micro du formateur inaudible")

@@ -10,8 +10,7 @@ from reminders.webhooks import Attempt, deliver_webhooks
 from surveys.db import write_connection
 from surveys.integration.webhook_events import record_event
 from surveys.runtime import AppContext
-from tests.api.support import new_key
-from tests.api.test_webhooks import deliveries, endpoint
+from tests.api.support import deliveries, endpoint, new_key
 
 MINUTE = datetime(2026, 12, 1, 10, 0, 5, tzinfo=UTC)
 

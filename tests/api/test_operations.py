@@ -28,8 +28,7 @@ from surveys.models import (
 )
 from surveys.people.enrolment_status import parse_enrolment_status
 from surveys.runtime import AppContext
-from tests.api.support import bearer, new_key
-from tests.api.test_webhooks import endpoint, invited, submit
+from tests.api.support import bearer, endpoint, invited, new_key, submit
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -10,8 +10,8 @@ from reminders.webhooks import deliver_webhooks
 from surveys.db import read_session
 from surveys.models import ApiKey, WebhookEndpoint, utc_now
 from surveys.runtime import AppContext
-from tests.api.test_webhooks import invited, submit
-from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)
+from tests.api.support import invited, submit
+from tests.support.staff_app import logged_in_app
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ def open_page(context: AppContext, path: str):
     return app.switch_page(path).run()
 
 
-def test_a_key_is_shown_once_then_revoked(app_env: AppContext) -> None:  # noqa: F811
+def test_a_key_is_shown_once_then_revoked(app_env: AppContext) -> None:
     app = open_page(app_env, "api/pages/keys.py")
     app.text_input(key="api_key_name").input("Digiforma")
     app.multiselect(key="api_key_scopes").select("people:write")
@@ -39,7 +39,7 @@ def test_a_key_is_shown_once_then_revoked(app_env: AppContext) -> None:  # noqa:
         assert session.exec(select(ApiKey)).one().revoked_at is not None
 
 
-def test_the_delivery_log_reads_as_words(app_env: AppContext) -> None:  # noqa: F811
+def test_the_delivery_log_reads_as_words(app_env: AppContext) -> None:
     app = open_page(app_env, "api/pages/webhooks.py")
     app.text_input(key="webhook_name").input("TMS")
     app.text_input(key="webhook_url").input("http://127.0.0.1:9/hooks")

@@ -9,54 +9,14 @@ import signal
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
-from api.webhooks import create_endpoint
 from reminders.webhooks import deliver_webhooks
-from surveys.db import read_session, write_session
-from surveys.models import WebhookDelivery, utc_now
-from surveys.respondent.service import resolve_link, submit_response
+from surveys.models import utc_now
 from surveys.runtime import AppContext
 from tests.api.receiver import Receiver
+from tests.api.support import deliveries, endpoint, invited, submit
 from tests.reminders.processes import start_dispatcher
-from tests.respondent.builders import Invited, campaign, complete_answers, invite, published_version
-from tests.support.server import free_port
-
-
-def endpoint(context: AppContext, url: str) -> str:
-    with write_session(context.engine) as session:
-        _, secret = create_endpoint(
-            session=session,
-            name="TMS",
-            url=url,
-            events=["response.submitted"],
-            actor="admin@example.org",
-            now=utc_now(),
-        )
-    return secret
-
-
-def invited(context: AppContext, people: int, *, anonymous: bool = False) -> list[Invited]:
-    with write_session(context.engine) as session:
-        version = published_version(session, anonymous=anonymous, every_type=False)
-        row = campaign(session, version)
-        secret = context.settings.session_secret
-        return [invite(session, row, secret=secret, with_reminder=False) for _ in range(people)]
-
-
-def submit(context: AppContext, person: Invited) -> str:
-    now = utc_now()
-    with write_session(context.engine) as session:
-        link = resolve_link(session=session, token=person.token, now=now, lock=True)
-        if link.form is None:
-            return "gone"
-        answers = complete_answers(link.form)
-        return submit_response(session=session, link=link, now=now, answers=answers).status
-
-
-def deliveries(context: AppContext) -> list[WebhookDelivery]:
-    with read_session(context.engine) as session:
-        return list(session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+from tests.support.ports import free_port
 
 
 def test_each_response_reaches_the_receiver_once_signed(sqlite_context: AppContext) -> None:

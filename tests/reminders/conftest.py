@@ -4,7 +4,7 @@ and PostgreSQL) whose settings send to it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.reminders.smtp import SmtpServer
 
-SESSION_END = date(2026, 6, 30)
 HOT_SEND_TIME = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)  # 17:00 in Paris (summer)
 FAST_RATES = {"MAIL_RATE_PER_MINUTE": "1000000", "MAIL_RATE_PER_DAY": "10000000"}
 

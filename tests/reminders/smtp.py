@@ -4,7 +4,6 @@ refuse some recipients (4xx / 5xx), refuse data, go slow, or call back on each m
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections import Counter
@@ -16,11 +15,7 @@ from email.policy import default
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.support.ports import free_port
 
 
 @dataclass

@@ -12,8 +12,8 @@ from reminders.planner import plan_due
 from surveys.db import read_session, write_session
 from surveys.models import Enrolment, OutboundMessage, Person
 from surveys.runtime import AppContext
-from tests.reminders import builders
-from tests.reminders.conftest import HOT_SEND_TIME, SESSION_END
+from tests import factories
+from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.processes import start_dispatcher
 from tests.reminders.smtp import SmtpServer
 
@@ -23,11 +23,7 @@ MESSAGES = 1000
 
 def thousand_due_messages(context: AppContext) -> set[str]:
     with write_session(context.engine) as session:
-        builders.organisation(session)
-        version = builders.published(session)
-        programme = builders.programme(session)
-        training = builders.training(session, programme.id, SESSION_END)
-        builders.plan(session, version, programme.id)
+        training = factories.hot_plan(session)
         people = [
             Person(
                 email=f"learner{index:04d}@example.org",

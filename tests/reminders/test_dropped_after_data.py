@@ -17,10 +17,10 @@ from surveys.db import read_session
 from surveys.models import OutboundMessage
 from surveys.runtime import AppContext
 from tests.conftest import make_context
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
 from tests.reminders.smtp import Received, RecordingHandler, SmtpServer
-from tests.reminders.test_sending import hot_session
-from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)
+from tests.support.staff_app import logged_in_app
 
 
 @dataclass
@@ -83,7 +83,7 @@ def test_a_refusal_before_the_content_is_still_retried(
 
 @pytest.mark.slow
 def test_the_message_in_doubt_is_shown_on_the_campaigns_page(
-    app_env: AppContext,  # noqa: F811
+    app_env: AppContext,
     tmp_path: Path,
     dropping_smtp: SmtpServer,
 ) -> None:

@@ -29,9 +29,9 @@ from surveys.models import (
     TrainingSession,
 )
 from surveys.runtime import AppContext
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.smtp import SmtpServer
-from tests.reminders.test_sending import hot_session
 
 EARLY = HOT_SEND_TIME - timedelta(days=5)
 

@@ -12,15 +12,15 @@ from reminders.dispatcher import tick
 from surveys.db import read_session, write_session
 from surveys.models import Campaign, Invitation, SurveyPlan
 from surveys.runtime import AppContext
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.test_sending import hot_session
-from tests.test_pages import app_env, logged_in_app  # noqa: F401  (app_env is a fixture)
+from tests.support.staff_app import logged_in_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def sent_campaign(app_env: AppContext) -> AppContext:  # noqa: F811
+def sent_campaign(app_env: AppContext) -> AppContext:
     hot_session(app_env, learners=3)
     tick(context=app_env, now=HOT_SEND_TIME)
     with write_session(app_env.engine) as session:  # keep it open today, whatever today is

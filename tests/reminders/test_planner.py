@@ -22,9 +22,9 @@ from surveys.models import (
     utc_now,
 )
 from surveys.runtime import AppContext
-from tests.reminders import builders
+from tests import factories
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.test_sending import hot_session
 
 
 def plan(context: AppContext, now) -> int:
@@ -61,10 +61,10 @@ def test_someone_enrolled_after_the_start_is_invited_while_the_campaign_is_open(
     assert plan(context, HOT_SEND_TIME) == 2
     with write_session(context.engine) as session:
         training_id = session.exec(select(Enrolment.session_id)).first()
-        builders.enrolled(session, training_id, 1)
+        factories.enrolled(session, training_id, 1)
     assert plan(context, HOT_SEND_TIME + timedelta(days=2)) == 1
     with write_session(context.engine) as session:
-        builders.enrolled(session, training_id, 1)
+        factories.enrolled(session, training_id, 1)
     assert plan(context, HOT_SEND_TIME + timedelta(days=30)) == 0  # closed by then
 
 

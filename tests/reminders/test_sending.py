@@ -14,24 +14,12 @@ from surveys.db import read_session, write_session
 from surveys.models import Campaign, Invitation, OutboundMessage, Person, utc_now
 from surveys.runtime import AppContext
 from surveys.tokens import hash_token
-from tests.reminders import builders
-from tests.reminders.conftest import HOT_SEND_TIME, SESSION_END
+from tests import factories
+from tests.factories import hot_session
+from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.smtp import SmtpServer
 
 LINK = re.compile(r"http://testserver/(r|u)/([A-Za-z0-9_-]{43})")
-
-
-def hot_session(context: AppContext, learners: int = 3, **person_fields) -> list[Person]:
-    with write_session(context.engine) as session:
-        builders.organisation(session)
-        version = builders.published(session)
-        programme = builders.programme(session)
-        training = builders.training(session, programme.id, SESSION_END)
-        builders.plan(session, version, programme.id)
-        people = builders.enrolled(session, training.id, learners, **person_fields)
-        for item in people:
-            session.expunge(item)
-        return people
 
 
 def text_and_html(message) -> tuple[str, str]:
@@ -189,9 +177,9 @@ def test_the_yearly_campaign_goes_to_every_financer_once_a_year(
     mail_context: AppContext, smtp: SmtpServer, year: int
 ) -> None:
     with write_session(mail_context.engine) as session:
-        builders.organisation(session)
-        version = builders.published(session, "financer_annual")
-        builders.plan(
+        factories.organisation(session)
+        version = factories.published_version(session, "financer_annual")
+        factories.plan(
             session,
             version,
             None,
@@ -200,8 +188,8 @@ def test_the_yearly_campaign_goes_to_every_financer_once_a_year(
             offset_days=100,
             send_time="10:00",
         )
-        financers = [builders.person(session, "financer").email for _ in range(3)]
-        builders.person(session, "learner")
+        financers = [factories.person(session, "financer").email for _ in range(3)]
+        factories.person(session, "learner")
     day = date(year, 1, 1) + timedelta(days=100)
     before = HOT_SEND_TIME.replace(year=year, month=day.month, day=day.day, hour=7)
     assert tick(context=mail_context, now=before)["planned"] == 0

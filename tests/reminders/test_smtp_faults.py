@@ -15,9 +15,10 @@ from surveys.db import read_session, write_session
 from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.conftest import make_context
+from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
-from tests.reminders.smtp import SmtpServer, free_port
-from tests.reminders.test_sending import hot_session
+from tests.reminders.smtp import SmtpServer
+from tests.support.ports import free_port
 
 
 def outbox(context: AppContext) -> list[OutboundMessage]:

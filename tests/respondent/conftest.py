@@ -17,7 +17,7 @@ from surveys.respondent.routes import respondent_routes
 from surveys.runtime import AppContext
 from surveys.staff.routes import staff_routes
 from tests.support.browser import chromium
-from tests.support.server import free_port
+from tests.support.ports import free_port
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from surveys.db import read_session, write_session
 from surveys.models import Answer, Campaign, Response
-from tests.respondent.builders import make_invited
+from tests.factories import make_invited
 from tests.respondent.conftest import LiveServer
 from tests.support.browser import axe_violations
 

@@ -24,7 +24,7 @@ from surveys.privacy import export_as_json, export_person
 from surveys.respondent.anonymity import SEAL_BLOCK_BYTES, is_sealed, unseal
 from surveys.respondent.service import resolve_link, save_section, submit_response
 from surveys.runtime import AppContext
-from tests.respondent import builders
+from tests import factories
 
 BASE = datetime(2026, 11, 2, 8, 0, tzinfo=DISPLAY_TIMEZONE)
 
@@ -40,7 +40,7 @@ class World:
 
 
 def answers_of(form: Any, label: str) -> dict[str, Any]:
-    answers = builders.complete_answers(form)
+    answers = factories.complete_answers(form)
     for question in form.questions:
         if question.type == "text":
             answers[question.id] = f"Commentaire unique de {label}."
@@ -89,12 +89,12 @@ TIMELINE = [
 def build_world(context: AppContext, tmp_path: Path) -> World:
     secret = context.settings.session_secret
     with write_session(context.engine) as session:
-        anonymous = builders.campaign(
-            session, builders.published_version(session, anonymous=True), now=BASE
+        anonymous = factories.open_campaign(
+            session, factories.respondent_version(session, anonymous=True), now=BASE
         )
-        named = builders.campaign(session, builders.published_version(session), now=BASE)
+        named = factories.open_campaign(session, factories.respondent_version(session), now=BASE)
         invited = {
-            label: builders.invite(session, anonymous if label[0] == "A" else named, secret=secret)
+            label: factories.invite(session, anonymous if label[0] == "A" else named, secret=secret)
             for label in [*(label for label, _, _ in TIMELINE), "A5"]
         }
         anonymous_id = anonymous.id
@@ -293,7 +293,7 @@ def test_a_draft_in_a_backup_or_an_export_cannot_be_read_or_matched(
 def test_after_the_submit_no_copy_of_the_draft_is_left_in_the_files(
     sqlite_context: AppContext,
 ) -> None:
-    invited = builders.make_invited(sqlite_context, anonymous=True)
+    invited = factories.make_invited(sqlite_context, anonymous=True)
     save_everything(sqlite_context, invited.token, "A1", BASE)
     save_everything(sqlite_context, invited.token, "A1", BASE)  # several copies in the WAL
     blob = draft_blob(sqlite_context, invited.invitation_id).encode()[:64]  # within a page
@@ -340,11 +340,11 @@ def test_concurrent_anonymous_submits_to_one_campaign_all_land_once(context: App
     import threading
 
     with write_session(context.engine) as session:
-        version = builders.published_version(session, anonymous=True)
-        campaign = builders.campaign(session, version, now=BASE)
+        version = factories.respondent_version(session, anonymous=True)
+        campaign = factories.open_campaign(session, version, now=BASE)
         campaign_id = campaign.id
         people = [
-            builders.invite(session, campaign, secret=context.settings.session_secret)
+            factories.invite(session, campaign, secret=context.settings.session_secret)
             for _ in range(4)
         ]
     for number, person in enumerate(people):

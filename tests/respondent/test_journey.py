@@ -36,9 +36,10 @@ from surveys.models import (
     utc_now,
 )
 from surveys.runtime import build_context, prepare_database
-from tests.respondent.builders import published_version
+from tests.factories import respondent_version
 from tests.support.browser import chromium
-from tests.support.server import RunningServer, free_port, server_env, start_server
+from tests.support.ports import free_port
+from tests.support.server import RunningServer, server_env, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LEARNER = "lea.martin@example.org"
@@ -81,7 +82,7 @@ def plan_a_session_that_ended_yesterday(context: Any) -> None:
     yesterday, and one enrolled learner: the planner's next pass invites her."""
     yesterday = (utc_now() - timedelta(days=1)).date()
     with write_session(context.engine) as session:
-        version = published_version(session)
+        version = respondent_version(session)
         programme = Programme(code="JOURNEY", name="Formation parcours")
         session.add(programme)
         session.flush()

@@ -35,7 +35,7 @@ from surveys.respondent.routes import MAX_FORM_BYTES, respondent_routes
 from surveys.respondent.security import form_guard, invalid_link_limit
 from surveys.respondent.service import version_form
 from surveys.runtime import AppContext
-from tests.respondent.builders import (
+from tests.factories import (
     Invited,
     complete_answers,
     make_invited,

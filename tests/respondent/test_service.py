@@ -34,23 +34,20 @@ from surveys.respondent.service import (
     submit_response,
 )
 from surveys.runtime import AppContext
-from tests.respondent import builders
+from tests import factories
 
 NOW = utc_now()
 
 
-def make_invited(context: AppContext, **version_options) -> builders.Invited:
-    with write_session(context.engine) as session:
-        version = builders.published_version(session, **version_options)
-        campaign = builders.campaign(session, version, now=NOW)
-        return builders.invite(session, campaign, secret=context.settings.session_secret)
+def make_invited(context: AppContext, **version_options) -> factories.Invited:
+    return factories.make_invited(context, now=NOW, **version_options)
 
 
 def save_all(context: AppContext, token: str) -> None:
     """Save every section of the form, as the respondent's pages would."""
     with write_session(context.engine) as session:
         link = resolve_link(session=session, token=token, now=NOW, lock=True)
-        answers = builders.complete_answers(link.form)
+        answers = factories.complete_answers(link.form)
         save_section(
             session=session,
             link=link,
@@ -213,7 +210,7 @@ def test_an_anonymous_response_does_not_keep_the_respondents_language(
     context: AppContext,
 ) -> None:
     """A lone English speaker in a campaign must not be recognisable by the response's language."""
-    invited = builders.make_invited(context, language="en", anonymous=True)
+    invited = factories.make_invited(context, language="en", anonymous=True)
     save_all(context, invited.token)
     assert submit(context, invited.token).status == "created"
     with read_session(context.engine) as session:
@@ -324,8 +321,8 @@ def test_answers_cannot_be_changed_when_not_allowed_or_anonymous(
 def test_opting_out_stops_every_pending_email_of_the_person(context: AppContext) -> None:
     invited = make_invited(context)
     with write_session(context.engine) as session:
-        version = builders.published_version(session, every_type=False)
-        other_campaign = builders.campaign(session, version, now=NOW)
+        version = factories.respondent_version(session, every_type=False)
+        other_campaign = factories.open_campaign(session, version, now=NOW)
         person = session.get(Person, invited.person_id)
         other = new_invitation(
             campaign_id=other_campaign.id,

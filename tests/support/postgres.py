@@ -5,11 +5,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.ports import free_port
 
 
 @dataclass
@@ -44,12 +45,6 @@ def find_bin_dir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _run(server: PostgresServer, command: list[str], check: bool = True) -> None:
     if server.as_postgres:
         command = ["runuser", "-u", "postgres", "--", *command]
@@ -65,7 +60,7 @@ def start_postgres() -> PostgresServer | None:
     data_dir = Path(tempfile.mkdtemp(prefix="pgtest-"))
     if as_postgres:
         shutil.chown(data_dir, user="postgres")
-    server = PostgresServer(data_dir, _free_port(), bin_dir, as_postgres)
+    server = PostgresServer(data_dir, free_port(), bin_dir, as_postgres)
     _run(
         server,
         [

@@ -7,18 +7,15 @@ import difflib
 import html
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
 from question_banks.loader import load_catalog
-from surveys import runtime
 from surveys.builder.composition import list_versions, preview_definition
 from surveys.builder.custom_questions import full_catalog
 from surveys.builder.drafts import question_ids
@@ -30,42 +27,23 @@ from surveys.builder.preview import (
 )
 from surveys.db import read_session, write_session
 from surveys.models import Survey, SurveyPlan, SurveyVersion
-from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.respondent.routes import respondent_routes
 from surveys.runtime import AppContext
 from surveys.staff.auth import SESSION_COOKIE, make_session_cookie
 from tests import factories
-from tests.conftest import TEST_SECRET
-from tests.respondent.builders import make_invited
+from tests.factories import make_invited
+from tests.support.staff_app import logged_in_app
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 BUILDER = "surveys/pages/builder.py"
 PLANS = "surveys/pages/plans.py"
 MOBILE_USE = load_catalog()["access-mobile-use"]
-
-
-@pytest.fixture
-def app_env(sqlite_context: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
-    monkeypatch.setenv("DATABASE_URL", sqlite_context.settings.database_url)
-    monkeypatch.setenv("DATA_DIR", str(sqlite_context.settings.data_dir))
-    monkeypatch.setenv("SESSION_SECRET", TEST_SECRET)
-    monkeypatch.setenv("DISPATCHER", "off")
-    runtime.app_context.cache_clear()
-    st.cache_resource.clear()
-    yield sqlite_context
-    runtime.app_context.cache_clear()
-    st.cache_resource.clear()
 
 
 class Visitor:
     """A logged-in staff member in AppTest who counts the clicks they make."""
 
     def __init__(self, context: AppContext, role: str = "quality") -> None:
-        with write_session(context.engine) as session:
-            user = factories.staff(session, role=role)
-            cookie = make_session_cookie(user, secret=TEST_SECRET)
-        self.app = AppTest.from_file(APP, default_timeout=60)
-        self.app.session_state[TEST_COOKIE_KEY] = cookie
+        self.app = logged_in_app(context, role, timeout=60)
         self.app.run()
         self.clicks = 0
 

@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from surveys.builder.custom_questions import list_custom_questions
 from surveys.db import read_session
 from surveys.staff.auth import StaffIdentity
-from tests.test_pages import app_env  # noqa: F401  (fixture)
 
 PAGE = str(Path(__file__).resolve().parents[2] / "surveys" / "pages" / "custom_questions.py")
 QUALITY = StaffIdentity(1, "q@example.org", "Q", "quality", "fr")
@@ -29,7 +28,7 @@ def _fill(app: AppTest, fr: str, en: str) -> AppTest:
     return app.button[0].click().run()
 
 
-def test_a_quality_user_adds_a_question_in_the_browser(app_env) -> None:  # noqa: F811
+def test_a_quality_user_adds_a_question_in_the_browser(app_env) -> None:
     app = _fill(_page(), "Le forum vous a-t-il été utile ?", "Was the forum useful?")
     assert [s.value for s in app.success], [e.value for e in app.error]
     with read_session(app_env.engine) as session:
@@ -37,7 +36,7 @@ def test_a_quality_user_adds_a_question_in_the_browser(app_env) -> None:  # noqa
     assert [q.text.en for q in stored] == ["Was the forum useful?"]
 
 
-def test_a_question_without_english_is_refused_on_the_page(app_env) -> None:  # noqa: F811
+def test_a_question_without_english_is_refused_on_the_page(app_env) -> None:
     app = _fill(_page(), "Sans traduction ?", "")
     assert any("text.en" in e.value for e in app.error)
     with read_session(app_env.engine) as session:

@@ -22,7 +22,6 @@ from surveys.people.writing import import_people
 from surveys.runtime import AppContext
 from surveys.spreadsheet import neutralise_formula
 from tests.conftest import TEST_SECRET
-from tests.test_pages import app_env  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 FRENCH_HEADER = (
@@ -373,8 +372,8 @@ def test_the_command_names_the_missing_required_columns(
 
 
 @pytest.mark.slow
-def test_the_import_page_guesses_the_mapping_previews_then_imports(app_env) -> None:  # noqa: F811
-    from tests.test_pages import logged_in_app
+def test_the_import_page_guesses_the_mapping_previews_then_imports(app_env) -> None:
+    from tests.support.staff_app import logged_in_app
 
     app = logged_in_app(app_env, "quality").run()
     app.switch_page("surveys/pages/people_import.py").run()

@@ -11,13 +11,12 @@ from surveys.db import read_session, write_session
 from surveys.models import AuditLog, Person
 from surveys.staff.auth import StaffIdentity
 from tests import factories
-from tests.test_pages import app_env  # noqa: F401  (fixture)
 
 PAGE = str(Path(__file__).resolve().parents[2] / "surveys" / "pages" / "privacy.py")
 ADMIN = StaffIdentity(1, "dpo@example.org", "DPO", "admin", "fr")
 
 
-def _page_with(app_env, email: str) -> AppTest:  # noqa: F811
+def _page_with(app_env, email: str) -> AppTest:
     app = AppTest.from_file(PAGE, default_timeout=30)
     app.session_state["identity"] = ADMIN
     app.run()
@@ -25,7 +24,7 @@ def _page_with(app_env, email: str) -> AppTest:  # noqa: F811
     return app
 
 
-def test_erasure_needs_the_typed_email_then_erases_and_audits(app_env) -> None:  # noqa: F811
+def test_erasure_needs_the_typed_email_then_erases_and_audits(app_env) -> None:
     with write_session(app_env.engine) as session:
         person_id = factories.person(session, email="lea.durand@example.org").id
     app = _page_with(app_env, "lea.durand@example.org")
@@ -42,7 +41,7 @@ def test_erasure_needs_the_typed_email_then_erases_and_audits(app_env) -> None: 
     assert actions == ["person.erase"]
 
 
-def test_export_offers_json_and_csv_downloads(app_env) -> None:  # noqa: F811
+def test_export_offers_json_and_csv_downloads(app_env) -> None:
     with write_session(app_env.engine) as session:
         factories.person(session, email="hugo.petit@example.org")
     app = _page_with(app_env, "hugo.petit@example.org")

@@ -1,0 +1,184 @@
+"""The session dossier as HTML (Jinja2) and a tagged PDF (WeasyPrint, PDF/UA-1, /Lang set).
+
+The results per question reuse `analysis.results` (small-group rule applied); free comments
+are reproduced only for a survey that at least the small-group threshold of people answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import select
+
+from analysis.dossier.collect import DossierData, Solicitation, collect_dossier
+from analysis.evidence.render import _helpers as pack_helpers
+from analysis.evidence.render import environment, print_pdf
+from analysis.frames import load_frames, small_group_min
+from analysis.results import ResultsReport, report_from_frames, resolve_scope
+from analysis.results.document import _helpers as results_helpers
+from surveys.config import Settings
+from surveys.db import read_session
+from surveys.i18n import label, t
+from surveys.improvement.complaints import complaint_row
+from surveys.models import ENROLMENT_STATUSES, OrganisationSettings, TrainingSession
+
+
+class DossierError(ValueError):
+    """The asked session does not exist (the message is for a person)."""
+
+
+@dataclass(frozen=True)
+class DossierDocument:
+    html: str
+    title: str
+    author: str
+    end: date
+    language: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    day: date | None
+    question: str
+    text: str
+
+
+def _quotes(report: ResultsReport, answers: pd.DataFrame, language: str) -> tuple[list, int]:
+    """(the comments shown, how many were withheld by the small-group rule)."""
+    texts = answers[(answers["type"] == "text") & answers["text"].notna()]
+    texts = texts[texts["text"].astype(str).str.strip() != ""]
+    if texts.empty:
+        return [], 0
+    sizes = answers.groupby("campaign_id", observed=True)["response_id"].nunique()
+    small = texts["campaign_id"].map(sizes).fillna(0).to_numpy() < report.small_group_min
+    shown = texts[~small].sort_values(["submitted_on", "question_id"], kind="stable")
+    column = "question_en" if language == "en" else "question_fr"
+    quotes = [
+        Quote(
+            day=row.submitted_on.date() if pd.notna(row.submitted_on) else None,
+            question=str(getattr(row, column) or ""),
+            text=" ".join(str(row.text).split()),
+        )
+        for row in shown.itertuples(index=False)
+    ]
+    return quotes, int(small.sum())
+
+
+def _totals(solicitations: tuple[Solicitation, ...]) -> dict[str, Any]:
+    invited = sum(s.invited for s in solicitations)
+    responses = sum(s.responses for s in solicitations)
+    return {
+        "invited": invited,
+        "reminders": sum(s.reminders for s in solicitations),
+        "responses": responses,
+        "rate": responses / invited if invited else None,
+    }
+
+
+def _helpers(language: str) -> dict[str, Any]:
+    helpers = {**results_helpers(language), **pack_helpers(language)}
+    day = helpers["day"]
+
+    def span(first: date | None, last: date | None) -> str:
+        if first is None or first == last:
+            return day(first)
+        return t("analysis.dossier.from_to", language, start=day(first), end=day(last))
+
+    helpers["span"] = span
+    helpers["days"] = lambda value: "—" if value is None else str(value)
+    helpers["modality"] = lambda value: label("modality", str(value), language)
+    return helpers
+
+
+def render_dossier_html(
+    data: DossierData,
+    report: ResultsReport,
+    answers: pd.DataFrame,
+    *,
+    organisation: str,
+    generated: date,
+    language: str,
+) -> str:
+    quotes, hidden = _quotes(report, answers, language)
+    return (
+        environment()
+        .get_template("dossier.html")
+        .render(
+            data=data,
+            report=report,
+            heading=t("analysis.dossier.heading", language, code=data.facts.code),
+            organisation=organisation,
+            generated=generated,
+            statuses=ENROLMENT_STATUSES,
+            totals=_totals(data.solicitations),
+            complaints=[complaint_row(item) for item in data.complaints],
+            quotes=quotes,
+            hidden_quotes=hidden,
+            **_helpers(language),
+        )
+    )
+
+
+def build_dossier(
+    *,
+    engine: sa.Engine,
+    settings: Settings,
+    code: str,
+    language: str = "fr",
+    generated: date | None = None,
+) -> DossierDocument:
+    """Read and lay out the dossier of the session `code`, or DossierError."""
+    with read_session(engine) as session:
+        training = session.exec(select(TrainingSession).where(TrainingSession.code == code)).first()
+        if training is None:
+            raise DossierError(t("analysis.dossier.no_session", language, code=code))
+        data = collect_dossier(session, training, language)
+        row = session.get(OrganisationSettings, 1)
+        organisation = row.name if row else ""
+    scope = resolve_scope(engine=engine, kind="session", value=code, language=language)
+    frames = load_frames(engine=engine, start=data.facts.start)
+    report = report_from_frames(
+        frames, scope, small_group_min(engine=engine, settings=settings), language
+    )
+    answers = frames.answers
+    answers = answers[(answers["session"].astype(object) == code).fillna(False).to_numpy(bool)]
+    html = render_dossier_html(
+        data,
+        report,
+        answers,
+        organisation=organisation,
+        generated=generated or report.last_day or data.facts.end,
+        language=language,
+    )
+    return DossierDocument(
+        html=html,
+        title=t("analysis.dossier.heading", language, code=code),
+        author=organisation,
+        end=generated or data.facts.end,
+        language=language,
+        code=code,
+    )
+
+
+def dossier_pdf(document: DossierDocument) -> bytes:
+    return print_pdf(document)
+
+
+def dossier_stem(code: str, language: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in code)
+    return f"dossier-{safe}" if language == "fr" else f"session-dossier-{safe}"
+
+
+def write_dossier(document: DossierDocument, out_dir: Path) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = dossier_stem(document.code, document.language)
+    html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
+    html_path.write_text(document.html, encoding="utf-8")
+    pdf_path.write_bytes(dossier_pdf(document))
+    return html_path, pdf_path

@@ -1,0 +1,123 @@
+from datetime import UTC, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analysis.dossier import build_dossier, dossier_pdf, dossier_stem
+from analysis.frames import now_paris
+from analysis.pages.shared import filter_bar, frames, language, refresh_button, threshold
+from analysis.results import (
+    SCOPE_KINDS,
+    QuestionResult,
+    build_report_document,
+    report_from_frames,
+    report_pdf,
+    resolve_scope,
+)
+from analysis.results.choices import scope_choices
+from analysis.suggestions import format_params
+from surveys.pages.common import context, require_role, tr
+
+require_role("admin", "quality", "director")
+st.title(tr("analysis.results.nav"))
+code = language()
+with st.expander(tr("analysis.filters.title"), expanded=False):
+    filters = filter_bar("results")
+    refresh_button()
+left, right = st.columns([1, 2])
+kind = left.radio(
+    tr("analysis.results.scope"),
+    SCOPE_KINDS,
+    format_func=lambda value: tr(f"analysis.results.scope_{value}"),
+    key="results_kind",
+)
+options = scope_choices(context().engine, frames(), kind, code)
+value = right.selectbox(
+    tr("analysis.results.choose"),
+    list(options),
+    format_func=lambda item: options[item],
+    key=f"results_value_{kind}",
+    placeholder=tr("analysis.results.choose"),
+)
+
+
+def _pct(share: float) -> str:
+    return format_params({"rate": float(share)}, code)["rate"]
+
+
+def _show(item: QuestionResult, number: int) -> None:
+    st.subheader(f"{number}. {item.text}")
+    st.caption(tr("analysis.results.respondents", count=item.respondents))
+    if item.protected:
+        st.info(tr("analysis.results.protected", count=item.respondents, threshold=limit))
+        return
+    if item.type == "text":
+        st.write(tr("analysis.results.comments", count=item.extra.get("comments", 0)))
+        st.page_link("analysis/pages/verbatims.py", label=tr("analysis.nav.verbatims"))
+        return
+    if not item.rows:
+        st.caption(tr("analysis.results.no_answer"))
+        return
+    table = pd.DataFrame(
+        {
+            tr("analysis.results.col_answer"): [row.label for row in item.rows],
+            tr("analysis.results.col_count"): [row.count for row in item.rows],
+            "share": [row.share for row in item.rows],
+            tr("analysis.results.col_share"): [_pct(row.share) for row in item.rows],
+        }
+    )
+    answer = tr("analysis.results.col_answer")
+    chart = (
+        alt.Chart(table)
+        .mark_bar(color="#2f6f9f")
+        .encode(
+            x=alt.X(
+                "share:Q",
+                title=tr("analysis.results.chart_x"),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=alt.Y(f"{answer}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=[answer, tr("analysis.results.col_count"), tr("analysis.results.col_share")],
+        )
+        .properties(height=max(60, 28 * len(table)))
+    )
+    st.altair_chart(chart, use_container_width=True)
+
+
+if value is None:
+    st.caption(tr("analysis.results.empty"))
+    st.stop()
+scope = resolve_scope(engine=context().engine, kind=kind, value=str(value), language=code)
+limit = threshold()
+report = report_from_frames(frames(), scope, limit, code, filters)
+st.caption(tr("analysis.results.rule", threshold=limit))
+if st.button(tr("analysis.results.build"), key="results_pdf"):
+    document = build_report_document(report)
+    st.download_button(
+        tr("analysis.results.download"),
+        report_pdf(document),
+        file_name=f"resultats-{kind}-{value}.pdf",
+        mime="application/pdf",
+        key="results_download",
+    )
+if kind == "session" and st.button(tr("analysis.dossier.build"), key="dossier_pdf"):
+    dossier = build_dossier(
+        engine=context().engine,
+        settings=context().settings,
+        code=str(value),
+        language=code,
+        generated=now_paris(datetime.now(UTC)),
+    )
+    st.download_button(
+        tr("analysis.dossier.download"),
+        dossier_pdf(dossier),
+        file_name=f"{dossier_stem(str(value), code)}.pdf",
+        mime="application/pdf",
+        key="dossier_download",
+    )
+if report.responses == 0:
+    st.caption(tr("analysis.results.empty"))
+for number, item in enumerate(report.results, start=1):
+    _show(item, number)
