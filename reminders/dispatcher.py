@@ -8,14 +8,18 @@ unknown (we crashed between handing the message to the server and recording the 
 the connection dropped after the whole message went out and before the server's reply).
 
 How a batch goes, and why it is safe:
-1. Claim: due rows get a lease (claimed_by, claimed_at) in one short transaction, with
-   `FOR UPDATE SKIP LOCKED` on PostgreSQL, under SQLite's single writer lock (BEGIN IMMEDIATE)
-   otherwise. Their status does not change: a crashed worker's leases simply expire and
-   another worker takes the rows, which were never handed to any server.
-2. For each message, one transaction re-checks that it may go (answered? opted out?...) and
-   marks it `sending` (only if the lease is still ours), and in the same commit records the
-   outcome of the previous message. So at any moment a worker has at most one row in
-   `sending`, and it is the only message whose fate a crash can leave uncertain.
+1. Claim: due rows get a lease (claimed_by, claimed_at) in one statement (`UPDATE ... WHERE id
+   IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n) RETURNING id` on PostgreSQL, under SQLite's
+   single writer lock, BEGIN IMMEDIATE, otherwise), then one query reads what sending them
+   needs and their recipients' facts. Their status does not change: a crashed worker's leases
+   simply expire and another worker takes the rows, which were never handed to any server.
+   In the same transaction, the refusal rules (`reminders.policy`, answered? opted out?...)
+   cancel the refused messages and release those of a paused campaign.
+2. For each message, one commit marks it `sending` (only if the lease is still ours) and
+   records the outcome of the previous message: on PostgreSQL one statement in autocommit,
+   run in a thread while the message is composed and its envelope (MAIL, RCPT) sent; the
+   content goes out only once that commit is done. So at any moment a worker has at most one
+   row in `sending`, and it is the only message whose fate a crash can leave uncertain.
 3. A later pass turns rows left in `sending` past the lease into `unknown`: they are never
    resent automatically; staff decide.
 """
@@ -35,11 +39,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from reminders import outbox, policy
+from reminders.committer import committer
 from reminders.composer import MessageComposer
 from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
 from reminders.rendering import EmailTemplateError, new_message_id
-from reminders.transport import DeliveryError, Sender, build_sender
+from reminders.transport import DeliveryError, Sender, Withdrawn, build_sender
 from surveys.config import Settings
 from surveys.db import write_session
 from surveys.http.public_url import public_base_url
@@ -158,7 +163,7 @@ def dispatch_due(
             work.summary.more = True
             break
         with outbox.write_transaction(engine) as connection:
-            batch = outbox.claim_batch(
+            claims = outbox.claim_batch(
                 connection,
                 now=now,
                 worker=work.worker,
@@ -166,9 +171,10 @@ def dispatch_due(
                 lease_seconds=work.options.lease_seconds,
                 campaign_id=campaign_id,
             )
-        if not batch:
+            batch = _admit(connection, work, claims)
+        if not claims:
             break
-        connected = _send_batch(work, batch)
+        connected = _send_batch(work, batch) if batch else True
         if not connected or time.monotonic() - started > work.options.max_pass_seconds:
             work.summary.more = connected
             break
@@ -186,29 +192,51 @@ def _rate_allowance(work: _Pass, wanted: int) -> int:
     )
 
 
-def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
-    """Send a claimed batch on one connection; False when the server could not be reached."""
+def _admit(
+    db: sa.Connection, work: _Pass, claims: list[outbox.Claim]
+) -> list[tuple[ClaimedMessage, str]]:
+    """Re-check, in the claiming transaction, that each message may go (the rules are in
+    `reminders.policy`): cancel the refused, release the paused; (message, address) of the rest."""
+    admitted: list[tuple[ClaimedMessage, str]] = []
+    paused: list[int] = []
+    refused: dict[int, str] = {}
+    for message, facts in claims:
+        if facts.campaign_status == "paused":  # not refused: it waits for the campaign
+            paused.append(message.id)
+            continue
+        reason = policy.refusal_reason(facts.recipient(), work.now)
+        if reason is not None:
+            refused[message.id] = reason
+        else:
+            admitted.append((message, facts.email or ""))
+    outbox.release_many(db, paused, work.worker)
+    outbox.cancel_many(db, refused, work.worker)
+    work.summary.cancelled += len(refused)  # leased in this very transaction: ours
+    return admitted
+
+
+def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
+    """Send an admitted batch on one connection; False when the server could not be reached.
+    Each message is marked `sending` in the commit that records the previous one's outcome;
+    that commit runs while the message is composed and its envelope sent, and the content
+    goes out only once it is done (`may_hand_over`)."""
     previous: _Outcome | None = None
     try:
-        with work.sender.connect() as connection:
-            for message in batch:
+        with work.sender.connect() as connection, committer(work.engine) as commit:
+            for message, address in batch:
                 if work.should_stop():
                     break
                 message_id = new_message_id(work.settings.mail_from)
-                with outbox.write_transaction(work.engine) as db:
-                    if previous is not None:
-                        _record(db, work, previous)
-                        previous = None
-                    address = _begin_sending(db, work, message, message_id)
-                if address is None:
+                marked = commit(_begin_sending, work, previous, message, message_id)
+                previous = _deliver(work, connection, message, address, message_id, marked)
+                if previous is None:
                     continue
-                previous = _deliver(work, connection, message, address, message_id)
                 _progress(work)
                 if previous.error is not None and previous.error.connection_lost:
                     break
     except DeliveryError as error:  # could not connect: the whole batch waits
         with outbox.write_transaction(work.engine) as db:
-            for message in batch:
+            for message, _address in batch:
                 _record_unreachable(db, work, message, error)
         return False
     finally:
@@ -219,51 +247,57 @@ def _send_batch(work: _Pass, batch: list[ClaimedMessage]) -> bool:
     return True
 
 
+def _begin_sending(
+    quick: sa.Connection | None,
+    work: _Pass,
+    previous: _Outcome | None,
+    message: ClaimedMessage,
+    message_id: str,
+) -> bool:
+    """Record the previous outcome and mark this message `sending`, in one commit; False
+    when the lease was lost. On PostgreSQL, after a `sent` (the usual case), one statement."""
+    if quick is not None and (previous is None or previous.status == "sent"):
+        done = previous.message if previous is not None else None
+        marked = outbox.mark_sending_after_sent(
+            quick, message.id, work.worker, work.now, message_id, done
+        )
+        work.summary.sent += done is not None
+        return marked
+    with outbox.write_transaction(work.engine) as db:
+        if previous is not None:
+            _record(db, work, previous)
+        return outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
+
+
 def _progress(work: _Pass) -> None:
     work.done += 1
     if work.on_progress is not None:
         work.on_progress(work.done, max(work.total, work.done))
 
 
-def _begin_sending(
-    db: sa.Connection, work: _Pass, message: ClaimedMessage, message_id: str
-) -> str | None:
-    """Re-check the message may go and mark it `sending`; the recipient's address, or None."""
-    facts = outbox.recipient_facts(db, message.invitation_id)
-    email, erased, opted_out, bounced, invitation_status, campaign_status, closes = facts
-    if campaign_status == "paused":  # not refused: it waits for the campaign to resume
-        outbox.release(db, message.id, work.worker)
-        return None
-    reason = policy.refusal_reason(
-        policy.Recipient(
-            has_email=bool(email),
-            erased=erased is not None,
-            opted_out=opted_out is not None,
-            bounced=bounced is not None,
-            invitation_status=invitation_status,
-            campaign_status=campaign_status,
-            campaign_closes_at=closes,
-        ),
-        work.now,
-    )
-    if reason is not None:
-        work.summary.cancelled += outbox.cancel(db, message.id, work.worker, reason)
-        return None
-    marked = outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
-    return email if marked else None
-
-
 def _deliver(
-    work: _Pass, connection: Any, message: ClaimedMessage, address: str, message_id: str
-) -> _Outcome:
+    work: _Pass,
+    connection: Any,
+    message: ClaimedMessage,
+    address: str,
+    message_id: str,
+    marked: Callable[[], bool],
+) -> _Outcome | None:
+    """Compose and send; None when the message was not ours to send (lease lost)."""
     try:
         email = work.composer.compose(message, address=address, message_id=message_id, now=work.now)
-        connection.send(email, envelope_from=work.settings.mail_from)
+        connection.send(email, envelope_from=work.settings.mail_from, may_hand_over=marked)
+    except Withdrawn:
+        return None
     except DeliveryError as error:
+        if not marked():  # refused before the content: it was never ours to record
+            return None
         if error.in_doubt:  # the server may have it: never resent automatically
             return _Outcome(message, "unknown", message_id, error)
         return _Outcome(message, "failed" if error.permanent else "retry", message_id, error)
     except (ValueError, TypeError, EmailTemplateError) as error:  # unusable address or text
+        if not marked():
+            return None
         failure = DeliveryError(f"message not composed: {error}"[:1000], permanent=True)
         return _Outcome(message, "failed", message_id, failure)
     return _Outcome(message, "sent", message_id)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from reminders.policy import Recipient
 from surveys.db import write_connection
 from surveys.models import Campaign, Invitation, OutboundMessage, Person
 
@@ -26,20 +27,6 @@ _MINE = sa.and_(
     OUTBOX.c.id == sa.bindparam("b_id"),
     OUTBOX.c.claimed_by == sa.bindparam("b_worker"),
     sa.or_(*(OUTBOX.c.status == status for status in CLAIMABLE)),  # no IN list to expand
-)
-RECIPIENT_FACTS = (
-    sa.select(
-        PEOPLE.c.email,
-        PEOPLE.c.erased_at,
-        PEOPLE.c.opted_out_at,
-        PEOPLE.c.bounced_at,
-        INVITATIONS.c.status,
-        CAMPAIGNS.c.status,
-        CAMPAIGNS.c.closes_at,
-    )
-    .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
-    .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
-    .where(INVITATIONS.c.id == sa.bindparam("b_invitation"))
 )
 MARK_SENDING = (
     sa.update(OUTBOX)
@@ -78,6 +65,42 @@ INVITATION_REMINDED = (
 )
 
 
+# PostgreSQL: the previous message's `sent` and this one's `sending` in ONE statement (two
+# data-modifying CTEs and the main UPDATE), so one round trip per message in autocommit.
+_PREVIOUS_SENT = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == sa.bindparam("p_id"))
+    .values(status="sent", sent_at=sa.bindparam("p_now"), last_error=None)
+    .cte("previous_sent")
+)
+
+
+MARK_SENDING_AFTER_SENT = {
+    kind: MARK_SENDING.returning(OUTBOX.c.id)
+    .add_cte(_PREVIOUS_SENT)
+    .add_cte(
+        sa.update(INVITATIONS)
+        .where(INVITATIONS.c.id == sa.bindparam("p_invitation"))
+        .values(**values)
+        .cte("previous_invitation")
+    )
+    for kind, values in {
+        "invitation": {
+            "sent_at": sa.func.coalesce(INVITATIONS.c.sent_at, sa.bindparam("p_now")),
+            "status": sa.case(
+                (INVITATIONS.c.status.in_(("pending", "failed")), "sent"),
+                else_=INVITATIONS.c.status,
+            ),
+        },
+        "reminder": {
+            "reminder_count": INVITATIONS.c.reminder_count + 1,
+            "last_reminded_at": sa.bindparam("p_now"),
+        },
+    }.items()
+}
+MARK_SENDING_ALONE = MARK_SENDING.returning(OUTBOX.c.id)
+
+
 @dataclass(frozen=True)
 class ClaimedMessage:
     id: int
@@ -92,6 +115,62 @@ class ClaimedMessage:
     closes_at: datetime
     plan_id: int | None
     survey_version_id: int
+
+
+@dataclass(frozen=True)
+class RecipientFacts:
+    """What the refusal rules need (`reminders.policy`), read when the message is claimed."""
+
+    email: str | None
+    erased_at: datetime | None
+    opted_out_at: datetime | None
+    bounced_at: datetime | None
+    invitation_status: str
+    campaign_status: str
+    campaign_closes_at: datetime
+
+    def recipient(self) -> Recipient:
+        return Recipient(
+            has_email=bool(self.email),
+            erased=self.erased_at is not None,
+            opted_out=self.opted_out_at is not None,
+            bounced=self.bounced_at is not None,
+            invitation_status=self.invitation_status,
+            campaign_status=self.campaign_status,
+            campaign_closes_at=self.campaign_closes_at,
+        )
+
+
+Claim = tuple[ClaimedMessage, RecipientFacts]
+CLAIMED_MESSAGE_COLUMNS = (
+    OUTBOX.c.id,
+    OUTBOX.c.kind,
+    OUTBOX.c.sequence,
+    OUTBOX.c.attempts,
+    INVITATIONS.c.id,
+    INVITATIONS.c.token_salt,
+    INVITATIONS.c.language,
+    PEOPLE.c.first_name,
+    PEOPLE.c.last_name,
+    CAMPAIGNS.c.closes_at,
+    CAMPAIGNS.c.plan_id,
+    CAMPAIGNS.c.survey_version_id,
+)
+RECIPIENT_FACT_COLUMNS = (
+    PEOPLE.c.email,
+    PEOPLE.c.erased_at,
+    PEOPLE.c.opted_out_at,
+    PEOPLE.c.bounced_at,
+    INVITATIONS.c.status,
+    CAMPAIGNS.c.status,
+    CAMPAIGNS.c.closes_at,
+)
+CLAIMED = (
+    sa.select(*CLAIMED_MESSAGE_COLUMNS, *RECIPIENT_FACT_COLUMNS)
+    .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
+    .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
+    .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
+)
 
 
 write_transaction = write_connection  # kept name: a short Core write transaction
@@ -127,42 +206,30 @@ def claim_batch(
     limit: int,
     lease_seconds: float,
     campaign_id: int | None = None,
-) -> list[ClaimedMessage]:
-    """Lease up to `limit` due rows to `worker` (skipping rows another worker holds)."""
-    query = (
+) -> list[Claim]:
+    """Lease up to `limit` due rows to `worker` in one statement (skipping rows another
+    worker holds), then read what sending them needs and their recipients' facts in one
+    query. The rows keep their status: a crashed worker's leases simply expire."""
+    due = (
         _claimable(now, lease_seconds, campaign_id)
         .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=OUTBOX)
     )
-    ids = list(connection.execute(query).scalars())
+    claim = (
+        sa.update(OUTBOX)
+        .where(OUTBOX.c.id.in_(due.scalar_subquery()))
+        .values(claimed_by=worker, claimed_at=now)
+        .returning(OUTBOX.c.id)
+    )
+    ids = list(connection.execute(claim).scalars())
     if not ids:
         return []
-    connection.execute(
-        sa.update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_by=worker, claimed_at=now)
-    )
     rows = connection.execute(
-        sa.select(
-            OUTBOX.c.id,
-            OUTBOX.c.kind,
-            OUTBOX.c.sequence,
-            OUTBOX.c.attempts,
-            INVITATIONS.c.id,
-            INVITATIONS.c.token_salt,
-            INVITATIONS.c.language,
-            PEOPLE.c.first_name,
-            PEOPLE.c.last_name,
-            CAMPAIGNS.c.closes_at,
-            CAMPAIGNS.c.plan_id,
-            CAMPAIGNS.c.survey_version_id,
-        )
-        .join(INVITATIONS, INVITATIONS.c.id == OUTBOX.c.invitation_id)
-        .join(PEOPLE, PEOPLE.c.id == INVITATIONS.c.person_id)
-        .join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id)
-        .where(OUTBOX.c.id.in_(ids))
-        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+        CLAIMED.where(OUTBOX.c.id.in_(ids)).order_by(OUTBOX.c.due_at, OUTBOX.c.id)
     ).all()
-    return [ClaimedMessage(*row) for row in rows]
+    width = len(CLAIMED_MESSAGE_COLUMNS)
+    return [(ClaimedMessage(*row[:width]), RecipientFacts(*row[width:])) for row in rows]
 
 
 def mark_stale_as_unknown(*, engine: sa.Engine, now: datetime, lease_seconds: float) -> int:
@@ -190,22 +257,6 @@ def sent_recently(engine: sa.Engine, now: datetime) -> tuple[int, int]:
     return last_minute, last_day
 
 
-def recipient_facts(db: sa.Connection, invitation_id: int) -> sa.Row:
-    """(email, erased_at, opted_out_at, bounced_at, invitation status, campaign status,
-    closes_at), read in the transaction that marks the message."""
-    return db.execute(RECIPIENT_FACTS, {"b_invitation": invitation_id}).one()
-
-
-def release(db: sa.Connection, message_id: int, worker: str) -> None:
-    db.execute(RELEASE_ONE, {"b_id": message_id, "b_worker": worker})
-
-
-def cancel(db: sa.Connection, message_id: int, worker: str, reason: str) -> int:
-    return db.execute(
-        CANCEL_ONE, {"b_id": message_id, "b_worker": worker, "b_reason": reason}
-    ).rowcount
-
-
 def mark_sending(
     db: sa.Connection, message_id: int, worker: str, now: datetime, smtp_message_id: str
 ) -> bool:
@@ -217,6 +268,42 @@ def mark_sending(
         "b_message_id": smtp_message_id,
     }
     return db.execute(MARK_SENDING, parameters).rowcount == 1
+
+
+def mark_sending_after_sent(
+    db: sa.Connection,
+    message_id: int,
+    worker: str,
+    now: datetime,
+    smtp_message_id: str,
+    previous: ClaimedMessage | None,
+) -> bool:
+    """PostgreSQL, in autocommit: `previous` recorded `sent` (its invitation updated) and
+    this message marked `sending`, in one statement (one commit, one round trip)."""
+    parameters = {
+        "b_id": message_id,
+        "b_worker": worker,
+        "b_now": now,
+        "b_message_id": smtp_message_id,
+    }
+    if previous is None:
+        return db.execute(MARK_SENDING_ALONE, parameters).first() is not None
+    statement = MARK_SENDING_AFTER_SENT["reminder" if previous.kind == "reminder" else "invitation"]
+    parameters |= {"p_id": previous.id, "p_invitation": previous.invitation_id, "p_now": now}
+    return db.execute(statement, parameters).first() is not None
+
+
+def release_many(db: sa.Connection, message_ids: list[int], worker: str) -> None:
+    if message_ids:
+        db.execute(RELEASE_ONE, [{"b_id": id_, "b_worker": worker} for id_ in message_ids])
+
+
+def cancel_many(db: sa.Connection, reasons: dict[int, str], worker: str) -> None:
+    if reasons:
+        parameters = [
+            {"b_id": id_, "b_worker": worker, "b_reason": reason} for id_, reason in reasons.items()
+        ]
+        db.execute(CANCEL_ONE, parameters)
 
 
 def record_sent(db: sa.Connection, message: ClaimedMessage, now: datetime) -> None:

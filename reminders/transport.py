@@ -14,7 +14,7 @@ import re
 import smtplib  # only for the exception types yagmail lets through
 import ssl
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,8 +46,22 @@ class DeliveryError(Exception):
         return self.reply
 
 
+class Withdrawn(Exception):
+    """`may_hand_over` said no (the message is no longer ours): nothing was handed over."""
+
+
+def _always() -> bool:
+    return True
+
+
 class Connection(Protocol):
-    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None: ...
+    def send(
+        self,
+        message: OutgoingEmail,
+        *,
+        envelope_from: str,
+        may_hand_over: Callable[[], bool] = _always,
+    ) -> None: ...
 
 
 class Sender(Protocol):
@@ -103,7 +117,15 @@ class _SmtpConnection:
     def __init__(self, client: yagmail.SMTP) -> None:
         self.client = client
 
-    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
+    def send(
+        self,
+        message: OutgoingEmail,
+        *,
+        envelope_from: str,
+        may_hand_over: Callable[[], bool] = _always,
+    ) -> None:
+        """`may_hand_over` is asked after RCPT, before DATA (the dispatcher's commit of
+        `sending` runs meanwhile): False resets the exchange and raises `Withdrawn`."""
         smtp = self.client.smtp
         try:
             smtp.ehlo_or_helo_if_needed()
@@ -113,6 +135,9 @@ class _SmtpConnection:
             code, reply = smtp.rcpt(message.recipient)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({message.recipient: (code, reply)})
+            if not may_hand_over():
+                self._reset()
+                raise Withdrawn()
             code, reply = smtp.docmd("data")
             if code != 354:
                 raise smtplib.SMTPDataError(code, reply)
@@ -196,7 +221,15 @@ class _MailboxConnection:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def send(self, message: OutgoingEmail, *, envelope_from: str) -> None:
+    def send(
+        self,
+        message: OutgoingEmail,
+        *,
+        envelope_from: str,
+        may_hand_over: Callable[[], bool] = _always,
+    ) -> None:
+        if not may_hand_over():
+            raise Withdrawn()
         name = f"{_stamp()}-{uuid.uuid4().hex[:12]}{MAILBOX_SUFFIX}"
         temporary = self.directory / f".{name}.tmp"
         # Personal answer links inside: readable by the server's account only.
