@@ -23,7 +23,7 @@ from surveys.runtime import AppContext
 from surveys.staff.auth import authenticate, make_session_cookie
 from tests import factories
 from tests.conftest import TEST_SECRET
-from tests.test_pages import APP, app_env  # noqa: F401  (app_env is a fixture)
+from tests.support.staff_app import APP
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def _integrations(context: AppContext) -> None:
     assert not app.exception
 
 
-def test_every_staff_action_names_the_staff_member(app_env: AppContext) -> None:  # noqa: F811
+def test_every_staff_action_names_the_staff_member(app_env: AppContext) -> None:
     with write_session(app_env.engine) as session:
         factories.staff(session, role="admin", email=ADMIN, full_name="Camille Admin")
         setup = session.exec(select(AuditLog.id).order_by(AuditLog.id.desc())).first() or 0
