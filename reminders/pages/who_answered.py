@@ -7,10 +7,11 @@ import streamlit as st
 from reminders.answered import campaign_invitations
 from reminders.calendar import format_moment
 from reminders.operations import CampaignActionError, resend_to_person
-from reminders.pages.widgets import send_with_progress, show_refusal, spreadsheet_safe
+from reminders.pages.widgets import send_with_progress, show_refusal
 from surveys.db import read_session, write_session
 from surveys.models import utc_now
 from surveys.pages.common import context, lang, tr
+from surveys.spreadsheet import spreadsheet_safe
 
 RESENDABLE = ("invited", "reminded", "opened", "planned")
 

@@ -119,6 +119,7 @@ def show_plan_form(programme_id: int | None) -> None:
             key=f"{KEY}_scope",
             format_func=lambda scope: tr(f"builder.plans.scopes.{scope}"),
             help=tr("builder.plans.scope_help"),
+            placeholder=tr("common.choose"),
         )
         st.form_submit_button(
             tr("builder.plans.create"),
