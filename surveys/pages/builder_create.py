@@ -67,7 +67,14 @@ def show_create() -> None:
     )
     templates = sorted(
         load_templates(),
-        key=lambda item: (AUDIENCE_ORDER[item.audience], TIMING_ORDER[item.timing], item.id),
+        # the standard survey of each audience and timing (e.g. learner_hot) before the
+        # special ones (the dropout survey, the skills assessment)
+        key=lambda item: (
+            AUDIENCE_ORDER[item.audience],
+            TIMING_ORDER[item.timing],
+            item.id != f"{item.audience}_{item.timing}",
+            item.id,
+        ),
     )
     with st.form("builder_create_form"):
         if source == "template":
