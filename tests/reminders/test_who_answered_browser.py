@@ -34,7 +34,7 @@ def test_quality_staff_see_who_has_answered_and_who_has_not(tmp_path: Path) -> N
             choose = page.get_by_label("Campagne", exact=True)
             choose.wait_for(timeout=60_000)
             choose.click()
-            page.keyboard.type("learner_cold DEV-WEB")
+            page.keyboard.type("Trois mois après votre formation – DEV-WEB")
             page.keyboard.press("Enter")
             page.get_by_text("7 sur 15").wait_for(timeout=30_000)
             title = page.get_by_role("heading", name="Qui a répondu, qui n'a pas encore répondu")
