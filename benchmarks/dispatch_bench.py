@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 import yagmail  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from question_banks.loader import get_template, load_catalog  # noqa: E402
+from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
 from reminders.dispatcher import dispatch_due  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
 from reminders.rendering import (  # noqa: E402
@@ -45,7 +45,6 @@ from reminders.rendering import (  # noqa: E402
     sample_facts,
 )
 from reminders.transport import build_sender  # noqa: E402
-from surveys.builder.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
 from surveys.i18n import t  # noqa: E402
@@ -54,9 +53,6 @@ from surveys.models import (  # noqa: E402
     Enrolment,
     OrganisationSettings,
     Person,
-    Programme,
-    SurveyPlan,
-    TrainingSession,
 )
 
 MAIL_FROM = "qualite@bench.example.org"
@@ -110,31 +106,7 @@ def prepare_database(settings, messages: int, rounds: int):  # type: ignore[no-u
                 support_email="aide@bench.example.org",
             )
         )
-        catalog = load_catalog()
-        template = get_template("learner_hot", catalog=catalog)
-        survey = create_survey_from_template(session=session, template=template, actor="bench")
-        version = publish_survey(session=session, survey=survey, catalog=catalog, actor="bench")
-        programme = Programme(code="BENCH", name="Formation du banc d'essai")
-        session.add(programme)
-        session.flush()
-        trainings = [
-            TrainingSession(
-                code=f"BENCH-{index}",
-                programme_id=programme.id,
-                start_date=SESSION_END - timedelta(days=10),
-                end_date=SESSION_END,
-            )
-            for index in range(rounds)
-        ]
-        session.add_all(trainings)
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-            )
-        )
+        trainings = hot_plan_over_sessions(session, sessions=rounds, session_end=SESSION_END)
         people = [
             Person(
                 email=f"learner{index:05d}@bench.example.org",

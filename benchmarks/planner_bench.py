@@ -30,9 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from question_banks.loader import get_template, load_catalog  # noqa: E402
+from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
-from surveys.builder.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
 from surveys.models import (  # noqa: E402
@@ -40,9 +39,6 @@ from surveys.models import (  # noqa: E402
     Invitation,
     OutboundMessage,
     Person,
-    Programme,
-    SurveyPlan,
-    TrainingSession,
 )
 from surveys.tokens import hash_token, make_token, new_salt  # noqa: E402
 
@@ -52,33 +48,7 @@ SEND_AT = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)  # 17:00 Paris, the hot surve
 
 def prepare(engine: sa.Engine, messages: int, sessions: int) -> None:
     with write_session(engine) as session:
-        catalog = load_catalog()
-        template = get_template("learner_hot", catalog=catalog)
-        survey = create_survey_from_template(session=session, template=template, actor="bench")
-        version = publish_survey(session=session, survey=survey, catalog=catalog, actor="bench")
-        programme = Programme(code="BENCH", name="Formation du banc d'essai")
-        session.add(programme)
-        session.flush()
-        trainings = [
-            TrainingSession(
-                code=f"BENCH-{index}",
-                programme_id=programme.id,
-                start_date=SESSION_END - timedelta(days=10),
-                end_date=SESSION_END,
-            )
-            for index in range(sessions)
-        ]
-        session.add_all(trainings)
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-                reminder_offsets_days=[3, 7],
-            )
-        )
-        session.flush()
+        trainings = hot_plan_over_sessions(session, sessions=sessions, session_end=SESSION_END)
         training_ids = [training.id for training in trainings]
     now = datetime.now(UTC)
     with engine.begin() as connection:
