@@ -42,6 +42,11 @@ from surveys.config import DISPLAY_TIMEZONE
 PARIS = DISPLAY_TIMEZONE
 
 
+# The timing the analysis gives the dropout survey's campaigns (their plan reaches only those
+# who dropped out; stored as "hot", they are counted apart from the hot survey).
+DROPOUT_TIMING = "dropout"
+
+
 # Invitations in these states were really addressed to somebody (a pending one was not yet).
 SOLICITED_STATUSES = ("sent", "completed", "opted_out", "bounced", "failed")
 

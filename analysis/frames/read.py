@@ -13,6 +13,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from analysis.frames.model import (
+    DROPOUT_TIMING,
     PARIS,
     QUESTION_COLUMNS,
     SOLICITED_STATUSES,
@@ -31,6 +32,7 @@ from surveys.models import (
     Programme,
     Response,
     RoomSeat,
+    SurveyPlan,
     SurveyVersion,
     TrainingSession,
 )
@@ -170,9 +172,19 @@ def _is_seat(invitation: sa.Table) -> sa.ColumnElement[bool]:
     return sa.exists().where(seat.c.invitation_id == invitation.c.id)
 
 
+def _analysis_timing(campaign: sa.Table, plan: sa.Table) -> sa.ColumnElement[str]:
+    """The campaign's timing, "dropout" for the dropout survey (a plan sent only to those who
+    dropped out): its rate and answers are shown apart, never mixed with the hot survey's."""
+    return sa.case(
+        (plan.c.enrolment_scope == "dropped_out", sa.literal(DROPOUT_TIMING)),
+        else_=campaign.c.timing,
+    ).label("timing")
+
+
 def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
+    plan = SurveyPlan.__table__
     # Seats of a session link (anonymous answers in the room) count as answers, not as people
     # asked: the people asked are the learners' own invitations.
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
@@ -195,7 +207,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             campaign.c.id.label("campaign_id"),
             campaign.c.label,
             campaign.c.audience,
-            campaign.c.timing,
+            _analysis_timing(campaign, plan),
             campaign.c.scheduled_at,
             campaign.c.session_id,
             session.c.code.label("session"),
@@ -209,6 +221,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
         )
         .select_from(
             campaign.outerjoin(session, session.c.id == campaign.c.session_id)
+            .outerjoin(plan, plan.c.id == campaign.c.plan_id)
             .outerjoin(programme, programme.c.id == session.c.programme_id)
             .outerjoin(counts, counts.c.campaign_id == campaign.c.id)
         )
