@@ -20,6 +20,7 @@
   by one), plus one row per EvidenceNote (a financer webinar or meeting attended counts as a
   solicitation whose appreciation was gathered on the spot).
 - `financers`: every financer organisation known, so a financer never solicited still shows.
+- `enrolments`: the learners' enrolments with their completion status, for dropout rates.
 
 How it is read: the answer rows (the only part that grows with the answers) come from one SQL
 statement joining answer, response and named_response, read through the driver's cursor
@@ -32,7 +33,7 @@ timing the chosen way against a raw read of the same rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -119,6 +120,23 @@ CAMPAIGN_COLUMNS = (
 )
 
 
+# The learners' enrolments (analysis.frames.dropouts): one row per learner and session.
+ENROLMENT_COLUMNS = (
+    "session_id",
+    "programme",
+    "programme_name",
+    "session",
+    "modality",
+    "start_date",
+    "end_date",
+    "status",
+)
+
+
+def _no_enrolments() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(ENROLMENT_COLUMNS))
+
+
 @dataclass(frozen=True)
 class AnalysisFrames:
     answers: pd.DataFrame
@@ -126,6 +144,8 @@ class AnalysisFrames:
     campaigns: pd.DataFrame
     solicitations: pd.DataFrame
     financers: pd.DataFrame
+    # kept whole by `apply_filters`: `analysis.dropouts` selects them (sessions, not answers)
+    enrolments: pd.DataFrame = field(default_factory=_no_enrolments)
 
 
 @dataclass(frozen=True)
