@@ -4,32 +4,15 @@ evidence pack prints the same charts (`chart` without the `Figure`, through `pic
 
 from __future__ import annotations
 
-from functools import cache
-
 import altair as alt
 import pandas as pd
 
 from analysis.charts.figures import Figure
 from analysis.charts.render import FONT, WIDTH
-from analysis.metrics.dropouts import CAUSES_QUESTION
-from question_banks.loader import load_catalog
+from analysis.labels import cause_label
 from surveys.i18n import t
 
 BAR_COLOUR = "#b2182b"
-
-
-@cache
-def _cause_names() -> dict[str, tuple[str, str]]:
-    question = next(q for q in load_catalog().questions if q.id == CAUSES_QUESTION)
-    return {option.value: (option.label.fr, option.label.en) for option in question.options}
-
-
-def cause_label(cause: str, language: str = "fr") -> str:
-    """A cause of the dropout survey in the reader's words (its value when unknown)."""
-    names = _cause_names().get(str(cause))
-    if names is None:
-        return str(cause)
-    return names[1] if language == "en" else names[0]
 
 
 def _tr(key: str, language: str) -> str:

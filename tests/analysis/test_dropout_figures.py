@@ -4,13 +4,16 @@ survey, a dropout survey with causes), and the dashboard's dropout tab shows the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlmodel import select
 
 from analysis.dropouts import dropout_figures
+from analysis.evidence import build_evidence
 from analysis.frames import AnalysisFilters, AnalysisFrames, load_frames
 from surveys.db import read_session
 from surveys.models import Campaign, Enrolment, Invitation, SurveyPlan
@@ -133,3 +136,29 @@ def test_the_dashboard_dropout_tab_follows_the_programme_filter(
         )
         by_session = next(table for table in tables if "Session" in table.columns)
         assert sorted(by_session["Session"]) == sorted(expected.by_session["session"])
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ("Abandons et causes d'abandon", "Charge de travail trop lourde à côté")),
+        ("en", ("Dropouts and their causes", "Too much work alongside")),
+    ],
+)
+def test_the_evidence_pack_has_a_dropout_section_in_words(
+    demo: AppContext, frames: AnalysisFrames, language: str, words: tuple[str, ...]
+) -> None:
+    start, end = date(2025, 3, 15), DEMO_NOW.date()
+    document = build_evidence(
+        engine=demo.engine, settings=demo.settings, start=start, end=end, today=end,
+        language=language,
+    )  # fmt: skip
+    html = unescape(document.html)
+    section = html[html.index('data-section="dropouts"') : html.index('data-section="expression"')]
+    for word in words:
+        assert word in section
+    expected = dropout_figures(frames, AnalysisFilters(start, end), small_group_min=5)
+    assert str(expected.learners) in section and "<img" in section  # the causes chart
+    words_only = re.sub(r'src="data:[^"]*"', "", section)
+    for raw in ("workload", "remote_support", "dropped_out", "learner_dropout", "None", "nan"):
+        assert not re.search(rf"\b{raw}\b", words_only), raw
