@@ -186,7 +186,10 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     programme, invitation = Programme.__table__, Invitation.__table__
     plan = SurveyPlan.__table__
     # Seats of a session link (anonymous answers in the room) count as answers, not as people
-    # asked: the people asked are the learners' own invitations.
+    # asked: the people asked are the learners' own invitations. A room answer cannot be tied
+    # to its person, so a learner who answered in the room and again through their emailed link
+    # is two responses (`responses`); `answered` counts at most one per person asked, so a
+    # rate never exceeds 100 % (`room_answers`: how many of the responses came from the room).
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
     counts = (
         sa.select(
@@ -198,6 +201,9 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             sa.func.sum(sa.case((invitation.c.status == "completed", 1), else_=0)).label(
                 "answered"
             ),
+            sa.func.sum(
+                sa.case(((invitation.c.status == "completed") & _is_seat(invitation), 1), else_=0)
+            ).label("room_answers"),
         )
         .group_by(invitation.c.campaign_id)
         .subquery()
@@ -218,6 +224,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             sa.func.coalesce(counts.c.invited, 0).label("invited"),
             sa.func.coalesce(counts.c.reminded, 0).label("reminded"),
             sa.func.coalesce(counts.c.answered, 0).label("answered"),
+            sa.func.coalesce(counts.c.room_answers, 0).label("room_answers"),
         )
         .select_from(
             campaign.outerjoin(session, session.c.id == campaign.c.session_id)
@@ -231,8 +238,10 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
         connection.execute(statement).mappings().all(),
         columns=list(statement.selected_columns.keys()),
     )
-    for column in ("invited", "reminded", "answered"):
+    for column in ("invited", "reminded", "answered", "room_answers"):
         frame[column] = frame[column].astype(np.int64)
+    frame["responses"] = frame["answered"]
+    frame["answered"] = np.minimum(frame["answered"], frame["invited"])
     frame["session_id"] = frame["session_id"].astype("Int64")
     frame["scheduled_at"] = pd.to_datetime(frame["scheduled_at"], utc=True)
     frame["scheduled_on"] = (
