@@ -34,31 +34,33 @@ def _sessions_table(by_session: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headline(figures: DropoutFigures) -> None:
+    """The dropout rate and the dropout survey's rate, each with its counts in words."""
     code = lang()
     first, second = st.columns(2)
-    first.metric(
-        tr("analysis.dropouts.overall_label"),
-        percent(figures.rate or 0.0, code),
-        border=True,
-        help=tr(
+    rate = percent(figures.rate or 0.0, code)
+    first.metric(tr("analysis.dropouts.overall_label"), rate, border=True)
+    first.caption(
+        tr(
             "analysis.dropouts.overall",
             dropouts=integer(figures.dropouts, code),
             learners=integer(figures.learners, code),
-            rate=percent(figures.rate or 0.0, code),
-        ),
+            rate=rate,
+        )
     )
-    sent = figures.invited > 0
+    if not figures.invited:
+        second.metric(
+            tr("analysis.dropouts.survey_label"), tr("analysis.dropouts.survey_none"), border=True
+        )
+        return
     second.metric(
-        tr("analysis.dropouts.survey_label"),
-        percent(figures.survey_rate, code) if sent else tr("analysis.dropouts.survey_none"),
-        border=True,
-        help=tr(
+        tr("analysis.dropouts.survey_label"), percent(figures.survey_rate, code), border=True
+    )
+    second.caption(
+        tr(
             "analysis.dropouts.survey",
             answered=integer(min(figures.answered, figures.invited), code),
             invited=integer(figures.invited, code),
         )
-        if sent
-        else None,
     )
 
 
