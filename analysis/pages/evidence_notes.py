@@ -10,11 +10,9 @@ from surveys.improvement.evidence_notes import (
     record_evidence_note,
 )
 from surveys.models import STAKEHOLDER_TYPES
-from surveys.pages.common import context, done, require_role, show_table, tr, vocab
+from surveys.pages.common import choose, context, done, show_table, staff_page, tr, vocab
 
-me = require_role("admin", "quality")
-st.title(tr("improve.pages.notes_title"))
-st.caption(tr("improve.pages.notes_intro"))
+me = staff_page("improve.pages.notes_title", "improve.pages.notes_intro")
 start, end = period("notes_period")
 with read_session(context().engine) as session:
     notes = list_evidence_notes(session=session, start=start, end=end)
@@ -35,22 +33,16 @@ else:
 
 with st.form("notes_new"):
     st.subheader(tr("improve.pages.new_note"))
-    who = st.selectbox(
+    who = choose(
+        st,
         tr("improve.pages.stakeholder"),
         STAKEHOLDER_TYPES,
+        "note_stakeholder",
+        "vocab.role",
         index=1,
-        key="note_stakeholder",
-        format_func=lambda v: vocab("role", v),
-        placeholder=tr("common.choose"),
     )
     organisation = st.text_input(tr("improve.evidence.col.organisation"), key="note_organisation")
-    kind = st.selectbox(
-        tr("improve.pages.kind"),
-        NOTE_KINDS,
-        key="note_kind",
-        format_func=lambda v: tr(f"improve.vocab.note.{v}"),
-        placeholder=tr("common.choose"),
-    )
+    kind = choose(st, tr("improve.pages.kind"), NOTE_KINDS, "note_kind", "improve.vocab.note")
     occurred = st.date_input(
         tr("improve.evidence.col.date"), value=today(), key="note_date", format="DD/MM/YYYY"
     )

@@ -2,11 +2,9 @@ import streamlit as st
 
 from analysis.evidence import build_evidence, document_cache, evidence_pdf
 from analysis.pages.improve_shared import period, today
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import READERS, context, lang, staff_page, tr
 
-require_role("admin", "quality", "director")
-st.title(tr("improve.pages.pack_title"))
-st.caption(tr("improve.pages.pack_intro"))
+staff_page("improve.pages.pack_title", "improve.pages.pack_intro", roles=READERS)
 start, end = period("pack_period")
 language = st.radio(
     tr("improve.pages.pack_language"),

@@ -40,7 +40,7 @@ from surveys.improvement.complaints import (
     record_complaint_from_answer,
 )
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
-from surveys.pages.common import context, done, lang, plain, tr, vocab
+from surveys.pages.common import choose, context, done, lang, plain, tr
 from surveys.staff.auth import StaffIdentity
 
 T = TypeVar("T")
@@ -57,44 +57,38 @@ def _write(change: Callable[[Session], T]) -> T | None:
 
 
 def _kind(key: str) -> str:
-    return st.selectbox(
-        tr("improve.pages.kind"),
-        COMPLAINT_KINDS,
-        key=key,
-        format_func=lambda v: tr(f"improve.vocab.kind.{v}"),
-        placeholder=tr("common.choose"),
-    )
+    return choose(st, tr("improve.pages.kind"), COMPLAINT_KINDS, key, "improve.vocab.kind")
 
 
 def _theme(key: str, *, blank: bool = False, default: str | None = None) -> str:
     options = ["", *themes()] if blank else themes()
     index = options.index(default) if default in options else 0
-    return st.selectbox(
+    return choose(
+        st,
         tr("improve.pages.theme"),
         options,
-        key=key,
+        key,
+        lambda v: theme_name(v) if v else "—",
         index=index,
-        format_func=lambda v: theme_name(v) if v else "—",
-        placeholder=tr("common.choose"),
     )
 
 
 def new_complaint_form(me: StaffIdentity) -> None:
     with st.expander(tr("improve.pages.new_complaint")), st.form("complaint_new"):
         kind = _kind("complaint_kind")
-        source = st.selectbox(
+        source = choose(
+            st,
             tr("improve.pages.source"),
             COMPLAINT_SOURCES,
-            key="complaint_source",
-            format_func=lambda v: tr(f"improve.vocab.source.{v}"),
-            placeholder=tr("common.choose"),
+            "complaint_source",
+            "improve.vocab.source",
         )
-        who = st.selectbox(
+        who = choose(
+            st,
             tr("improve.pages.stakeholder"),
             STAKEHOLDER_TYPES,
-            key="complaint_stakeholder",
-            format_func=lambda v: vocab("role", v),
-            placeholder=tr("common.choose"),
+            "complaint_stakeholder",
+            "vocab.role",
         )
         theme = _theme("complaint_theme")
         summary = st.text_input(tr("improve.pages.summary"), key="complaint_summary")
@@ -128,12 +122,12 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
     """Acknowledge, answer, close a complaint of the register, or open an action from it."""
     st.subheader(tr("improve.pages.handle"))
     summaries = dict(zip(register["id"], register["summary"], strict=True))
-    chosen = st.selectbox(
+    chosen = choose(
+        st,
         tr("improve.pages.which_complaint"),
         list(summaries),
-        key="complaint_pick",
-        format_func=lambda i: f"n° {i} — {summaries[i]}",
-        placeholder=tr("common.choose"),
+        "complaint_pick",
+        lambda i: f"n° {i} — {summaries[i]}",
     )
     answer = st.text_area(tr("improve.pages.answer"), key="complaint_answer")
     owner = st.text_input(tr("improve.pages.owner"), key="complaint_owner")
@@ -187,19 +181,15 @@ def new_action_form(me: StaffIdentity) -> None:
 def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
     st.subheader(tr("improve.pages.update_action"))
     titles = dict(zip(plan["id"], plan["title"], strict=True))
-    chosen = st.selectbox(
+    chosen = choose(
+        st,
         tr("improve.pages.which_action"),
         list(titles),
-        key="plan_pick",
-        format_func=lambda i: f"n° {i} — {titles[i]}",
-        placeholder=tr("common.choose"),
+        "plan_pick",
+        lambda i: f"n° {i} — {titles[i]}",
     )
-    status = st.selectbox(
-        tr("improve.pages.status"),
-        ACTION_STATUSES,
-        key="plan_status",
-        format_func=lambda v: tr(f"improve.vocab.action.{v}"),
-        placeholder=tr("common.choose"),
+    status = choose(
+        st, tr("improve.pages.status"), ACTION_STATUSES, "plan_status", "improve.vocab.action"
     )
     done_on = st.date_input(
         tr("improve.pages.done_on"), value=today(), key="plan_done_on", format="DD/MM/YYYY"
@@ -229,14 +219,12 @@ def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> N
     """Turn a suggestion (and one of its recommended actions) into a planned action."""
     catalog = load_action_catalog()
     with st.form(f"sg_form_{index}"):
-        choice = st.selectbox(
+        choice = choose(
+            st,
             tr("improve.pages.recommended"),
             ["", *item.actions],
-            key=f"sg_action_{index}",
-            format_func=lambda a: (
-                catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action")
-            ),
-            placeholder=tr("common.choose"),
+            f"sg_action_{index}",
+            lambda a: catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action"),
         )
         owner = st.text_input(tr("improve.pages.owner"), key=f"sg_owner_{index}")
         due = st.date_input(
@@ -253,12 +241,12 @@ def register_offer_form(me: StaffIdentity, candidates: pd.DataFrame) -> None:
     """Offer a complaint-like comment to the register, under the theme it was tagged with."""
     texts = dict(zip(candidates["response_id"], candidates["text"], strict=True))
     themes_of = dict(zip(candidates["response_id"], candidates["theme"], strict=True))
-    chosen = st.selectbox(
+    chosen = choose(
+        st,
         tr("improve.pages.flagged_pick"),
         list(texts),
-        key="sg_flagged",
-        format_func=lambda value: texts[value][:90],
-        placeholder=tr("common.choose"),
+        "sg_flagged",
+        lambda value: texts[value][:90],
     )
     st.markdown("> " + plain(texts[chosen]))
     theme = _theme("sg_flag_theme", default=themes_of[chosen])

@@ -7,11 +7,9 @@ from analysis.pages.improve_shared import (
     period,
     suggestions_and_candidates,
 )
-from surveys.pages.common import lang, plain, require_role, show_table, tr
+from surveys.pages.common import lang, plain, show_table, staff_page, tr
 
-me = require_role("admin", "quality")
-st.title(tr("improve.pages.suggestions_title"))
-st.caption(tr("improve.pages.suggestions_intro"))
+me = staff_page("improve.pages.suggestions_title", "improve.pages.suggestions_intro")
 start, end = period("suggest_period")
 found, candidates = suggestions_and_candidates(start, end)
 if not found:

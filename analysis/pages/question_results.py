@@ -17,10 +17,9 @@ from analysis.results import (
 )
 from analysis.results.choices import scope_choices
 from analysis.suggestions import format_params
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import READERS, context, staff_page, tr
 
-require_role("admin", "quality", "director")
-st.title(tr("analysis.results.nav"))
+staff_page("analysis.results.nav", roles=READERS)
 code = language()
 with st.expander(tr("analysis.filters.title"), expanded=False):
     filters = filter_bar("results")

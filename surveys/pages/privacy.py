@@ -3,7 +3,7 @@ import streamlit as st
 from surveys.db import read_session, write_session
 from surveys.models import utc_now
 from surveys.overview import list_people
-from surveys.pages.common import context, require_role, tr, vocab
+from surveys.pages.common import choose, context, staff_page, tr, vocab
 from surveys.privacy import (
     PrivacyError,
     erase_person,
@@ -12,9 +12,7 @@ from surveys.privacy import (
     export_person,
 )
 
-me = require_role("admin", "quality")
-st.title(tr("privacy.title"))
-st.caption(tr("privacy.intro"))
+me = staff_page("privacy.title", "privacy.intro")
 search = st.text_input(tr("people.search"), key="privacy_search")
 if len(search.strip()) < 2:
     st.info(tr("privacy.type_to_search"))
@@ -24,12 +22,12 @@ with read_session(context().engine) as session:
 if not found:
     st.warning(tr("common.none"))
     st.stop()
-chosen = st.selectbox(
+chosen = choose(
+    st,
     tr("privacy.person"),
     found,
-    key="privacy_person",
-    format_func=lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
-    placeholder=tr("common.choose"),
+    "privacy_person",
+    lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
 )
 if st.button(tr("privacy.prepare_export"), key="privacy_export"):
     with write_session(context().engine) as session:

@@ -4,7 +4,7 @@ from surveys.db import read_session, write_session
 from surveys.formatting import moment
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, require_role, tr, vocab
+from surveys.pages.common import choose, context, lang, require_role, tr, vocab
 from surveys.staff.accounts import (
     AccountError,
     create_user,
@@ -55,20 +55,16 @@ st.subheader(tr("users.create"))
 with st.form("create_user_form", clear_on_submit=True):
     email = st.text_input(tr("users.email"), key="new_user_email")
     name = st.text_input(tr("users.name"), key="new_user_name")
-    role = st.selectbox(
+    role = choose(
+        st,
         tr("users.role"),
         LEAST_PRIVILEGE_FIRST,
-        format_func=lambda r: vocab("role", r),
-        key="new_user_role",
+        "new_user_role",
+        "vocab.role",
         help=tr("users.role_help"),
-        placeholder=tr("common.choose"),
     )
-    language = st.selectbox(
-        tr("users.language"),
-        SUPPORTED_LANGUAGES,
-        format_func=LANGUAGE_NAMES.get,
-        key="new_user_language",
-        placeholder=tr("common.choose"),
+    language = choose(
+        st, tr("users.language"), SUPPORTED_LANGUAGES, "new_user_language", LANGUAGE_NAMES.get
     )
     password = st.text_input(tr("users.password"), type="password", key="new_user_password")
     submitted = st.form_submit_button(tr("users.submit"))
