@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from analysis.action_catalog import load_action_catalog
 from analysis.pages.improve_shared import (
+    day_input,
     due_default,
     forget_work,
+    pick_entry,
     show_error,
     theme_name,
     themes,
@@ -42,6 +44,9 @@ from surveys.improvement.complaints import (
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
 from surveys.pages.common import choose, context, done, lang, plain, tr
 from surveys.staff.auth import StaffIdentity
+
+# How the options of a select box are named (catalogue prefixes, see surveys.pages.common.choose).
+ROLE_NAMES, SOURCE_NAMES = "vocab.role", "improve.vocab.source"
 
 T = TypeVar("T")
 
@@ -75,40 +80,25 @@ def _theme(key: str, *, blank: bool = False, default: str | None = None) -> str:
 
 def new_complaint_form(me: StaffIdentity) -> None:
     with st.expander(tr("improve.pages.new_complaint")), st.form("complaint_new"):
-        kind = _kind("complaint_kind")
-        source = choose(
-            st,
-            tr("improve.pages.source"),
-            COMPLAINT_SOURCES,
-            "complaint_source",
-            "improve.vocab.source",
-        )
-        who = choose(
-            st,
-            tr("improve.pages.stakeholder"),
-            STAKEHOLDER_TYPES,
-            "complaint_stakeholder",
-            "vocab.role",
-        )
-        theme = _theme("complaint_theme")
-        summary = st.text_input(tr("improve.pages.summary"), key="complaint_summary")
-        details = st.text_area(tr("improve.pages.details"), key="complaint_details")
-        received = st.date_input(
-            tr("improve.pages.received"),
-            value=today(),
-            key="complaint_received",
-            format="DD/MM/YYYY",
-        )
+        entry = {  # each field of the complaint, read from its widget
+            "kind": _kind("complaint_kind"),
+            "source": choose(
+                st, tr("improve.pages.source"), COMPLAINT_SOURCES, "complaint_source", SOURCE_NAMES
+            ),
+            "stakeholder_type": choose(
+                st,
+                tr("improve.pages.stakeholder"),
+                STAKEHOLDER_TYPES,
+                "complaint_stakeholder",
+                ROLE_NAMES,
+            ),
+            "theme": _theme("complaint_theme"),
+            "summary": st.text_input(tr("improve.pages.summary"), key="complaint_summary"),
+            "details": st.text_area(tr("improve.pages.details"), key="complaint_details"),
+            "received_on": day_input(tr("improve.pages.received"), "complaint_received"),
+        }
         if st.form_submit_button(tr("improve.pages.record")):
-            item = ComplaintInput(
-                kind=kind,
-                source=source,
-                stakeholder_type=who,
-                theme=theme,
-                summary=summary,
-                details=details,
-                received_on=received,
-            )
+            item = ComplaintInput(**entry)
             saved = _write(lambda s: record_complaint(session=s, item=item, actor=me.email).id)
             if saved:  # the form empties for the next entry; a refusal keeps what was typed
                 done(
@@ -121,14 +111,7 @@ def new_complaint_form(me: StaffIdentity) -> None:
 def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
     """Acknowledge, answer, close a complaint of the register, or open an action from it."""
     st.subheader(tr("improve.pages.handle"))
-    summaries = dict(zip(register["id"], register["summary"], strict=True))
-    chosen = choose(
-        st,
-        tr("improve.pages.which_complaint"),
-        list(summaries),
-        "complaint_pick",
-        lambda i: f"n° {i} — {summaries[i]}",
-    )
+    chosen = pick_entry(register, "summary", tr("improve.pages.which_complaint"), "complaint_pick")
     answer = st.text_area(tr("improve.pages.answer"), key="complaint_answer")
     owner = st.text_input(tr("improve.pages.owner"), key="complaint_owner")
     steps: dict[str, Callable[[Session], Any]] = {
@@ -152,22 +135,15 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
 
 def new_action_form(me: StaffIdentity) -> None:
     with st.expander(tr("improve.pages.new_action")), st.form("plan_new"):
-        title = st.text_input(tr("improve.pages.title"), key="plan_title")
-        theme = _theme("plan_theme", blank=True)
-        owner = st.text_input(tr("improve.pages.owner"), key="plan_owner")
-        due = st.date_input(
-            tr("improve.pages.due"), value=due_default(), key="plan_due", format="DD/MM/YYYY"
-        )
-        description = st.text_area(tr("improve.pages.details"), key="plan_description")
+        entry = {  # each field of the action, read from its widget
+            "title": st.text_input(tr("improve.pages.title"), key="plan_title"),
+            "theme": _theme("plan_theme", blank=True),
+            "owner": st.text_input(tr("improve.pages.owner"), key="plan_owner"),
+            "due_on": day_input(tr("improve.pages.due"), "plan_due", due_default()),
+            "description": st.text_area(tr("improve.pages.details"), key="plan_description"),
+        }
         if st.form_submit_button(tr("improve.pages.record")):
-            item = ActionInput(
-                title=title,
-                owner=owner,
-                due_on=due,
-                theme=theme,
-                description=description,
-                origin="manual",
-            )
+            item = ActionInput(**entry, origin="manual")
             saved = _write(lambda s: create_action(session=s, actor=me.email, item=item).id)
             if saved:
                 done(
@@ -180,20 +156,11 @@ def new_action_form(me: StaffIdentity) -> None:
 
 def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
     st.subheader(tr("improve.pages.update_action"))
-    titles = dict(zip(plan["id"], plan["title"], strict=True))
-    chosen = choose(
-        st,
-        tr("improve.pages.which_action"),
-        list(titles),
-        "plan_pick",
-        lambda i: f"n° {i} — {titles[i]}",
-    )
+    chosen = pick_entry(plan, "title", tr("improve.pages.which_action"), "plan_pick")
     status = choose(
         st, tr("improve.pages.status"), ACTION_STATUSES, "plan_status", "improve.vocab.action"
     )
-    done_on = st.date_input(
-        tr("improve.pages.done_on"), value=today(), key="plan_done_on", format="DD/MM/YYYY"
-    )
+    done_on = day_input(tr("improve.pages.done_on"), "plan_done_on")
     note = st.text_input(tr("improve.pages.note"), key="plan_note")
     if st.button(tr("improve.pages.save"), key="plan_save"):
 
@@ -227,9 +194,7 @@ def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> N
             lambda a: catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action"),
         )
         owner = st.text_input(tr("improve.pages.owner"), key=f"sg_owner_{index}")
-        due = st.date_input(
-            tr("improve.pages.due"), value=due_default(), key=f"sg_due_{index}", format="DD/MM/YYYY"
-        )
+        due = day_input(tr("improve.pages.due"), f"sg_due_{index}", due_default())
         if st.form_submit_button(tr("improve.pages.to_plan")):
             draft = action_input(item, owner=owner, due_on=due, action_id=choice, language=lang())
             saved = _write(lambda s: create_action(session=s, actor=me.email, item=draft).id)

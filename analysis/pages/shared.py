@@ -300,6 +300,11 @@ def results_page(name: str, **intro_params: object) -> tuple[StaffIdentity, Anal
     return me, filters
 
 
+def pdf_download(label: str, data: bytes, stem: str, key: str) -> None:
+    """A download button for a PDF document saved as `<stem>.pdf`."""
+    st.download_button(label, data, file_name=f"{stem}.pdf", mime="application/pdf", key=key)
+
+
 def downloads(
     name: str,
     table: pd.DataFrame | Callable[[], pd.DataFrame],

@@ -1,3 +1,5 @@
+from functools import partial
+
 import streamlit as st
 
 from analysis.labels import display_table, theme_label
@@ -15,17 +17,12 @@ me, filters = results_page("verbatims", threshold=threshold())
 code = language()
 answers = frames().answers
 texts = answers.loc[answers["type"] == "text", "theme"]
-options = sorted(
-    {str(theme) for theme in texts.dropna().unique()}, key=lambda value: theme_label(value, code)
-)
+theme_name = partial(theme_label, language=code)
+options = sorted({str(theme) for theme in texts.dropna().unique()}, key=theme_name)
 left, middle, right = st.columns([3, 2, 1])
 search = left.text_input(tr("analysis.verbatims.search"), key="verbatims_search")
 themes = choose_many(
-    middle,
-    tr("analysis.verbatims.themes"),
-    options,
-    "verbatims_themes",
-    lambda value: theme_label(value, code),
+    middle, tr("analysis.verbatims.themes"), options, "verbatims_themes", theme_name
 )
 limit = right.number_input(
     tr("analysis.verbatims.limit"),

@@ -19,15 +19,14 @@ from reminders.pages.widgets import (
 from reminders.reporting import campaign_counts
 from surveys.db import read_session, write_session
 from surveys.models import Campaign, SurveyVersion, utc_now
-from surveys.pages.common import choose, context, done, lang, show_table, staff_page, tr
+from surveys.pages.common import choose, context, done, lang, show_table, staff_page, stop_page, tr
 
 who = staff_page("reminders.campaigns.title", "reminders.campaigns.intro")
 engine, settings = context().engine, context().settings
 with read_session(engine) as session:
     campaigns = campaign_counts(session=session)
 if not campaigns:
-    st.info(tr("reminders.campaigns.empty"))
-    st.stop()
+    stop_page(tr("reminders.campaigns.empty"))
 
 show_table(campaign_rows(campaigns), "campaigns_table")
 

@@ -3,7 +3,7 @@ import streamlit as st
 from reminders.mailbox import MailboxEntry, list_mailbox, read_mailbox_message
 from reminders.pages.widgets import plain
 from surveys.formatting import moment
-from surveys.pages.common import choose, context, lang, show_table, staff_page, tr
+from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
 staff_page("reminders.mailbox.title")
 settings = context().settings
@@ -14,8 +14,7 @@ else:
 
 entries = list_mailbox(settings.mailbox_dir)
 if not entries:
-    st.caption(tr("reminders.mailbox.empty"))
-    st.stop()
+    stop_page(tr("reminders.mailbox.empty"), st.caption)
 
 
 def when(entry: MailboxEntry) -> str:
@@ -38,8 +37,7 @@ name = choose(
 )
 message = read_mailbox_message(settings.mailbox_dir, name)
 if message is None:
-    st.error(tr("reminders.mailbox.gone"))
-    st.stop()
+    stop_page(tr("reminders.mailbox.gone"), st.error)
 
 st.markdown(
     f"**{tr('reminders.columns.subject')}** : {plain(message.entry.subject)}  \n"

@@ -12,7 +12,7 @@ from reminders.reporting import plan_choices
 from surveys.db import read_session, write_session
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import OrganisationSettings, SurveyPlan
-from surveys.pages.common import choose, context, lang, staff_page, tr
+from surveys.pages.common import choose, context, lang, staff_page, stop_page, tr
 
 who = staff_page("reminders.emails.title", "reminders.emails.intro")
 with read_session(context().engine) as session:
@@ -20,8 +20,7 @@ with read_session(context().engine) as session:
     organisation = session.get(OrganisationSettings, 1)
     organisation_name = organisation.name if organisation else ""
 if not plans:
-    st.info(tr("reminders.emails.no_plan"))
-    st.stop()
+    stop_page(tr("reminders.emails.no_plan"))
 
 columns = st.columns(3)
 plan_id = choose(columns[0], tr("reminders.emails.plan"), list(plans), "emails_plan", plans.get)
@@ -55,28 +54,15 @@ st.caption(
 email_preview(EmailSource(subject=subject, body=body), language, organisation_name)
 
 save, reset = st.columns(2)
+which = {"plan_id": plan_id, "language": language, "template_name": template, "actor": who.email}
 try:
     if save.button(tr("reminders.emails.save"), key="emails_save", type="primary"):
         with write_session(context().engine) as session:
-            save_plan_email(
-                session=session,
-                plan_id=plan_id,
-                language=language,
-                template_name=template,
-                subject=subject,
-                body=body,
-                actor=who.email,
-            )
+            save_plan_email(session=session, subject=subject, body=body, **which)
         st.success(tr("common.saved"))
     if reset.button(tr("reminders.emails.reset"), key="emails_reset"):
         with write_session(context().engine) as session:
-            reset_plan_email(
-                session=session,
-                plan_id=plan_id,
-                language=language,
-                template_name=template,
-                actor=who.email,
-            )
+            reset_plan_email(session=session, **which)
         st.session_state.pop(f"emails_subject_{suffix}", None)
         st.session_state.pop(f"emails_body_{suffix}", None)
         st.rerun()

@@ -114,8 +114,13 @@ def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
     return complaint
 
 
-def _step(session: Session, complaint: Complaint, action: str, actor: str, now: datetime) -> None:
-    save_with_audit(
+def _step(
+    session: Session, complaint: Complaint, action: str, actor: str, now: datetime, **changes: Any
+) -> Complaint:
+    """Apply a step of the complaint's handling (`changes`: its new status and dates)."""
+    for name, value in changes.items():
+        setattr(complaint, name, value)
+    return save_with_audit(
         session, complaint, actor=actor, action=f"complaint.{action}", kind="complaint", at=now
     )
 
@@ -128,9 +133,9 @@ def acknowledge_complaint(
     complaint = get_complaint(session=session, complaint_id=complaint_id)
     if complaint.status != "received":
         raise ComplaintError("improve.errors.already_acknowledged")
-    complaint.acknowledged_at, complaint.status = now, "acknowledged"
-    _step(session, complaint, "acknowledge", actor, now)
-    return complaint
+    return _step(
+        session, complaint, "acknowledge", actor, now, acknowledged_at=now, status="acknowledged"
+    )
 
 
 def answer_complaint(
@@ -146,10 +151,17 @@ def answer_complaint(
         raise ComplaintError("improve.errors.answer_missing")
     if len(answer) > DETAILS_MAX_LENGTH:
         raise ComplaintError("improve.errors.details_long", limit=DETAILS_MAX_LENGTH)
-    complaint.acknowledged_at = complaint.acknowledged_at or now
-    complaint.answered_at, complaint.answer, complaint.status = now, answer.strip(), "answered"
-    _step(session, complaint, "answer", actor, now)
-    return complaint
+    return _step(
+        session,
+        complaint,
+        "answer",
+        actor,
+        now,
+        acknowledged_at=complaint.acknowledged_at or now,
+        answered_at=now,
+        answer=answer.strip(),
+        status="answered",
+    )
 
 
 def close_complaint(
@@ -163,9 +175,7 @@ def close_complaint(
         raise ComplaintError("improve.errors.closed")
     if complaint.status != "answered":
         raise ComplaintError("improve.errors.close_unanswered")
-    complaint.closed_at, complaint.status = now, "closed"
-    _step(session, complaint, "close", actor, now)
-    return complaint
+    return _step(session, complaint, "close", actor, now, closed_at=now, status="closed")
 
 
 def list_complaints(

@@ -3,7 +3,7 @@ import streamlit as st
 from surveys.audit import list_entries
 from surveys.db import read_session
 from surveys.i18n import catalog
-from surveys.pages.common import choose, context, lang, show_table, staff_page, tr
+from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
 staff_page("audit.title", "audit.intro", roles=("admin",))
 FAMILIES = [key.split(".")[-1] for key in catalog("fr") if key.startswith("audit.families.")]
@@ -40,8 +40,7 @@ with read_session(context().engine) as session:
         session=session, action=f"{family}" if family else "", actor=actor.strip().lower()
     )
 if not entries:
-    st.caption(tr("common.none"))
-    st.stop()
+    stop_page(tr("common.none"), st.caption)
 show_table(
     [
         {

@@ -31,7 +31,7 @@ from surveys.pages.builder_parts import (
     show_problems,
     text,
 )
-from surveys.pages.common import choose, context, lang, tr
+from surveys.pages.common import choose, context, explained_button, lang, tr
 
 PARIS = DISPLAY_TIMEZONE
 
@@ -160,21 +160,18 @@ def show_publication(loaded: Loaded) -> None:
         _versions_table(loaded)
     st.divider()
     left, right = st.columns(2)
-    left.button(
-        tr("builder.duplicate"),
-        key=f"builder_duplicate_{survey.id}",
-        help=tr("builder.duplicate_help"),
-        on_click=_duplicate,
-        args=(survey.id,),
+    explained_button(
+        left, "builder.duplicate", f"builder_duplicate_{survey.id}", _duplicate, survey.id
     )
     action, label = (
         (restore_survey, "builder.restore") if archived else (archive_survey, "builder.archive")
     )
-    right.button(
-        tr(label),
-        key=f"builder_status_{survey.id}",
-        help=tr(f"{label}_help"),
-        on_click=run_action,
-        args=(action, f"{label}_done"),
-        kwargs={"survey_id": survey.id},
+    explained_button(
+        right,
+        label,
+        f"builder_status_{survey.id}",
+        run_action,
+        action,
+        f"{label}_done",
+        survey_id=survey.id,
     )

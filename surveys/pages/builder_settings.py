@@ -19,6 +19,9 @@ from surveys.pages.common import choose, choose_many, tr
 PARTS = ("title", "intro", "closing")
 
 
+SETTINGS = ("audience", "timing", "anonymous")  # update_survey_settings' own arguments
+
+
 def _save(
     *,
     session: Session,
@@ -27,18 +30,9 @@ def _save(
     texts: dict[str, dict[str, str]],
     languages: list[str],
     allow_edit: bool,
-    audience: str,
-    timing: str,
-    anonymous: bool,
+    settings: dict[str, Any],
 ) -> Any:
-    update_survey_settings(
-        session=session,
-        survey=survey,
-        actor=actor,
-        audience=audience,
-        timing=timing,
-        anonymous=anonymous,
-    )
+    update_survey_settings(session=session, survey=survey, actor=actor, **settings)
     return change_draft(
         session=session,
         survey=survey,
@@ -62,9 +56,7 @@ def _submitted(survey_id: int, key: str) -> None:
         texts=texts,
         languages=state[f"{key}_languages"],
         allow_edit=state[f"{key}_allow_edit"],
-        audience=state[f"{key}_audience"],
-        timing=state[f"{key}_timing"],
-        anonymous=state[f"{key}_anonymous"],
+        settings={name: state[f"{key}_{name}"] for name in SETTINGS},
     )
 
 

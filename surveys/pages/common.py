@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -134,6 +134,16 @@ def choose_many(
     )
 
 
+def explained_button(
+    where: Any, name: str, key: str, on_click: Callable[..., Any], *args: Any, **kwargs: Any
+) -> bool:
+    """A button labelled `name` (a catalogue key) with its `<name>_help` text as help, running
+    `on_click(*args, **kwargs)` when clicked."""
+    return where.button(
+        tr(name), key=key, help=tr(f"{name}_help"), on_click=on_click, args=args, kwargs=kwargs
+    )
+
+
 def choose_or_any(
     where: Any,
     label: str,
@@ -181,6 +191,13 @@ def show_table(
     frame = frame.rename(columns={c: column_name(str(c), *areas) for c in frame.columns})
     shown = frame.style.apply(style, axis=0) if style is not None else frame
     st.dataframe(shown, hide_index=True, key=key)
+
+
+def stop_page(message: str, say: Callable[[str], Any] = st.info) -> NoReturn:
+    """Say why the page ends here (`say`: st.info, st.caption, st.warning...) and end it."""
+    say(message)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - it raises
 
 
 def done(message: str, *clear: str) -> None:

@@ -8,7 +8,7 @@ from surveys.db import read_session
 from surveys.models import Programme
 from surveys.pages.builder_parts import show_flash, show_problems
 from surveys.pages.builder_plan_form import adopt, deactivate, show_plan_form
-from surveys.pages.common import choose, context, lang, staff_page, tr
+from surveys.pages.common import choose, context, explained_button, lang, staff_page, tr
 from surveys.plans.service import review_plans
 
 staff_page("builder.plans.title", "builder.plans.intro")
@@ -44,12 +44,12 @@ for review in current:
     with st.container(border=True):
         text_col, button_col = st.columns([6, 1], vertical_alignment="center")
         text_col.markdown(review.sentence)
-        button_col.button(
-            tr("builder.plans.deactivate"),
-            key=f"plans_off_{review.plan_id}",
-            help=tr("builder.plans.deactivate_help"),
-            on_click=deactivate,
-            args=(review.plan_id,),
+        explained_button(
+            button_col,
+            "builder.plans.deactivate",
+            f"plans_off_{review.plan_id}",
+            deactivate,
+            review.plan_id,
         )
         show_problems(review.problems)
 

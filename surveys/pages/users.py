@@ -53,33 +53,27 @@ for user in users:
 st.subheader(tr("users.create"))
 # The form clears after a submit on purpose: a password never stays on screen.
 with st.form("create_user_form", clear_on_submit=True):
-    email = st.text_input(tr("users.email"), key="new_user_email")
-    name = st.text_input(tr("users.name"), key="new_user_name")
-    role = choose(
-        st,
-        tr("users.role"),
-        LEAST_PRIVILEGE_FIRST,
-        "new_user_role",
-        "vocab.role",
-        help=tr("users.role_help"),
-    )
-    language = choose(
-        st, tr("users.language"), SUPPORTED_LANGUAGES, "new_user_language", LANGUAGE_NAMES.get
-    )
-    password = st.text_input(tr("users.password"), type="password", key="new_user_password")
+    entry = {  # each field of the account, read from its widget
+        "email": st.text_input(tr("users.email"), key="new_user_email"),
+        "full_name": st.text_input(tr("users.name"), key="new_user_name"),
+        "role": choose(
+            st,
+            tr("users.role"),
+            LEAST_PRIVILEGE_FIRST,
+            "new_user_role",
+            "vocab.role",
+            help=tr("users.role_help"),
+        ),
+        "language": choose(
+            st, tr("users.language"), SUPPORTED_LANGUAGES, "new_user_language", LANGUAGE_NAMES.get
+        ),
+        "password": st.text_input(tr("users.password"), type="password", key="new_user_password"),
+    }
     submitted = st.form_submit_button(tr("users.submit"))
 if submitted:
     try:
         with write_session(context().engine) as session:
-            create_user(
-                session=session,
-                email=email,
-                role=role,
-                password=password,
-                full_name=name,
-                language=language,
-                actor=me.email,
-            )
-        st.success(tr("users.created", email=email))
+            create_user(session=session, actor=me.email, **entry)
+        st.success(tr("users.created", email=entry["email"]))
     except AccountError as error:
         st.error(error.message(lang()))
