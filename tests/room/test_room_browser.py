@@ -92,23 +92,13 @@ def served(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[AppContext, str]]
 def a_session(context: AppContext, code: str, *, anonymous: bool, learners: int) -> list[str]:
     """A programme with a hot learner plan, a session ending tomorrow (its campaign starts
     then: the room comes first), `learners` enrolled."""
-    from surveys.models import SurveyPlan
-
     with write_session(context.engine) as session:
         version = published_version(session, anonymous=anonymous, every_type=False)
         programme = factories.programme(session)
         training = factories.training_session(
             session, programme.id, code=code, end_date=paris_day(utc_now()) + timedelta(days=1)
         )
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-                send_time="23:59",
-            )
-        )
+        factories.plan(session, version, programme.id, send_time="23:59")
         emails = []
         for number in range(learners):
             person = factories.person(session, email=f"{code.lower()}-{number}@example.org")
