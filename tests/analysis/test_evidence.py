@@ -5,10 +5,8 @@ document byte for byte, French by default and English on request."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,9 +31,10 @@ from surveys.improvement.evidence_notes import EvidenceNoteInput, record_evidenc
 from surveys.models import utc_now
 from surveys.runtime import AppContext
 from tests.conftest import TEST_SECRET, make_context
+from tests.support.demo_database import context_environment
+from tests.support.server import run_cli
 from tests.support.tools import missing_tool
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -125,29 +124,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext,
 
 def produce(demo: tuple[AppContext, date, date], out: Path, *extra: str) -> tuple[str, bytes]:
     context, start, end = demo
-    env = {
-        **os.environ,
-        "DATABASE_URL": context.settings.database_url,
-        "DATA_DIR": str(context.settings.data_dir),
-        "SESSION_SECRET": TEST_SECRET,
-        "DISPATCHER": "off",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "analysis",
-        "evidence",
-        "--out",
-        str(out),
-        "--from",
-        start.isoformat(),
-        "--to",
-        end.isoformat(),
-        *extra,
-    ]
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    period = ("--from", start.isoformat(), "--to", end.isoformat())
+    done = run_cli(
+        context_environment(context), "analysis", "evidence", "--out", str(out), *period, *extra
     )
     assert done.returncode == 0, done.stderr
     assert "evidence.pdf" in done.stdout

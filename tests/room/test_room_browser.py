@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ from tests.factories import respondent_version as published_version
 from tests.reminders.conftest import smtp_settings
 from tests.reminders.smtp import SmtpServer
 from tests.support.browser import chromium
-from tests.support.server import ROOT, free_port
+from tests.support.server import ROOT, free_port, run_cli
 from tests.support.tools import missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -116,14 +115,8 @@ def session_link(context: AppContext, code: str, out: Path) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "surveys", "session-link", "--session", code, "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    command = ("surveys", "session-link", "--session", code, "--out", str(out))
+    result = run_cli(env, *command, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -47,33 +47,49 @@ def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def run_python(
+    env: dict[str, str], *args: str, check: bool = False, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    """`python <args>` in a child process from the project root, with exactly `env`; its
+    output captured as text. The caller checks the return code unless `check`."""
     return subprocess.run(
-        [sys.executable, "-m", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
-        check=True,
+        check=check,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
 
 
-def start_server(env: dict[str, str]) -> RunningServer:
-    port = env["PORT"]
-    command = [
+def run_cli(
+    env: dict[str, str], *args: str, check: bool = True, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    """`python -m <args>` (a project command: `surveys demo`, `analysis report` ...)."""
+    return run_python(env, "-m", *args, check=check, timeout=timeout)
+
+
+def streamlit_command(port: int | str) -> list[str]:
+    """The command that serves the staff app and the respondent routes on loopback `port`."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
         str(ROOT / "streamlit_app.py"),
         "--server.port",
-        port,
+        str(port),
         "--server.address",
         "127.0.0.1",
         "--server.headless",
         "true",
     ]
+
+
+def start_server(env: dict[str, str]) -> RunningServer:
+    port = env["PORT"]
+    command = streamlit_command(port)
     log = open(Path(env["DATA_DIR"]) / "server.log", "w")  # noqa: SIM115  (kept open for the process)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,8 +21,7 @@ from surveys.models import (
     utc_now,
 )
 from surveys.runtime import AppContext
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server import ROOT, run_cli
 
 
 def _count(session, model, *where) -> int:
@@ -83,23 +80,9 @@ def test_loading_the_demo_twice_refuses_and_changes_nothing(demo: AppContext) ->
 
 def test_demo_command_says_it_refuses_a_second_load(tmp_path: Path) -> None:
     env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    first = subprocess.run(
-        [sys.executable, "-m", "surveys", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    first = run_cli(env, "surveys", "demo", check=False)
     assert first.returncode == 0, first.stderr
     assert "admin@formasud.example.org" in first.stdout
-    second = subprocess.run(
-        [sys.executable, "-m", "surveys", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    second = run_cli(env, "surveys", "demo", check=False)
     assert second.returncode == 3
     assert "seconde fois" in second.stderr
