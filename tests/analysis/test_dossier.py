@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.demo_database import run_analysis
+from tests.support.demo_database import refused_analysis, run_analysis
 from tests.support.pdf import catalog_language
 from tests.support.tools import missing_tool
 
@@ -118,23 +118,8 @@ def test_sample_of_five_is_one_zip_with_five_dossiers_and_the_seed(demo_folder: 
 
 
 def test_unknown_session_is_a_french_sentence_and_exit_code_2(demo_folder: Path) -> None:
-    result = run_analysis(
-        demo_folder, "dossier", "--session", "NOPE-1", "--out", str(demo_folder / "none")
-    )
-    assert result.returncode == 2
-    assert "Aucune session « NOPE-1 »." in result.stderr and "Traceback" not in result.stderr
-    assert not (demo_folder / "none").exists()
-    empty = run_analysis(
-        demo_folder,
-        "dossier",
-        "--sample",
-        "3",
-        "--from",
-        "2001-01-01",
-        "--to",
-        "2001-12-31",
-        "--out",
-        str(demo_folder / "none"),
-    )
-    assert empty.returncode == 2 and "Aucune session ne s'est terminée" in empty.stderr
-    assert "Traceback" not in empty.stderr
+    refusal = refused_analysis(demo_folder, "dossier", "--session", "NOPE-1")
+    assert "Aucune session « NOPE-1 »." in refusal
+    period = ("--from", "2001-01-01", "--to", "2001-12-31")
+    empty = refused_analysis(demo_folder, "dossier", "--sample", "3", *period)
+    assert "Aucune session ne s'est terminée" in empty

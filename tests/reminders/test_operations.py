@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlmodel import select
@@ -166,25 +167,19 @@ def test_a_plan_email_edited_by_staff_is_the_one_sent(mail_context: AppContext, 
     [person] = hot_session(mail_context, learners=1)
     with write_session(mail_context.engine) as session:
         plan = only(session, SurveyPlan)
-        save_plan_email(
+        edit = partial(
+            save_plan_email,
             session=session,
             plan_id=plan.id,
             language="fr",
             template_name="invitation",
-            subject="{{ first_name }}, deux minutes ?",
-            body="{{ greeting }}\n\nMerci de répondre.",
             actor="q",
         )
+        edit(
+            subject="{{ first_name }}, deux minutes ?", body="{{ greeting }}\n\nMerci de répondre."
+        )
         with pytest.raises(CampaignActionError) as refused:
-            save_plan_email(
-                session=session,
-                plan_id=plan.id,
-                language="fr",
-                template_name="invitation",
-                subject="Objet",
-                body="Bonjour {{ prénom }}",
-                actor="q",
-            )
+            edit(subject="Objet", body="Bonjour {{ prénom }}")
         assert refused.value.key == "reminders.errors.template"
     tick(context=mail_context, now=HOT_SEND_TIME)
     [message] = smtp.handler.messages_to(person.email)

@@ -55,3 +55,14 @@ def run_analysis(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m analysis <args>` on the demo database of `folder` (return code unchecked)."""
     env = {**os.environ, **demo_environment(folder), "PYTHONPATH": str(ROOT)}
     return run_cli(env, "analysis", *args, check=False)
+
+
+def refused_analysis(folder: Path, *args: str) -> str:
+    """`python -m analysis <args> --out <folder>/none`, which must refuse as a person reads it:
+    exit code 2, no traceback, nothing written. Returns its error output."""
+    out = folder / "none"
+    result = run_analysis(folder, *args, "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    return result.stderr
