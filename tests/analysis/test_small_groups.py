@@ -5,6 +5,7 @@ answers export, the suggestions' quotes and the evidence pack; trainers by role.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -121,14 +122,16 @@ def _texts(table: pd.DataFrame) -> set[str]:
     return {str(value) for value in table["text"].dropna()}
 
 
+def _all_and_p1(frames: AnalysisFrames, table: Callable[..., pd.DataFrame]) -> tuple:
+    """`table` of every answer, and of programme P1's alone (the difference is P2's)."""
+    p1 = apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers
+    return tuple(table(answers, small_group_min=THRESHOLD) for answers in (frames.answers, p1))
+
+
 def test_verbatims_never_show_a_small_campaign_even_by_difference(
     frames: AnalysisFrames,
 ) -> None:
-    everything = verbatim_table(frames.answers, small_group_min=THRESHOLD)
-    p1 = verbatim_table(
-        apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers,
-        small_group_min=THRESHOLD,
-    )
+    everything, p1 = _all_and_p1(frames, verbatim_table)
     assert not any("P2" in text or "English" in text for text in _texts(everything))
     assert _texts(everything) - _texts(p1) == set()
     assert hidden_text_count(frames.answers, small_group_min=THRESHOLD) == 4
@@ -137,11 +140,7 @@ def test_verbatims_never_show_a_small_campaign_even_by_difference(
 def test_the_answers_export_never_holds_a_small_campaign_even_by_difference(
     frames: AnalysisFrames,
 ) -> None:
-    everything = responses_for_export(frames.answers, small_group_min=THRESHOLD)
-    p1 = responses_for_export(
-        apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers,
-        small_group_min=THRESHOLD,
-    )
+    everything, p1 = _all_and_p1(frames, responses_for_export)
     assert "P2" not in set(everything["programme"])
     assert len(everything) == len(p1) == 40
     assert "English" not in to_csv_bytes(everything).decode("utf-8-sig")

@@ -9,12 +9,17 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
 
+from reminders.dispatcher import tick
+from surveys.models import Person
+from surveys.runtime import AppContext
+from tests import factories
 from tests.support.ports import free_port
 
 
@@ -92,3 +97,13 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def first_send_refused(
+    context: AppContext, server: SmtpServer, reply: str, *, now: datetime, learners: int = 1
+) -> tuple[list[Person], dict[str, int]]:
+    """`learners` people on the hot plan (`factories.hot_session`), `server` answering `reply`
+    to the first one's address, and the dispatcher's pass at `now`: the people and its counts."""
+    people = factories.hot_session(context, learners=learners)
+    server.handler.recipient_replies[people[0].email] = reply
+    return people, tick(context=context, now=now)

@@ -32,7 +32,7 @@ from surveys.models import (
 from surveys.runtime import AppContext
 from tests.factories import hot_session
 from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import SmtpServer, first_send_refused
 
 EARLY = HOT_SEND_TIME - timedelta(days=5)
 
@@ -45,7 +45,8 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
     hot_session(mail_context, learners=3)
     with write_session(mail_context.engine) as session:
         plan, training_id = only(session, SurveyPlan), only(session, TrainingSession).id
-        campaign = start_campaign_now(
+        start = partial(
+            start_campaign_now,
             session=session,
             plan_id=plan.id,
             session_id=training_id,
@@ -53,16 +54,10 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
             settings=mail_context.settings,
             actor="q",
         )
+        campaign = start()
         assert campaign.scheduled_at == EARLY and campaign.closes_at == EARLY + timedelta(30)
         with pytest.raises(CampaignActionError) as refused:
-            start_campaign_now(
-                session=session,
-                plan_id=plan.id,
-                session_id=training_id,
-                now=EARLY,
-                settings=mail_context.settings,
-                actor="q",
-            )
+            start()
         assert refused.value.key == "reminders.errors.already_started"
     assert tick(context=mail_context, now=EARLY)["sent"] == 3
     tick(context=mail_context, now=HOT_SEND_TIME)  # the planned day: no second campaign
@@ -75,9 +70,8 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
 def test_send_now_makes_messages_waiting_after_an_error_due_at_once(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    [person] = hot_session(mail_context, learners=1)
-    smtp.handler.recipient_replies[person.email] = "451 4.3.0 Try again"
-    assert tick(context=mail_context, now=HOT_SEND_TIME)["retry"] == 1
+    _, counts = first_send_refused(mail_context, smtp, "451 4.3.0 Try again", now=HOT_SEND_TIME)
+    assert counts["retry"] == 1
     smtp.handler.recipient_replies.clear()
     later = HOT_SEND_TIME + timedelta(minutes=1)
     with write_session(mail_context.engine) as session:

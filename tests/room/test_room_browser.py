@@ -10,15 +10,12 @@ import json
 import re
 import shutil
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -36,7 +33,7 @@ from tests.factories import respondent_version as published_version
 from tests.reminders.conftest import smtp_settings
 from tests.reminders.smtp import SmtpServer
 from tests.support.browser import chromium
-from tests.support.server import ROOT, free_port, run_cli
+from tests.support.server import ROOT, free_port, run_cli, serve_in_thread
 from tests.support.tools import missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -68,23 +65,8 @@ def served(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[AppContext, str]]
         **smtp_settings(smtp.port),
     )
     routes = [*staff_routes(context), *respondent_routes(context), *room_routes(context)]
-    config = uvicorn.Config(
-        Starlette(routes=routes),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield context, base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(Starlette(routes=routes), port):
+        yield context, base
     context.engine.dispose()
 
 

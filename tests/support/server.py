@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.support.ports import free_port
 
@@ -105,3 +109,33 @@ def start_server(env: dict[str, str]) -> RunningServer:
             break
     process.kill()
     raise RuntimeError(f"server did not start: see {env['DATA_DIR']}/server.log")
+
+
+@dataclass
+class LiveServer:
+    """Routes served in a thread (`serve_in_thread`) and the context they work on."""
+
+    base_url: str
+    context: Any  # surveys.runtime.AppContext
+
+
+@contextmanager
+def serve_in_thread(app: Any, port: int) -> Iterator[str]:
+    """`app` (an ASGI app: the same Starlette routes as the real server) served by uvicorn in a
+    thread on loopback `port`, no access log; yields its base URL, stops when the block ends."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

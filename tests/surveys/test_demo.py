@@ -28,13 +28,6 @@ def _count(session, model, *where) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-@pytest.fixture
-def demo(context: AppContext) -> AppContext:
-    with write_session(context.engine) as session:
-        load_demo(session=session, now=utc_now(), session_secret=context.settings.session_secret)
-    return context
-
-
 def test_demo_holds_a_believable_organisation(demo: AppContext) -> None:
     with read_session(demo.engine) as session:
         assert _count(session, Programme) == 6
