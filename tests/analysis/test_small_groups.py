@@ -291,3 +291,30 @@ def test_the_check_counts_what_the_filters_keep(frames: AnalysisFrames, filters)
     # the check counts exactly the respondents the pages show: one more would be too few
     assert withheld_reason(frames, filters, kept + 1) == "too_few"
     assert withheld_reason(frames, filters, kept) != "too_few"
+
+
+def test_secondary_suppression_hides_the_smallest_shown_rows_of_each_group_until_enough() -> None:
+    from analysis.metrics.engine import protect_complement
+
+    rows = [  # (theme, row, respondents, hidden by the first rule)
+        ("a", "a2", 2, True),
+        ("a", "a7", 7, False),
+        ("a", "a1", 1, False),
+        ("a", "a3", 3, False),
+        ("b", "b4", 4, True),
+        ("b", "b3-first", 3, False),
+        ("b", "b3-second", 3, False),
+        ("c", "c6", 6, True),
+        ("c", "c1", 1, False),
+        ("d", "d1", 1, False),
+    ]
+    table = pd.DataFrame(rows, columns=["theme", "row", "respondents", "protected"])
+    table["mean"] = 4.0
+    out = protect_complement(table, ["theme"], small_group_min=5)
+    hidden = set(out.loc[out["protected"], "row"])
+    # a: 2 hidden, then 1 (-> 3) and 3 (-> 6) too, 7 stays; b: the first of the equal rows;
+    # c: 6 hidden already hold enough; d: nothing hidden, nothing to give away
+    assert hidden == {"a2", "a1", "a3", "b4", "b3-first", "c6"}
+    assert out.loc[out["protected"], "mean"].isna().all()
+    assert out.loc[~out["protected"], "mean"].eq(4.0).all()
+    assert out["row"].tolist() == table["row"].tolist()  # the table keeps its order
