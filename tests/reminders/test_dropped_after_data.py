@@ -18,8 +18,14 @@ from surveys.models import OutboundMessage
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
-from tests.reminders.smtp import Received, RecordingHandler, SmtpServer, first_send_refused
+from tests.reminders.smtp import (
+    HOT_SEND_TIME,
+    Received,
+    RecordingHandler,
+    SmtpServer,
+    first_send_refused,
+    smtp_settings,
+)
 from tests.support.staff_app import logged_in_app
 
 
@@ -75,7 +81,7 @@ def test_a_refusal_before_the_content_is_still_retried(
 ) -> None:
     """Only the end of DATA is in doubt: a 4xx on RCPT is safely tried again later."""
     reply = "451 4.3.0 Try again later"
-    _, counts = first_send_refused(drop_context, dropping_smtp, reply, now=HOT_SEND_TIME)
+    _, counts = first_send_refused(drop_context, dropping_smtp, reply)
     assert counts["retry"] == 1
     assert statuses(drop_context) == ["retry"]
     assert dropping_smtp.handler.recipients() == {}

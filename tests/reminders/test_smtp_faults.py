@@ -16,8 +16,7 @@ from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
-from tests.reminders.smtp import SmtpServer, first_send_refused
+from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused, smtp_settings
 from tests.support.ports import free_port
 
 
@@ -58,13 +57,14 @@ def test_messages_wait_while_the_server_is_down_and_all_go_out_once_it_is_back(
         server.stop()
 
 
+BUSY = "450 4.2.1 Mailbox busy, try later"
+UNKNOWN = "550 5.1.1 User unknown"
+
+
 def test_a_4xx_reply_is_retried_later_and_then_delivered(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    reply = "450 4.2.1 Mailbox busy, try later"
-    (busy, fine), counts = first_send_refused(
-        mail_context, smtp, reply, now=HOT_SEND_TIME, learners=2
-    )
+    (busy, fine), counts = first_send_refused(mail_context, smtp, BUSY, learners=2)
     assert counts["retry"] == 1
     [row] = [row for row in outbox(mail_context) if row.status == "retry"]
     assert row.last_error.startswith("450 4.2.1 Mailbox busy")
@@ -77,10 +77,7 @@ def test_a_4xx_reply_is_retried_later_and_then_delivered(
 def test_a_5xx_reply_fails_with_the_reply_and_is_never_retried(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    reply = "550 5.1.1 User unknown"
-    (unknown_user, _fine), counts = first_send_refused(
-        mail_context, smtp, reply, now=HOT_SEND_TIME, learners=2
-    )
+    (unknown_user, _fine), counts = first_send_refused(mail_context, smtp, UNKNOWN, learners=2)
     assert counts["failed"] == 1
     smtp.handler.recipient_replies.clear()
     for days in (1, 3, 7, 10):

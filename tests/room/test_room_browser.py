@@ -30,8 +30,7 @@ from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
 from tests.factories import respondent_version as published_version
-from tests.reminders.conftest import smtp_settings
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import SmtpServer, smtp_settings
 from tests.support.browser import chromium
 from tests.support.server import ROOT, free_port, run_cli, serve_in_thread
 from tests.support.tools import missing_tool
