@@ -18,7 +18,7 @@ from analysis.frames import AnalysisFilters, AnalysisFrames, load_frames
 from surveys.db import read_session
 from surveys.models import Campaign, Enrolment, Invitation, SurveyPlan
 from surveys.runtime import AppContext
-from tests.analysis.demo_database import DEMO_NOW, build_demo_database, demo_environment
+from tests.support.demo_database import DEMO_NOW, build_demo_database, demo_environment
 from tests.support.staff_app import app_environment, logged_in_app
 
 pytestmark = pytest.mark.slow
