@@ -133,6 +133,8 @@ class RuleInputs:
     start: date | None
     end: date
     today: date
+    # the learners' enrolments with their status (whole: dropout rates select their sessions)
+    enrolments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 Rule = Callable[[RuleInputs, SuggestionSettings, ActionCatalog], list[Suggestion]]
