@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.frames.model import CAMPAIGN_COLUMNS
+
 LIKERT_MIN, LIKERT_MAX = 1, 5
 
 
@@ -198,13 +200,7 @@ ANSWER_LEVEL_KEYS = frozenset(
 RESPONSE_LEVEL_KEYS = frozenset(
     {
         "response_id",
-        "audience",
-        "timing",
-        "session_id",
-        "session",
-        "programme",
-        "programme_name",
-        "modality",
+        *CAMPAIGN_COLUMNS,
         "campaign_id",
         "survey_version_id",
         "submitted_on",
