@@ -28,7 +28,7 @@ from surveys.respondent.submit import submit_response
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import complete_answers
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 HEADER = (
     "Nom;Prénom;Courriel;Rôle;Entreprise;Code session;Formation;Date de début;"
