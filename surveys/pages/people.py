@@ -37,6 +37,9 @@ with people_tab:
         {**row, "type": vocab("role", row["type"]), "language": vocab("language", row["language"])}
         for row in people
     ]
-    show_table(shown, "people_people", hidden=("id",))
+    if shown:
+        show_table(shown, "people_people", hidden=("id",))
+    else:
+        st.caption(tr("people.edit.no_match"))
     add_form(me)
     edit_section(me, people)

@@ -12,14 +12,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from surveys.config import paris_day
 from surveys.db import read_session, write_session
 from surveys.formatting import day as format_day
+from surveys.formatting import display_frame
 from surveys.i18n import label
 from surveys.models import ENROLMENT_STATUSES, LANGUAGES, STAKEHOLDER_TYPES, Person, utc_now
-from surveys.pages.common import context, done, lang, show_table, tr, vocab
+from surveys.pages.common import column_name, context, done, lang, tr, vocab
 from surveys.people.editing import (
     EDITABLE,
     EditRefused,
@@ -51,16 +53,12 @@ def _error(error: EditRefused) -> None:
 def _fields(prefix: str, person: Person | None) -> dict[str, Any]:
     """The six fields of a person, filled from `person` (or empty), keyed `prefix + name`."""
     value = (lambda name: getattr(person, name) or "") if person else (lambda name: "")
+    values: dict[str, Any] = {}
+    for pair in (("first_name", "last_name"), ("email", "organisation")):  # in reading order
+        for column, name in zip(st.columns(2), pair, strict=True):
+            label_text = tr(f"people.edit.{name}")
+            values[name] = column.text_input(label_text, value(name), key=f"{prefix}{name}")
     left, right = st.columns(2)
-    values = {
-        "first_name": left.text_input(tr("people.edit.first_name"), value("first_name"),
-                                      key=f"{prefix}first_name"),
-        "last_name": right.text_input(tr("people.edit.last_name"), value("last_name"),
-                                      key=f"{prefix}last_name"),
-        "email": left.text_input(tr("people.edit.email"), value("email"), key=f"{prefix}email"),
-        "organisation": right.text_input(tr("people.edit.organisation"), value("organisation"),
-                                         key=f"{prefix}organisation"),
-    }  # fmt: skip
     kind = person.stakeholder_type if person else "learner"
     values["stakeholder_type"] = left.selectbox(
         tr("people.edit.stakeholder_type"),
@@ -68,6 +66,7 @@ def _fields(prefix: str, person: Person | None) -> dict[str, Any]:
         index=STAKEHOLDER_TYPES.index(kind),
         key=f"{prefix}stakeholder_type",
         format_func=_labels("role"),
+        placeholder=tr("common.choose"),
     )
     language = person.language if person else "fr"
     values["language"] = right.selectbox(
@@ -76,6 +75,7 @@ def _fields(prefix: str, person: Person | None) -> dict[str, Any]:
         index=LANGUAGES.index(language),
         key=f"{prefix}language",
         format_func=_labels("language"),
+        placeholder=tr("common.choose"),
     )
     return values
 
@@ -137,7 +137,11 @@ def edit_section(me: StaffIdentity, people: list[dict[str, Any]]) -> None:
         return
     names = {row["id"]: f"{row['name']} <{row['email']}>" for row in people}
     person_id = st.selectbox(
-        tr("people.edit.which"), list(names), key="edit_person_id", format_func=names.get
+        tr("people.edit.which"),
+        list(names),
+        key="edit_person_id",
+        format_func=names.get,
+        placeholder=tr("common.choose"),
     )
     with read_session(context().engine) as session:
         person = session.get(Person, person_id)
@@ -164,13 +168,17 @@ def _enrolments(me: StaffIdentity, rows: list[dict[str, Any]]) -> None:
          "status_changed_on": row["status_changed_on"]}
         for row in rows
     ]  # fmt: skip
-    show_table(shown, "person_enrolments", "people.edit")
+    # a static table: a person has few enrolments, and its text wraps on a phone
+    frame = display_frame(pd.DataFrame(shown), lang())
+    frame = frame.rename(columns={c: column_name(c, "people.edit") for c in frame.columns})
+    st.table(frame.set_index(frame.columns[0]))
     by_id = {row["id"]: row for row in rows}
     chosen = st.selectbox(
         tr("people.edit.enrolment"),
         list(by_id),
         key="edit_enrolment_id",
         format_func=lambda key: _enrolment_label(by_id[key]),
+        placeholder=tr("common.choose"),
     )
     _status_form(me, by_id[chosen])
     _remove(me, by_id[chosen])
@@ -185,6 +193,7 @@ def _status_form(me: StaffIdentity, row: dict[str, Any]) -> None:
             index=ENROLMENT_STATUSES.index(row["status"]),
             key=f"enrolment_status_{row['id']}",
             format_func=_labels("enrolment_status"),
+            placeholder=tr("common.choose"),
         )
         day: date = right.date_input(
             tr("people.edit.status_day"),
