@@ -72,6 +72,13 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
         "failed",
         "unknown",
     )
+    # a problem count that is zero for every campaign is left out: the table fits the page
+    problems = ("opted_out", "bounced", "failed", "unknown")
+    counted = tuple(
+        name
+        for name in counted
+        if name not in problems or any(getattr(item, name) for item in campaigns)
+    )
     return [
         {
             tr("reminders.columns.campaign"): item.label,
