@@ -73,13 +73,16 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
         "unknown",
     )
     # the table fits the page: the label names the audience ("… de vos collaborateurs"), and a
-    # problem count that is zero for every campaign is left out
+    # problem count that is zero for every campaign is left out, so is "sent" when it is
+    # "invited" for every campaign
     problems = ("opted_out", "bounced", "failed", "unknown")
     counted = tuple(
         name
         for name in counted
         if name not in problems or any(getattr(item, name) for item in campaigns)
     )
+    if all(item.sent == item.invited for item in campaigns):  # nothing waits to be sent
+        counted = tuple(name for name in counted if name != "sent")
     return [
         {
             tr("reminders.columns.campaign"): item.label,

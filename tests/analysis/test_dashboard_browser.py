@@ -36,7 +36,12 @@ def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Pat
             )
             page.locator("[data-testid='stMetric']").nth(3).wait_for(timeout=60_000)
             page.locator(".vega-embed").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)  # let the charts finish drawing
+            page.wait_for_function(  # every chart has drawn its canvas or SVG
+                "[...document.querySelectorAll('.vega-embed')]"
+                ".every(c => c.querySelector('canvas, svg'))",
+                timeout=60_000,
+            )
+            drawn = page.locator(".vega-embed canvas, .vega-embed svg").count()
             metrics = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
             errors = page.locator("[data-testid='stException']").count()
             shot = tmp_path / "dashboard.png"
@@ -50,7 +55,7 @@ def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Pat
         "Satisfaction moyenne (sur 5)",
         "Net Promoter Score",
     ]
-    assert shot.stat().st_size > 20_000
+    assert drawn >= 1 and shot.stat().st_size > 20_000
     keep = os.environ.get("ANALYSIS_SCREENSHOT_DIR")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
