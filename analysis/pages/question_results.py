@@ -122,5 +122,6 @@ if kind == "session" and st.button(tr("analysis.dossier.build"), key="dossier_pd
     )
 if report.responses == 0:
     st.caption(tr("analysis.results.empty"))
+    st.stop()  # no list of questions each saying "0 respondents"
 for number, item in enumerate(report.results, start=1):
     _show(item, number)

@@ -162,13 +162,13 @@ def _enrolments(me: StaffIdentity, rows: list[dict[str, Any]]) -> None:
         st.caption(tr("people.edit.no_enrolment"))
         return
     shown = [
-        {"session": row["session"], "programme": row["programme"], "end": row["end"],
-         "role": vocab("role", row["role"]),
+        {"session": row["session"], "programme": row["programme"],
          "status": vocab("enrolment_status", row["status"]),
          "status_changed_on": row["status_changed_on"]}
         for row in rows
     ]  # fmt: skip
-    # a static table: a person has few enrolments, and its text wraps on a phone
+    # a static table of four columns: a person has few enrolments, and it fits a phone (the
+    # role is in the enrolment's name below)
     frame = display_frame(pd.DataFrame(shown), lang())
     frame = frame.rename(columns={c: column_name(c, "people.edit") for c in frame.columns})
     st.table(frame.set_index(frame.columns[0]))
