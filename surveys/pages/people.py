@@ -3,11 +3,10 @@ import streamlit as st
 from surveys.db import read_session
 from surveys.models import STAKEHOLDER_TYPES
 from surveys.overview import list_people, list_programmes, list_sessions
-from surveys.pages.common import context, require_role, show_table, tr, vocab
+from surveys.pages.common import context, show_table, staff_page, tr, vocab
 from surveys.pages.people_edit import add_form, edit_section
 
-me = require_role("admin", "quality")
-st.title(tr("people.title"))
+me = staff_page("people.title")
 sessions_tab, people_tab, programmes_tab = st.tabs(
     [tr("people.sessions_tab"), tr("people.people_tab"), tr("people.programmes_tab")]
 )
