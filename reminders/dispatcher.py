@@ -39,7 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from reminders import outbox, policy
-from reminders.committer import Statements, committer
+from reminders.committer import committer
 from reminders.composer import MessageComposer
 from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
@@ -248,28 +248,25 @@ def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
 
 
 def _begin_sending(
-    statements: Statements | None,
+    quick: sa.Connection | None,
     work: _Pass,
     previous: _Outcome | None,
     message: ClaimedMessage,
     message_id: str,
-) -> Callable[[], bool]:
-    """Record the previous outcome and mark this message `sending`, in one commit; returns
-    how to wait for it (False: the lease was lost). On PostgreSQL, after a `sent` (the usual
-    case), one statement, sent now and waited for just before the content goes out."""
-    if statements is not None and (previous is None or previous.status == "sent"):
+) -> bool:
+    """Record the previous outcome and mark this message `sending`, in one commit; False
+    when the lease was lost. On PostgreSQL, after a `sent` (the usual case), one statement."""
+    if quick is not None and (previous is None or previous.status == "sent"):
         done = previous.message if previous is not None else None
-        marked = outbox.start_sending_after_sent(
-            statements, message.id, work.worker, work.now, message_id, done
+        marked = outbox.mark_sending_after_sent(
+            quick, message.id, work.worker, work.now, message_id, done
         )
         work.summary.sent += done is not None
         return marked
-    statements and statements.finish()  # the previous statement is done before this one
     with outbox.write_transaction(work.engine) as db:
         if previous is not None:
             _record(db, work, previous)
-        mine = outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
-    return lambda: mine
+        return outbox.mark_sending(db, message.id, work.worker, work.now, message_id)
 
 
 def _progress(work: _Pass) -> None:

@@ -5,13 +5,11 @@ once: building a SQLAlchemy statement costs more than running it on SQLite."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from reminders.committer import Statements
 from reminders.policy import Recipient
 from surveys.db import write_connection
 from surveys.models import Campaign, Invitation, OutboundMessage, Person
@@ -272,17 +270,16 @@ def mark_sending(
     return db.execute(MARK_SENDING, parameters).rowcount == 1
 
 
-def start_sending_after_sent(
-    statements: Statements,
+def mark_sending_after_sent(
+    db: sa.Connection,
     message_id: int,
     worker: str,
     now: datetime,
     smtp_message_id: str,
     previous: ClaimedMessage | None,
-) -> Callable[[], bool]:
+) -> bool:
     """PostgreSQL, in autocommit: `previous` recorded `sent` (its invitation updated) and
-    this message marked `sending`, in one statement (one commit, one round trip), sent now;
-    returns how to wait for it: False when the lease was lost."""
+    this message marked `sending`, in one statement (one commit, one round trip)."""
     parameters = {
         "b_id": message_id,
         "b_worker": worker,
@@ -290,12 +287,10 @@ def start_sending_after_sent(
         "b_message_id": smtp_message_id,
     }
     if previous is None:
-        rows = statements.start(MARK_SENDING_ALONE, parameters)
-    else:
-        kind = "reminder" if previous.kind == "reminder" else "invitation"
-        parameters |= {"p_id": previous.id, "p_invitation": previous.invitation_id, "p_now": now}
-        rows = statements.start(MARK_SENDING_AFTER_SENT[kind], parameters)
-    return lambda: rows() == 1
+        return db.execute(MARK_SENDING_ALONE, parameters).first() is not None
+    statement = MARK_SENDING_AFTER_SENT["reminder" if previous.kind == "reminder" else "invitation"]
+    parameters |= {"p_id": previous.id, "p_invitation": previous.invitation_id, "p_now": now}
+    return db.execute(statement, parameters).first() is not None
 
 
 def release_many(db: sa.Connection, message_ids: list[int], worker: str) -> None:
