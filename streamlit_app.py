@@ -92,9 +92,11 @@ app = st.App(
 
 
 def run_staff_pages() -> None:
+    from analysis.pages.shared import forget_data_version
     from surveys.i18n import t
     from surveys.pages.common import current_identity
 
+    forget_data_version()  # each run reads the data version once (analysis pages)
     found = current_identity()
     if found is None:
         st.session_state.pop("identity", None)

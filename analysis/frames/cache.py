@@ -33,7 +33,7 @@ _WATCHED: dict[str, tuple[tuple[str, ...], bool]] = {
     "campaign": (("closes_at",), True),
     "invitation": (("sent_at", "opened_at", "completed_at"), True),
     "person": (("erased_at", "opted_out_at", "bounced_at"), False),
-    "enrolment": ((), False),
+    "enrolment": ((), True),  # a status change (dropped out...) changes the dropout rates
     "training_session": ((), False),
     "programme": ((), False),
     "evidence_note": ((), False),

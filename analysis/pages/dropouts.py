@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.frames.cache import VersionedMemo
 from analysis.frames.dropouts import read_learner_enrolments
 from analysis.metrics.dropouts import CAUSES_QUESTION, dropout_causes, dropout_rates
+from analysis.pages.shared import data_version
 from question_banks.loader import load_catalog
 from surveys.pages.common import context, lang, tr
 
@@ -32,16 +34,35 @@ def _rates_table(rates: pd.DataFrame, by: str) -> pd.DataFrame:
     )
 
 
+RATES = VersionedMemo(max_entries=4)
+
+
+def learner_dropout_rates() -> dict[str, pd.DataFrame]:
+    """Dropout rates per programme and per session (none without enrolments), once per data
+    version: they do not depend on the filters, and reading the enrolments on every rerun was
+    the largest part of a filter change at the large scale."""
+    engine = context().engine
+
+    def compute() -> dict[str, pd.DataFrame]:
+        with engine.connect() as connection:
+            enrolments = read_learner_enrolments(connection)
+        if enrolments.empty:
+            return {}
+        return {by: dropout_rates(enrolments, by) for by in ("programme", "session")}
+
+    key = (engine.url.render_as_string(hide_password=True),)
+    return RATES.get(key, data_version(), compute)  # type: ignore[return-value]
+
+
 def show_dropouts(answers: pd.DataFrame) -> None:
-    with context().engine.connect() as connection:
-        enrolments = read_learner_enrolments(connection)
+    rates = learner_dropout_rates()
     st.caption(tr("analysis.dropouts.intro"))
-    if enrolments.empty:
+    if not rates:
         st.info(tr("analysis.dropouts.none"))
         return
     for by in ("programme", "session"):
         st.markdown(f"**{tr(f'analysis.dropouts.by_{by}')}**")
-        table = _rates_table(dropout_rates(enrolments, by), by)
+        table = _rates_table(rates[by], by)
         st.dataframe(table, hide_index=True, key=f"dropouts_{by}")
     causes = dropout_causes(answers)
     st.markdown(f"**{tr('analysis.dropouts.causes')}**")

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from analysis.pages.improve_shared import period, show_error, today
+from analysis.pages.shared import forget_data_version
 from surveys.db import read_session, write_session
 from surveys.i18n import TranslatableError
 from surveys.improvement.evidence_notes import (
@@ -69,6 +70,7 @@ with st.form("notes_new"):
                         organisation=organisation,
                     ),
                 )
+            forget_data_version()  # the rest of this run shows the new note
             done(tr("improve.pages.note_recorded"), "note_organisation", "note_summary")
         except TranslatableError as error:
             show_error(error)
