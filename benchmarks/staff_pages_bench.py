@@ -26,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.support.demo_database import demo_environment  # noqa: E402
+
 APP = str(ROOT / "streamlit_app.py")
 SECRET = "bench-secret-" + "p" * 40
 DASHBOARD = "analysis/pages/dashboard.py"
@@ -34,14 +37,7 @@ FILTER_TARGET_SECONDS = 1.0
 
 
 def environment(folder: Path) -> dict[str, str]:
-    return {
-        "DATA_DIR": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
-        "SESSION_SECRET": SECRET,
-        "DISPATCHER": "off",
-        "DEMO_DATA": "off",
-        "PYTHONPATH": str(ROOT),
-    }
+    return {**demo_environment(folder), "SESSION_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
 
 
 def load(folder: Path, scale: str) -> None:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from analysis.frames.model import (
+    DROPOUT_TIMING,
     PARIS,
     QUESTION_COLUMNS,
     SOLICITED_STATUSES,
@@ -31,6 +32,7 @@ from surveys.models import (
     Programme,
     Response,
     RoomSeat,
+    SurveyPlan,
     SurveyVersion,
     TrainingSession,
 )
@@ -170,11 +172,24 @@ def _is_seat(invitation: sa.Table) -> sa.ColumnElement[bool]:
     return sa.exists().where(seat.c.invitation_id == invitation.c.id)
 
 
+def _analysis_timing(campaign: sa.Table, plan: sa.Table) -> sa.ColumnElement[str]:
+    """The campaign's timing, "dropout" for the dropout survey (a plan sent only to those who
+    dropped out): its rate and answers are shown apart, never mixed with the hot survey's."""
+    return sa.case(
+        (plan.c.enrolment_scope == "dropped_out", sa.literal(DROPOUT_TIMING)),
+        else_=campaign.c.timing,
+    ).label("timing")
+
+
 def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
+    plan = SurveyPlan.__table__
     # Seats of a session link (anonymous answers in the room) count as answers, not as people
-    # asked: the people asked are the learners' own invitations.
+    # asked: the people asked are the learners' own invitations. A room answer cannot be tied
+    # to its person, so a learner who answered in the room and again through their emailed link
+    # is two responses (`responses`); `answered` counts at most one per person asked, so a
+    # rate never exceeds 100 % (`room_answers`: how many of the responses came from the room).
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
     counts = (
         sa.select(
@@ -186,6 +201,9 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             sa.func.sum(sa.case((invitation.c.status == "completed", 1), else_=0)).label(
                 "answered"
             ),
+            sa.func.sum(
+                sa.case(((invitation.c.status == "completed") & _is_seat(invitation), 1), else_=0)
+            ).label("room_answers"),
         )
         .group_by(invitation.c.campaign_id)
         .subquery()
@@ -195,7 +213,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             campaign.c.id.label("campaign_id"),
             campaign.c.label,
             campaign.c.audience,
-            campaign.c.timing,
+            _analysis_timing(campaign, plan),
             campaign.c.scheduled_at,
             campaign.c.session_id,
             session.c.code.label("session"),
@@ -206,9 +224,11 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             sa.func.coalesce(counts.c.invited, 0).label("invited"),
             sa.func.coalesce(counts.c.reminded, 0).label("reminded"),
             sa.func.coalesce(counts.c.answered, 0).label("answered"),
+            sa.func.coalesce(counts.c.room_answers, 0).label("room_answers"),
         )
         .select_from(
             campaign.outerjoin(session, session.c.id == campaign.c.session_id)
+            .outerjoin(plan, plan.c.id == campaign.c.plan_id)
             .outerjoin(programme, programme.c.id == session.c.programme_id)
             .outerjoin(counts, counts.c.campaign_id == campaign.c.id)
         )
@@ -218,14 +238,23 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
         connection.execute(statement).mappings().all(),
         columns=list(statement.selected_columns.keys()),
     )
-    for column in ("invited", "reminded", "answered"):
+    for column in ("invited", "reminded", "answered", "room_answers"):
         frame[column] = frame[column].astype(np.int64)
+    frame["responses"] = frame["answered"]
+    frame["answered"] = np.minimum(frame["answered"], frame["invited"])
     frame["session_id"] = frame["session_id"].astype("Int64")
     frame["scheduled_at"] = pd.to_datetime(frame["scheduled_at"], utc=True)
     frame["scheduled_on"] = (
         frame["scheduled_at"].dt.tz_convert(PARIS).dt.tz_localize(None).dt.normalize()
     )
     return frame
+
+
+def _frame(connection: sa.Connection, statement: sa.Select) -> pd.DataFrame:
+    """The rows of `statement`, its columns named as the statement names them."""
+    return pd.DataFrame(
+        connection.execute(statement).all(), columns=list(statement.selected_columns.keys())
+    )
 
 
 def read_session_people(connection: sa.Connection) -> pd.DataFrame:
@@ -244,18 +273,7 @@ def read_session_people(connection: sa.Connection) -> pd.DataFrame:
         .where(enrolment.c.role.in_(("trainer", "financer")))
         .order_by(enrolment.c.session_id, enrolment.c.role, person.c.id)
     )
-    frame = pd.DataFrame(
-        connection.execute(statement).all(),
-        columns=[
-            "session_id",
-            "role",
-            "person_id",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-        ],
-    )
+    frame = _frame(connection, statement)
     frame["name"] = _person_names(frame)
     return frame.drop(columns=["first_name", "last_name"])
 
@@ -274,41 +292,29 @@ def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
     organisation = sa.case((campaign.c.audience == "financer", person.c.organisation), else_="")
     invited = (
         sa.select(
-            campaign.c.audience,
+            campaign.c.audience.label("stakeholder_type"),
             organisation.label("organisation"),
             sa.func.count().label("solicited"),
-            sa.func.count(invitation.c.completed_at),
-            sa.func.max(sa.func.coalesce(invitation.c.sent_at, campaign.c.scheduled_at)),
-            sa.func.max(invitation.c.completed_at),
+            sa.func.count(invitation.c.completed_at).label("answered"),
+            sa.func.max(sa.func.coalesce(invitation.c.sent_at, campaign.c.scheduled_at)).label(
+                "solicited_at"
+            ),
+            sa.func.max(invitation.c.completed_at).label("answered_at"),
         )
         .join(campaign, campaign.c.id == invitation.c.campaign_id)
         .outerjoin(person, person.c.id == invitation.c.person_id)
         .where(invitation.c.status.in_(SOLICITED_STATUSES), ~_is_seat(invitation))
         .group_by(invitation.c.campaign_id, campaign.c.audience, organisation)
     )
-    invitations = pd.DataFrame(
-        connection.execute(invited).all(),
-        columns=[
-            "stakeholder_type",
-            "organisation",
-            "solicited",
-            "answered",
-            "solicited_at",
-            "answered_at",
-        ],
-    )
-    evidence = pd.DataFrame(
-        connection.execute(
-            sa.select(
-                note.c.stakeholder_type,
-                sa.func.coalesce(
-                    sa.func.nullif(note.c.organisation, ""), person.c.organisation, ""
-                ),
-                note.c.occurred_on,
-            ).outerjoin(person, person.c.id == note.c.person_id)
-        ).all(),
-        columns=["stakeholder_type", "organisation", "occurred_on"],
-    )
+    invitations = _frame(connection, invited)
+    noted = sa.select(
+        note.c.stakeholder_type,
+        sa.func.coalesce(sa.func.nullif(note.c.organisation, ""), person.c.organisation, "").label(
+            "organisation"
+        ),
+        note.c.occurred_on,
+    ).outerjoin(person, person.c.id == note.c.person_id)
+    evidence = _frame(connection, noted)
     return _solicitation_frame(invitations, evidence)
 
 

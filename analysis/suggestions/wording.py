@@ -6,12 +6,14 @@ labels, lists joined; `plain_value` turns numpy and pandas scalars into plain Py
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.labels import cause_label
 from question_banks.loader import load_catalog
 from surveys import formatting
 from surveys.i18n import label, t
@@ -57,6 +59,8 @@ def _format_value(key: str, value: Any, language: str) -> str:
         return label("stakeholder", str(value), language).lower()
     if key == "timing":
         return label("timing", str(value), language).lower()
+    if key == "cause":
+        return cause_label(value, language)
     if key == "dimension":
         return t(f"improve.dimension.{value}", language)
     if isinstance(value, float):
@@ -70,6 +74,11 @@ def format_params(params: dict[str, Any], language: str) -> dict[str, str]:
     """The raw values as a reader reads them: scores with one decimal (a French comma),
     shares as percentages, dates, theme and audience labels, lists joined."""
     return {key: _format_value(key, value, language) for key, value in params.items()}
+
+
+def plain_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """A suggestion's figures as plain values (see `plain_value`)."""
+    return {key: plain_value(value) for key, value in figures.items()}
 
 
 def plain_value(value: Any) -> Any:

@@ -9,29 +9,17 @@ import re
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 
 from surveys.i18n import catalog
-from tests.analysis.demo_database import build_demo_database, demo_environment
+from tests.support.demo_database import build_demo_database, demo_environment
+from tests.support.pdf import catalog_language
 from tests.support.tools import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _catalog_language(pdf: bytes) -> str | None:
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            found = re.search(rb"/Lang \((\w+)\)", zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue
-        if found:
-            return found.group(1).decode()
-    found = re.search(rb"/Lang \((\w+)\)", pdf)
-    return found.group(1).decode() if found else None
 
 
 def test_french_pack_is_tagged_and_speaks_only_french(tmp_path: Path) -> None:
@@ -48,7 +36,7 @@ def test_french_pack_is_tagged_and_speaks_only_french(tmp_path: Path) -> None:
     info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info
     assert "Title:           Dossier de preuves Qualiopi" in info
-    assert _catalog_language(pdf) == "fr"
+    assert catalog_language(pdf) == "fr"
     text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True)
     lines = {line.strip() for line in text.stdout.splitlines()}
     assert not re.search(r"\b(improve|analysis)\.[a-z_]+\.", text.stdout)

@@ -16,7 +16,7 @@ from analysis.frames.cache import FramesCache
 from question_banks.loader import get_template, load_catalog
 from surveys import runtime
 from surveys.db import write_session
-from surveys.models import Enrolment, Invitation, OrganisationSettings, Person, utc_now
+from surveys.models import Invitation, OrganisationSettings, Person, utc_now
 from surveys.pages.common import TEST_COOKIE_KEY
 from surveys.runtime import AppContext
 from surveys.staff.auth import make_session_cookie
@@ -115,26 +115,3 @@ def test_a_write_then_a_render_shows_the_new_figure(app_env: AppContext) -> None
     app.switch_page("analysis/pages/dashboard.py").run()
     assert not app.exception
     assert responses_shown(app) == before + 1
-
-
-def test_a_dropout_recorded_moves_the_data_version_and_the_dashboard_rates(
-    context: AppContext,
-) -> None:
-    """The dropout rates are kept per data version: a learner marked as dropped out (the
-    import's `Statut` column) must give a new version, hence new rates."""
-    from analysis.pages.dropouts import RATES
-
-    with write_session(context.engine) as session:
-        training = factories.training_session(session)
-        learner = factories.person(session)
-        session.add(Enrolment(person_id=learner.id, session_id=training.id, role="learner"))
-    cache = FramesCache()
-    before = cache.version(context.engine)
-    with write_session(context.engine) as session:
-        session.execute(sa.update(Enrolment).values(status="dropped_out"))
-    after = cache.version(context.engine)
-    assert after != before
-    seen: list[str] = []
-    RATES.get(("db",), before, lambda: seen.append(before))
-    RATES.get(("db",), after, lambda: seen.append(after))
-    assert seen == [before, after]  # the new version is computed, not served from the old
