@@ -24,6 +24,7 @@ from reminders.pages import PAGES as reminders_pages
 from reminders.worker import start_background_dispatcher
 from surveys.builder.preview import builder_routes
 from surveys.http.guards import ServerGuard
+from surveys.http.nodelay import disable_nagle_on_listeners
 from surveys.http.public_url import record_public_base_url, server_base_url
 from surveys.maintenance import DailyJobs
 from surveys.pages import PAGES as surveys_pages
@@ -54,6 +55,8 @@ def public_base_url() -> str:
 
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
+    # Before the first connection is accepted: no response waits 40 ms for a delayed ACK.
+    disable_nagle_on_listeners(int(st.get_option("server.port")))
     context = app_context()
     prepare_database(context)
     # Workers started without PUBLIC_BASE_URL write their links under this base.
@@ -89,9 +92,11 @@ app = st.App(
 
 
 def run_staff_pages() -> None:
+    from analysis.pages.shared import forget_data_version
     from surveys.i18n import t
     from surveys.pages.common import current_identity
 
+    forget_data_version()  # each run reads the data version once (analysis pages)
     found = current_identity()
     if found is None:
         st.session_state.pop("identity", None)

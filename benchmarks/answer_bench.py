@@ -1,33 +1,52 @@
-"""The answer form under load: 50 concurrent clients on loopback against the real server.
+"""The answer form under load: 50 concurrent clients on loopback against the real server,
+quiet, then while the server sends a backlog of email and a staff user reloads the dashboard.
 
     .venv/bin/python benchmarks/answer_bench.py [--connections 50] [--seconds 10]
-                                                [--client auto|wrk|asyncio] [--strict]
+                                                [--client auto|wrk|asyncio] [--quiet-only]
+                                                [--strict]
 
-It builds a fresh SQLite database with a 20-question survey (the learner_hot template plus one
-yes/no question), published twice: in its 4 sections, and with all 20 questions on one page; one
-invitation per client for each. It starts the real server (`streamlit run streamlit_app.py`,
-dispatcher off) as a subprocess on a free port and measures in one run, at the same
-concurrency, requests per second and latency percentiles of:
+It builds a fresh SQLite database with the standard demo (so that the dashboard has figures)
+and a 20-question survey (the learner_hot template plus one yes/no question), published
+twice: in its 4 sections, and with all 20 questions on one page; one invitation per client for
+each. Then, at the same concurrency, in one run:
 
-- `GET /_stcore/health` (the same server's cheapest route: the yardstick),
-- `GET /r/{token}` of the one-page form: all 20 questions (token lookup + render),
-- `GET /r/{token}` of the paged form: the page a respondent sees (6 questions),
-- `POST /r/{token}`: saving a section (6 answers; one write transaction, then a redirect).
+1. **Quiet**: the real server (`streamlit run streamlit_app.py`, dispatcher off) alone;
+   requests per second and latency percentiles of
+   - `GET /_stcore/health` (the same server's cheapest route: the yardstick),
+   - `GET /r/{token}` of the one-page form: all 20 questions (token lookup + render),
+   - `GET /r/{token}` of the paged form: the page a respondent sees (6 questions),
+   - `POST /r/{token}`: saving a section (6 answers; one write transaction, then a redirect).
+2. **Loaded** (unless `--quiet-only`): 10,000 due invitations added to the outbox, the server
+   restarted on the same database with its in-process dispatcher on (sending to an aiosmtpd
+   sink on loopback) and a staff user in headless Chromium reloading the dashboard
+   (`benchmarks/loaded_case.py`); the section page and the save again, with how many messages
+   went out during each measurement. It prints each p95 against the quiet one.
 
-Targets (on a 2-core machine): form load at least 0.5x the health route's rate, p95 under
-100 ms. The load generator is `wrk` (C, light on CPU); install it with
-`apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`. Without it the benchmark falls
-back to a minimal asyncio HTTP client, which needs more CPU and so reports lower rates for every
+What the figures mean. Every client keeps its connection alive (as browsers do), so a figure
+is the cost of a request on a warm connection. With 50 clients always waiting, p50 is about
+50 / (req/s): latency here is queueing behind the other clients, not one request's time (one
+request alone takes 1-3 ms: `wrk -c1`). Before 2026-12-02 every route, the health route
+included, answered at most about 1,130 req/s with p50 about 44 ms: each response waited about
+40 ms for a delayed ACK (Nagle's algorithm was on; see `surveys.http.nodelay`), so the
+yardstick measured that delay, not the server. Since then the health route (a few
+microseconds of work) gives about 5,000 req/s: the ratios to it are now the share of the
+server's per-request overhead in a page, and a page that renders 6-20 questions cannot come
+close to 1.0; quote req/s and p95 first. The server is one Python process (one core at most
+for the event loop); wrk, Chromium and other users of the machine share the other one: quote
+`uptime` with the figures.
+
+Targets (on a 2-core machine): p95 under 100 ms quiet; loaded p95 at most 2x the quiet p95.
+The ratio targets of the old yardstick (form load >= 0.5x health) are printed for
+continuity. The load generator is `wrk` (`benchmarks/http_load.py`; `apt-get install -y wrk`);
+without it a minimal asyncio client, which needs more CPU and so reports lower rates for every
 route (compare ratios, not absolute figures, between the two).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import copy
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +62,8 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import loaded_case  # noqa: E402
+from benchmarks.http_load import Figures, Runner, Target, pick_client  # noqa: E402
 from question_banks.loader import get_template, load_catalog  # noqa: E402
 from surveys.builder.composition import create_survey_from_template, publish_survey  # noqa: E402
 from surveys.campaigns import invitation_token, new_invitation  # noqa: E402
@@ -58,31 +79,11 @@ SECRET = "answer-bench-secret-" + "b" * 32
 EXTRA_QUESTION = "reco-would-recommend"  # learner_hot has 19 questions: 20 with this one
 LOAD_RATIO_TARGET = 0.5
 P95_TARGET_MS = 100.0
+LOADED_P95_RATIO_TARGET = 2.0
 STARTUP_TIMEOUT_SECONDS = 90
 ONE_PAGE_LABEL = "GET /r/{token} (all 20 questions on one page)"
+SECTION_LABEL = "GET /r/{token} (a 6-question section page)"
 SAVE_LABEL = "POST /r/{token} (save a 6-answer section)"
-
-
-@dataclass
-class Figures:
-    label: str
-    requests: int
-    seconds: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    errors: int
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-@dataclass
-class Target:
-    path: str
-    method: str = "GET"
-    body: str = ""
 
 
 # ---- data ------------------------------------------------------------------------------------
@@ -146,9 +147,20 @@ def _save_body(form: SurveyForm, token: str) -> str:
     return urlencode([*fields, *first_section_answers(form)])
 
 
-def build_database(data_dir: Path, clients: int) -> BenchData:
-    """A migrated database with the survey (paged and on one page) and one invitation per
-    client for each."""
+def load_demo(env: dict[str, str]) -> None:
+    """The standard demo (`python -m surveys demo`): the staff user's dashboard has figures."""
+    subprocess.run(
+        [sys.executable, "-m", "surveys", "demo"],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+
+
+def build_database(data_dir: Path, clients: int, *, demo: bool) -> BenchData:
+    """A migrated database (with the demo when `demo`) with the survey (paged and on one
+    page) and one invitation per client for each."""
     env = {
         "DATA_DIR": str(data_dir),
         "DATABASE_URL": f"sqlite:///{data_dir / 'app.db'}",
@@ -159,6 +171,8 @@ def build_database(data_dir: Path, clients: int) -> BenchData:
     settings = load_settings(env)
     engine = create_db_engine(settings.database_url)
     upgrade_to_head(engine)
+    if demo:
+        load_demo(env)
     ensure_organisation(AppContext(settings=settings, engine=engine))
     with write_session(engine) as session:
         paged, one_page = _publish(session, one_page=False), _publish(session, one_page=True)
@@ -213,154 +227,28 @@ def warm_up(base_url: str, paths: list[str]) -> None:
         assert client.get("/_stcore/health").status_code == 200
 
 
-# ---- load generators -------------------------------------------------------------------------
-
-WRK_SCRIPT = """
-local targets = {%s}
-local counter = 0
-request = function()
-  counter = counter + 1
-  local target = targets[(counter %% #targets) + 1]
-  if target[2] == "" then
-    return wrk.format("GET", target[1])
-  end
-  return wrk.format("POST", target[1],
-    {["Content-Type"] = "application/x-www-form-urlencoded"}, target[2])
-end
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT %%d %%d %%.1f %%.1f %%.1f %%d\\n", summary.requests,
-    summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), errors))
-end
-"""
-
-
-def _lua_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def run_wrk(
-    label: str, base_url: str, targets: list[Target], connections: int, seconds: int
-) -> Figures:
-    entries = ", ".join(
-        f"{{{_lua_string(t.path)}, {_lua_string(t.body if t.method == 'POST' else '')}}}"
-        for t in targets
-    )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % entries)
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            script.name,
-            base_url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    os.unlink(script.name)
-    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
-    requests, duration_us, p50, p95, p99, errors = line.split()[1:]
-    return Figures(
-        label,
-        int(requests),
-        int(duration_us) / 1e6,
-        float(p50) / 1000,
-        float(p95) / 1000,
-        float(p99) / 1000,
-        int(errors),
-    )
-
-
-def _request_bytes(target: Target, host: str) -> bytes:
-    lines = [f"{target.method} {target.path} HTTP/1.1", f"Host: {host}"]
-    if target.method == "POST":
-        body = target.body.encode()
-        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
-
-
-async def _exchange(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> int:
-    """One request on a kept-alive connection; returns the status code."""
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":", 1)[1])
-    await reader.readexactly(length)
-    return status
-
-
-def run_asyncio(
-    label: str, base_url: str, targets: list[Target], connections: int, seconds: int
-) -> Figures:
-    """A minimal HTTP/1.1 keep-alive client on asyncio streams (lighter than any full HTTP
-    library, still far heavier than wrk: use it only to compare routes within one run)."""
-    host, port = base_url.removeprefix("http://").split(":")
-    latencies: list[float] = []
-    errors = 0
-
-    async def worker(number: int, stop: float) -> None:
-        nonlocal errors
-        request = _request_bytes(targets[number % len(targets)], f"{host}:{port}")
-        reader, writer = await asyncio.open_connection(host, int(port))
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            status = await _exchange(reader, writer, request)
-            latencies.append(time.perf_counter() - started)
-            errors += status >= 400
-        writer.close()
-
-    async def main() -> float:
-        started = time.monotonic()
-        await asyncio.gather(*(worker(n, started + seconds) for n in range(connections)))
-        return time.monotonic() - started
-
-    elapsed = asyncio.run(main())
-    latencies.sort()
-
-    def percentile(share: float) -> float:
-        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
-
-    return Figures(
-        label, len(latencies), elapsed, percentile(0.50), percentile(0.95), percentile(0.99), errors
-    )
-
-
 # ---- report ----------------------------------------------------------------------------------
 
 
-def report(figures: list[Figures], client: str, connections: int) -> bool:
-    print(f"\nclient: {client}, {connections} concurrent connections, loopback\n")
-    print(f"{'route':<48}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+def table(title: str, figures: list[Figures]) -> None:
+    print(
+        f"\n{title}\n{'route':<48}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    )
     for row in figures:
         print(
             f"{row.label:<48}{row.rps:>8.0f}{row.p50_ms:>9.1f}{row.p95_ms:>9.1f}"
             f"{row.p99_ms:>9.1f}{row.errors:>8}"
         )
+
+
+def quiet_verdicts(figures: list[Figures]) -> dict[str, bool]:
     health, one_page, section_page, save = figures
-    ratios = {
-        label: row.rps / health.rps if health.rps else 0.0
-        for label, row in (("20 questions on one page", one_page), ("a section page", section_page))
-    }
-    verdicts = {
-        f"form load ({label}) / health = {ratio:.2f} (target >= {LOAD_RATIO_TARGET})": ratio
-        >= LOAD_RATIO_TARGET
-        for label, ratio in ratios.items()
-    }
+    verdicts = {}
+    for label, row in (("20 questions on one page", one_page), ("a section page", section_page)):
+        ratio = row.rps / health.rps if health.rps else 0.0
+        verdicts[f"form load ({label}) / health = {ratio:.2f} (old target >= 0.5)"] = (
+            ratio >= LOAD_RATIO_TARGET
+        )
     for label, row in (
         ("form load, 20 questions", one_page),
         ("form load, section page", section_page),
@@ -369,11 +257,84 @@ def report(figures: list[Figures], client: str, connections: int) -> bool:
         verdicts[f"{label} p95 = {row.p95_ms:.1f} ms (target < {P95_TARGET_MS:.0f})"] = (
             row.p95_ms < P95_TARGET_MS
         )
-    verdicts["no errors"] = not any(row.errors for row in figures)
-    print()
-    for text, met in verdicts.items():
-        print(f"  {'OK    ' if met else 'MISSED'} {text}")
-    return all(verdicts.values())
+    return verdicts
+
+
+def loaded_verdicts(quiet: list[Figures], loaded: list[Figures]) -> dict[str, bool]:
+    verdicts = {}
+    for before, after in zip(quiet, loaded, strict=True):
+        ratio = after.p95_ms / before.p95_ms if before.p95_ms else float("inf")
+        text = (
+            f"{before.label}: loaded p95 {after.p95_ms:.1f} ms / quiet p95 {before.p95_ms:.1f}"
+            f" ms = {ratio:.2f} (target <= {LOADED_P95_RATIO_TARGET:.0f})"
+        )
+        verdicts[text] = ratio <= LOADED_P95_RATIO_TARGET
+    return verdicts
+
+
+# ---- phases ----------------------------------------------------------------------------------
+
+
+def _targets(data: BenchData) -> dict[str, list[Target]]:
+    return {
+        ONE_PAGE_LABEL: [Target(path) for path in data.one_page],
+        SECTION_LABEL: [Target(path) for path in data.paged],
+        SAVE_LABEL: [
+            Target(path, "POST", body)
+            for path, body in zip(data.paged, data.save_bodies, strict=True)
+        ],
+    }
+
+
+def quiet_phase(data: BenchData, run: Runner, connections: int, seconds: int) -> list[Figures]:
+    port = free_port()
+    server = start_server(data.env, port)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        warm_up(base_url, data.paged + data.one_page)
+        targets = {"GET /_stcore/health": [Target("/_stcore/health")], **_targets(data)}
+        return [run(label, base_url, rows, connections, seconds) for label, rows in targets.items()]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def loaded_phase(data: BenchData, run: Runner, connections: int, seconds: int) -> list[Figures]:
+    """The section page and the save while the dispatcher sends and a staff user reloads."""
+    planned = loaded_case.add_backlog(data.env)
+    print(f"backlog: {planned} messages planned in the outbox")
+    smtp_port, sink = loaded_case.start_mail_sink()
+    port = free_port()
+    database_url = data.env["DATABASE_URL"]
+    server = start_server({**data.env, **loaded_case.mail_env(smtp_port)}, port)
+    base_url = f"http://127.0.0.1:{port}"
+    staff = None
+    try:
+        staff = loaded_case.StaffReloads(
+            base_url, loaded_case.staff_cookie(database_url, SECRET)
+        ).start()
+        figures = []
+        for label in (SECTION_LABEL, SAVE_LABEL):
+            before = loaded_case.outbox_counts(database_url).get("sent", 0)
+            figures.append(run(label, base_url, _targets(data)[label], connections, seconds))
+            counts = loaded_case.outbox_counts(database_url)
+            print(
+                f"during {label}: {counts.get('sent', 0) - before} messages sent, "
+                f"{counts.get('pending', 0)} still pending at the end"
+            )
+        reloads = sorted(staff.durations)
+        if reloads:
+            print(
+                f"staff dashboard reloads during the loaded phase: {len(reloads)}, median "
+                f"{reloads[len(reloads) // 2]:.2f} s"
+            )
+        return figures
+    finally:
+        if staff is not None:
+            staff.stop()
+        server.terminate()
+        server.wait(timeout=30)
+        sink.terminate()  # type: ignore[attr-defined]
 
 
 def main() -> int:
@@ -381,48 +342,31 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--client", choices=("auto", "wrk", "asyncio"), default="auto")
+    parser.add_argument("--quiet-only", action="store_true", help="skip the loaded phase")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     options = parser.parse_args()
-    client = options.client
-    if client == "auto":
-        client = "wrk" if shutil.which("wrk") else "asyncio"
-        if client == "asyncio":
-            print(
-                "wrk not found: install it with `apt-get install -y wrk` for lighter load "
-                "generation; using the minimal asyncio client instead."
-            )
-    run = run_wrk if client == "wrk" else run_asyncio
+    client, run = pick_client(options.client)
+    print(f"load average at the start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="answer-bench-") as folder:
-        data = build_database(Path(folder), options.connections)
-        port = free_port()
-        server = start_server(data.env, port)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            warm_up(base_url, data.paged + data.one_page)
-
-            def measure(label: str, targets: list[Target]) -> Figures:
-                return run(label, base_url, targets, options.connections, options.seconds)
-
-            figures = [
-                measure("GET /_stcore/health", [Target("/_stcore/health")]),
-                measure(ONE_PAGE_LABEL, [Target(path) for path in data.one_page]),
-                measure(
-                    "GET /r/{token} (a 6-question section page)",
-                    [Target(path) for path in data.paged],
-                ),
-                measure(
-                    SAVE_LABEL,
-                    [
-                        Target(path, "POST", body)
-                        for path, body in zip(data.paged, data.save_bodies, strict=True)
-                    ],
-                ),
-            ]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-    met = report(figures, client, options.connections)
-    return 1 if options.strict and not met else 0
+        data = build_database(Path(folder), options.connections, demo=not options.quiet_only)
+        quiet = quiet_phase(data, run, options.connections, options.seconds)
+        loaded = (
+            []
+            if options.quiet_only
+            else loaded_phase(data, run, options.connections, options.seconds)
+        )
+    print(f"\nclient: {client}, {options.connections} concurrent connections, loopback")
+    table("quiet (dispatcher off, nobody else)", quiet)
+    verdicts = quiet_verdicts(quiet)
+    if loaded:
+        table("loaded (dispatcher sending the backlog, staff reloading the dashboard)", loaded)
+        verdicts.update(loaded_verdicts(quiet[2:], loaded))
+    verdicts["no errors"] = not any(row.errors for row in quiet + loaded)
+    print()
+    for text, met in verdicts.items():
+        print(f"  {'OK    ' if met else 'MISSED'} {text}")
+    print(f"load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    return 1 if options.strict and not all(verdicts.values()) else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from analysis.pages.improve_shared import day_input, improve_page, show_error
+from analysis.pages.shared import forget_data_version
 from surveys.db import read_session, write_session
 from surveys.i18n import TranslatableError
 from surveys.improvement.evidence_notes import (
@@ -54,6 +55,7 @@ with st.form("notes_new"):
                 record_evidence_note(
                     session=session, actor=me.email, item=EvidenceNoteInput(**entry)
                 )
+            forget_data_version()  # the rest of this run shows the new note
             done(tr("improve.pages.note_recorded"), "note_organisation", "note_summary")
         except TranslatableError as error:
             show_error(error)

@@ -22,6 +22,7 @@ from analysis.pages.improve_shared import (
     themes,
     today,
 )
+from analysis.pages.shared import forget_data_version
 from analysis.suggestions import Suggestion, action_input
 from surveys.db import write_session
 from surveys.i18n import TranslatableError
@@ -55,7 +56,9 @@ def _write(change: Callable[[Session], T]) -> T | None:
     """Run `change` in a write transaction; a refusal is shown, never raised."""
     try:
         with write_session(context().engine) as session:
-            return change(session)
+            done = change(session)
+        forget_data_version()  # what this run shows next includes the write
+        return done
     except TranslatableError as error:
         show_error(error)
         return None

@@ -32,7 +32,7 @@ from analysis.frames import (
     withheld_reason,
     withheld_sentence,
 )
-from analysis.frames.cache import FRAMES
+from analysis.frames.cache import FRAMES, VersionedMemo
 from analysis.metrics import breakdown
 from analysis.summary import TABLES, versioned_dashboard_tables
 from analysis.verbatim_rows import hidden_text_count, verbatim_table
@@ -48,13 +48,38 @@ FRENCH_CHART_LOCALE = alt.Locale(
 )
 
 
+RUN_VERSION_KEY = "_analysis_data_version"
+
+
 def data_version() -> str:
-    """The data version of the current database (one small query)."""
-    return FRAMES.version(context().engine)
+    """The data version of the current database, read once per script run (the fingerprint
+    query takes tenths of a second at the large scale, and a page asked it four or five
+    times): every part of a page shows the figures of one version. `forget_data_version`,
+    called by `streamlit_app` at the start of every run, makes the next run read it again."""
+    version = st.session_state.get(RUN_VERSION_KEY)
+    if version is None:
+        version = FRAMES.version(context().engine)
+        st.session_state[RUN_VERSION_KEY] = version
+    return version
+
+
+def forget_data_version() -> None:
+    st.session_state.pop(RUN_VERSION_KEY, None)
 
 
 def frames(version: str | None = None) -> AnalysisFrames:
-    return FRAMES.get(context().engine, version)
+    return FRAMES.get(context().engine, version or data_version())
+
+
+CHOICES = VersionedMemo(max_entries=4)
+
+
+def choices() -> dict:
+    """What each filter offers, once per data version (reading them from the frames took
+    about a tenth of a filter change at the large scale)."""
+    version = data_version()
+    key = (context().engine.url.render_as_string(hide_password=True),)
+    return CHOICES.get(key, version, lambda: filter_choices(frames(version)))  # type: ignore[return-value]
 
 
 def threshold() -> int:
@@ -272,10 +297,10 @@ def filter_bar(
     start, end = _period(f"{prefix}_period")
     if period_only:
         return AnalysisFilters(start=start, end=end)
-    choices = filter_choices(frames())
+    offered = choices()
     everything = tr("analysis.filters.all")
-    programmes, sessions, trainers = _who_filters(prefix, choices, everything, with_trainers)
-    modalities, audiences, timings = _vocabulary_filters(prefix, choices, everything)
+    programmes, sessions, trainers = _who_filters(prefix, offered, everything, with_trainers)
+    modalities, audiences, timings = _vocabulary_filters(prefix, offered, everything)
     return AnalysisFilters(
         start=start,
         end=end,
