@@ -57,8 +57,16 @@ def session_start(plan: DemoPlan, session_end: date) -> datetime:
 
 
 def campaign_row(
-    key: str, plan: DemoPlan, *, label: str, scheduled: datetime, session_id: int | None
+    key: str,
+    plan: DemoPlan,
+    *,
+    label: str,
+    scheduled: datetime,
+    session_id: int | None,
+    now: datetime,
 ) -> dict[str, Any]:
+    """The campaign row, in the state the planner leaves it at `now` (open once started,
+    closed once past its closing time)."""
     fields = campaign_fields(
         key=key,
         plan_id=plan.plan_id,
@@ -71,7 +79,8 @@ def campaign_row(
         close_after_days=plan.spec.close_after_days,
         reminder_offsets_days=plan.spec.reminder_offsets_days,
     )
-    return {**fields, "created_at": scheduled}
+    status = "scheduled" if now < scheduled else "open" if now < fields["closes_at"] else "closed"
+    return {**fields, "created_at": scheduled, "status": status}
 
 
 def _invitation_row(
@@ -243,6 +252,7 @@ def financer_campaign(
         label=f"{plan.title} {year}",
         scheduled=scheduled,
         session_id=None,
+        now=builder.now,
     )
     campaign_id = builder.add(Campaign, [row])[0]
     invited = list(zip(person_ids["financer"][:-2], languages["financer"][:-2], strict=True))

@@ -120,6 +120,7 @@ def _session_campaign(
         label=f"{plan.title} – {session_code}",
         scheduled=scheduled,
         session_id=session_id,
+        now=builder.now,
     )
     campaign_id = builder.add(Campaign, [row])[0]
     audience = plan.audience
