@@ -3,7 +3,7 @@ categorical codes), and `load_frames`, which reads and joins everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -92,12 +92,17 @@ def build_answer_frame(
 
 
 def load_frames(
-    *, engine: sa.Engine, start: date | None = None, end: date | None = None
+    *,
+    engine: sa.Engine,
+    start: date | None = None,
+    end: date | None = None,
+    campaign_ids: Sequence[int] | None = None,
 ) -> AnalysisFrames:
     """Everything the dashboard, the summary and the suggestions compute from, for responses
-    submitted between `start` and `end` (Paris days, inclusive; None = unbounded)."""
+    submitted between `start` and `end` (Paris days, inclusive; None = unbounded), to the
+    campaigns `campaign_ids` only when given (a dossier reads its own answers, not all)."""
     with engine.connect() as connection:
-        answers = read_answers(connection, start, end)
+        answers = read_answers(connection, start, end, campaign_ids)
         questions = read_questions(connection)
         campaigns = read_campaigns(connection)
         session_people = read_session_people(connection)

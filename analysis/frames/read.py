@@ -44,7 +44,9 @@ def _raw_rows(connection: sa.Connection, statement: sa.Executable) -> tuple[list
     return names, result.cursor.fetchall()
 
 
-def _answer_statement(start: date | None, end: date | None) -> sa.Select:
+def _answer_statement(
+    start: date | None, end: date | None, campaign_ids: Sequence[int] | None = None
+) -> sa.Select:
     answer, response, named = Answer.__table__, Response.__table__, NamedResponse.__table__
     statement = sa.select(
         answer.c.response_id,
@@ -65,6 +67,8 @@ def _answer_statement(start: date | None, end: date | None) -> sa.Select:
         statement = statement.where(response.c.submitted_on >= start)
     if end is not None:
         statement = statement.where(response.c.submitted_on <= end)
+    if campaign_ids is not None:
+        statement = statement.where(response.c.campaign_id.in_(sorted(campaign_ids)))
     return statement
 
 
@@ -115,8 +119,14 @@ def _response_categories(values: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(np.cumsum(starts) - 1, categories=pd.Index(runs))
 
 
-def read_answers(connection: sa.Connection, start: date | None, end: date | None) -> pd.DataFrame:
-    names, rows = _raw_rows(connection, _answer_statement(start, end))
+def read_answers(
+    connection: sa.Connection,
+    start: date | None,
+    end: date | None,
+    campaign_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """The answer rows of the period (of those campaigns only, when given)."""
+    names, rows = _raw_rows(connection, _answer_statement(start, end, campaign_ids))
     columns = _answer_columns(names, rows)
     person = pd.to_numeric(pd.Series(columns["person_id"], dtype=object)).astype("Int64")
     return pd.DataFrame(

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.dossier import build_dossier, dossier_pdf, dossier_stem
+from analysis.dossier import build_dossier, build_programme_dossier, dossier_pdf, dossier_stem
 from analysis.frames import now_paris
 from analysis.pages.shared import filter_bar, frames, language, refresh_button, threshold
 from analysis.results import (
@@ -102,21 +102,28 @@ if st.button(tr("analysis.results.build"), key="results_pdf"):
         mime="application/pdf",
         key="results_download",
     )
-if kind == "session" and st.button(tr("analysis.dossier.build"), key="dossier_pdf"):
-    dossier = build_dossier(
-        engine=context().engine,
-        settings=context().settings,
-        code=str(value),
-        language=code,
-        generated=now_paris(datetime.now(UTC)),
-    )
-    st.download_button(
-        tr("analysis.dossier.download"),
-        dossier_pdf(dossier),
-        file_name=f"{dossier_stem(str(value), code)}.pdf",
-        mime="application/pdf",
-        key="dossier_download",
-    )
+# One click from the session's or the programme's results to its auditor's dossier.
+DOSSIERS = {
+    "session": (build_dossier, "build", "download"),
+    "programme": (build_programme_dossier, "programme_build", "programme_download"),
+}
+if kind in DOSSIERS:
+    build, prepare, download = DOSSIERS[kind]
+    if st.button(tr(f"analysis.dossier.{prepare}"), key="dossier_pdf"):
+        dossier = build(
+            engine=context().engine,
+            settings=context().settings,
+            code=str(value),
+            language=code,
+            generated=now_paris(datetime.now(UTC)),
+        )
+        st.download_button(
+            tr(f"analysis.dossier.{download}"),
+            dossier_pdf(dossier),
+            file_name=f"{dossier_stem(str(value), code, kind)}.pdf",
+            mime="application/pdf",
+            key="dossier_download",
+        )
 if report.responses == 0:
     st.caption(tr("analysis.results.empty"))
 for number, item in enumerate(report.results, start=1):

@@ -36,7 +36,8 @@ def sql_counts(folder: Path, code: str) -> dict[str, tuple[int, int, int]]:
     connection = sqlite3.connect(folder / "app.db")
     rows = connection.execute(
         """SELECT c.id,
-             (SELECT COUNT(*) FROM invitation i WHERE i.campaign_id = c.id),
+             (SELECT COUNT(*) FROM invitation i WHERE i.campaign_id = c.id AND NOT EXISTS
+               (SELECT 1 FROM room_seat z WHERE z.invitation_id = i.id)),
              (SELECT COUNT(*) FROM outbound_message m JOIN invitation i ON i.id = m.invitation_id
                WHERE i.campaign_id = c.id AND m.kind = 'reminder' AND m.status = 'sent'),
              (SELECT COUNT(*) FROM response r WHERE r.campaign_id = c.id)
