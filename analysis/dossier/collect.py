@@ -130,13 +130,23 @@ def _is_seat() -> sa.ColumnElement[bool]:
 
 def _sent_steps(session: Session, campaign_id: int) -> list[Step]:
     """The invitation, each reminder and each link sent again, by the day they left."""
-    sent = session.exec(
-        select(OutboundMessage.kind, OutboundMessage.sequence, OutboundMessage.sent_at)
+    # The status is tested here, not in SQL: with `status = 'sent'` in the query, SQLite
+    # walks the outbox's (status, due_at) index over every message ever sent (0.4 s a
+    # campaign at the large scale) instead of the campaign's few invitations.
+    messages = session.exec(
+        select(
+            OutboundMessage.kind,
+            OutboundMessage.sequence,
+            OutboundMessage.sent_at,
+            OutboundMessage.status,
+        )
         .join(Invitation, Invitation.id == OutboundMessage.invitation_id)
-        .where(Invitation.campaign_id == campaign_id, OutboundMessage.status == "sent")
+        .where(Invitation.campaign_id == campaign_id)
     ).all()
     moments: dict[tuple[str, int], list[datetime]] = {}
-    for kind, sequence, at in sent:
+    for kind, sequence, at, status in messages:
+        if status != "sent":
+            continue
         key = (kind, sequence) if kind == "reminder" else (kind, 0)
         moments.setdefault(key, []).append(at)
     return [_step(kind, seq, at) for (kind, seq), at in sorted(moments.items())]

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from analysis.dossier.collect import DossierData, Solicitation, collect_dossier
 from analysis.evidence.render import _helpers as pack_helpers
 from analysis.evidence.render import environment, print_pdf
-from analysis.frames import load_frames, small_group_min
+from analysis.frames import load_campaign_frames, small_group_min
 from analysis.results import ResultsReport, report_from_frames, resolve_scope, scope_answers
 from analysis.results.document import _helpers as results_helpers
 from surveys.config import Settings
@@ -147,14 +147,13 @@ def scope_results(
     kind: str,
     code: str,
     solicitations: tuple[Solicitation, ...],
-    start: date | None,
     language: str,
 ) -> tuple[ResultsReport, pd.DataFrame]:
     """The results per question of the session or programme `code` and its answers, read
     for its own campaigns only (not the whole organisation's answers)."""
     scope = resolve_scope(engine=engine, kind=kind, value=code, language=language)
     campaign_ids = [s.campaign_id for s in solicitations]
-    frames = load_frames(engine=engine, start=start, campaign_ids=campaign_ids)
+    frames = load_campaign_frames(engine=engine, campaign_ids=campaign_ids)
     report = report_from_frames(
         frames, scope, small_group_min(engine=engine, settings=settings), language
     )
@@ -182,7 +181,6 @@ def build_dossier(
         kind="session",
         code=code,
         solicitations=data.solicitations,
-        start=data.facts.start,
         language=language,
     )
     day = generated or report.last_day or data.facts.end

@@ -34,7 +34,7 @@ from analysis.dossier.document import (
     solicitation_totals,
 )
 from analysis.evidence.render import environment
-from surveys.config import Settings
+from surveys.config import Settings, paris_day
 from surveys.db import read_session
 from surveys.i18n import t
 from surveys.improvement.complaints import complaint_row
@@ -44,6 +44,7 @@ from surveys.models import (
     ImprovementAction,
     Programme,
     TrainingSession,
+    utc_now,
 )
 
 
@@ -178,18 +179,16 @@ def build_programme_dossier(
             raise DossierError(t("analysis.dossier.no_programme", language, code=code))
         data = collect_programme(session, programme, language, start, end)
         organisation = organisation_name(session)
-    first = min((part.facts.start for part in data.sessions), default=start)
     report, answers = scope_results(
         engine=engine,
         settings=settings,
         kind="programme",
         code=code,
         solicitations=data.solicitations,
-        start=first,
         language=language,
     )
-    last = max((part.facts.end for part in data.sessions), default=end or first)
-    day = generated or report.last_day or last
+    last = max((part.facts.end for part in data.sessions), default=None)
+    day = generated or report.last_day or last or paris_day(utc_now())
     context = dossier_context(
         report, answers, organisation=organisation, generated=day, language=language
     )
@@ -197,7 +196,7 @@ def build_programme_dossier(
         html=render_programme_html(data, context),
         title=_heading(data, language),
         author=organisation,
-        end=generated or last,
+        end=generated or last or day,
         language=language,
         code=code,
         kind="programme",

@@ -92,17 +92,12 @@ def build_answer_frame(
 
 
 def load_frames(
-    *,
-    engine: sa.Engine,
-    start: date | None = None,
-    end: date | None = None,
-    campaign_ids: Sequence[int] | None = None,
+    *, engine: sa.Engine, start: date | None = None, end: date | None = None
 ) -> AnalysisFrames:
     """Everything the dashboard, the summary and the suggestions compute from, for responses
-    submitted between `start` and `end` (Paris days, inclusive; None = unbounded), to the
-    campaigns `campaign_ids` only when given (a dossier reads its own answers, not all)."""
+    submitted between `start` and `end` (Paris days, inclusive; None = unbounded)."""
     with engine.connect() as connection:
-        answers = read_answers(connection, start, end, campaign_ids)
+        answers = read_answers(connection, start, end)
         questions = read_questions(connection)
         campaigns = read_campaigns(connection)
         session_people = read_session_people(connection)
@@ -114,4 +109,21 @@ def load_frames(
         campaigns=campaigns,
         solicitations=solicitations,
         financers=financers,
+    )
+
+
+def load_campaign_frames(*, engine: sa.Engine, campaign_ids: Sequence[int]) -> AnalysisFrames:
+    """The answers and the campaigns of `campaign_ids` only, for a report on them (a session's
+    or a programme's dossier reads its own answers, not the organisation's million). The
+    session people, solicitations and financers stay empty: they are the dashboard's."""
+    with engine.connect() as connection:
+        answers = read_answers(connection, None, None, campaign_ids)
+        questions = read_questions(connection)
+        campaigns = read_campaigns(connection, campaign_ids)
+    return AnalysisFrames(
+        answers=build_answer_frame(answers, questions, campaigns),
+        session_people=pd.DataFrame(),
+        campaigns=campaigns,
+        solicitations=pd.DataFrame(),
+        financers=pd.DataFrame(),
     )

@@ -9,9 +9,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import sqlalchemy as sa
 
+from analysis.frames.columns import (
+    answer_columns,
+    driver_days,
+    response_categories,
+    sorted_categories,
+)
 from analysis.frames.model import (
     PARIS,
     QUESTION_COLUMNS,
@@ -72,53 +77,6 @@ def _answer_statement(
     return statement
 
 
-def _days(values: Sequence[Any] | np.ndarray) -> pd.Series:
-    """Dates from a driver column (strings on SQLite, date objects elsewhere), parsed once per
-    distinct value."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    parsed = pd.to_datetime(
-        pd.Series(uniques, dtype=object).astype(str).str[:10], format="%Y-%m-%d"
-    )
-    result = pd.Series(parsed.to_numpy().take(codes, mode="clip"), dtype="datetime64[ns]")
-    return result.where(codes >= 0)
-
-
-def _answer_columns(names: list[str], rows: list) -> dict[str, Any]:
-    if not rows:
-        return {name: np.array([], dtype=object) for name in names}
-    matrix = np.array(rows, dtype=object)
-    return {name: matrix[:, index] for index, name in enumerate(names)}
-
-
-def _sorted_categories(values: np.ndarray) -> pd.Categorical:
-    """Strings as a categorical with sorted categories (pyarrow's dictionary encoding hashes a
-    million strings faster than pandas)."""
-    if len(values) == 0:
-        return pd.Categorical(np.array([], dtype=object))
-    encoded = pa.array(values, type=pa.string()).dictionary_encode()
-    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(rank[indices], categories=pd.Index(names[order]))
-
-
-def _response_categories(values: np.ndarray) -> pd.Categorical:
-    """Response ids as a categorical. The query reads a response's answers together, so runs
-    of equal ids number the responses without hashing; if an id turns up in two runs (another
-    query plan), the general encoding is used."""
-    if len(values) == 0:
-        return pd.Categorical(np.array([], dtype=object))
-    starts = np.empty(len(values), dtype=bool)
-    starts[0] = True
-    starts[1:] = values[1:] != values[:-1]
-    runs = values[starts]
-    if len(set(runs)) != len(runs):
-        return _sorted_categories(values)
-    return pd.Categorical.from_codes(np.cumsum(starts) - 1, categories=pd.Index(runs))
-
-
 def read_answers(
     connection: sa.Connection,
     start: date | None,
@@ -127,19 +85,19 @@ def read_answers(
 ) -> pd.DataFrame:
     """The answer rows of the period (of those campaigns only, when given)."""
     names, rows = _raw_rows(connection, _answer_statement(start, end, campaign_ids))
-    columns = _answer_columns(names, rows)
+    columns = answer_columns(names, rows)
     person = pd.to_numeric(pd.Series(columns["person_id"], dtype=object)).astype("Int64")
     return pd.DataFrame(
         {
-            "response_id": _response_categories(columns["response_id"]),
-            "question_id": _sorted_categories(columns["question_id"]),
+            "response_id": response_categories(columns["response_id"]),
+            "question_id": sorted_categories(columns["question_id"]),
             "number": pd.to_numeric(
                 pd.Series(columns["number"], dtype=object), errors="coerce"
             ).astype(float),
             "text": pd.Series(columns["text"], dtype=object),
             "survey_version_id": columns["survey_version_id"].astype(np.int64),
             "campaign_id": columns["campaign_id"].astype(np.int64),
-            "submitted_on": _days(columns["submitted_on"]),
+            "submitted_on": driver_days(columns["submitted_on"]),
             "anonymous": columns["anonymous"].astype(bool),
             "person_id": person,
         }
@@ -180,12 +138,16 @@ def _is_seat(invitation: sa.Table) -> sa.ColumnElement[bool]:
     return sa.exists().where(seat.c.invitation_id == invitation.c.id)
 
 
-def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
+def read_campaigns(
+    connection: sa.Connection, campaign_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Every campaign (those of `campaign_ids` only, when given) with its counts."""
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
     # Seats of a session link (anonymous answers in the room) count as answers, not as people
     # asked: the people asked are the learners' own invitations.
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
+    ids = None if campaign_ids is None else sorted(campaign_ids)
     counts = (
         sa.select(
             invitation.c.campaign_id,
@@ -197,6 +159,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
                 "answered"
             ),
         )
+        .where(sa.true() if ids is None else invitation.c.campaign_id.in_(ids))
         .group_by(invitation.c.campaign_id)
         .subquery()
     )
@@ -222,6 +185,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             .outerjoin(programme, programme.c.id == session.c.programme_id)
             .outerjoin(counts, counts.c.campaign_id == campaign.c.id)
         )
+        .where(sa.true() if ids is None else campaign.c.id.in_(ids))
         .order_by(campaign.c.id)
     )
     frame = pd.DataFrame(
