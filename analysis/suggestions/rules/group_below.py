@@ -40,11 +40,31 @@ class ThemePairs:
         self.rows = rows[valid].reset_index(drop=True)
         self.owner, self.n = group[valid], base.n[valid]
         self.total, self.top = base.total[valid], base.top[valid]
+        self.everyone = self._sums(np.arange(len(self.owner)))
 
     def people(self, keep: np.ndarray) -> Respondents:
+        chosen = np.flatnonzero(keep)
         return Respondents(
-            self.themes, self.owner[keep], self.n[keep], self.total[keep], self.top[keep]
+            self.themes, self.owner[chosen], self.n[chosen], self.total[chosen], self.top[chosen]
         )
+
+    def _sums(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        owner, count = self.owner[chosen], len(self.themes)
+        return (
+            np.bincount(owner, minlength=count),
+            np.bincount(owner, weights=self.n[chosen], minlength=count),
+            np.bincount(owner, weights=self.total[chosen], minlength=count),
+        )
+
+    def outside(self, inside: np.ndarray) -> dict[str, np.ndarray]:
+        """Respondents, answers and mean per theme of the pairs not `inside`, as everyone's
+        sums minus the inside's: answers are whole numbers, so the difference is exact."""
+        parts = self._sums(np.flatnonzero(inside))
+        respondents, n, total = (
+            whole - part for whole, part in zip(self.everyone, parts, strict=True)
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return {"respondents": respondents, "n": n.astype(np.int64), "mean": total / n}
 
     def where(self, column: str, values: set[Any] | str) -> np.ndarray:
         series = self.rows[column]
@@ -53,15 +73,15 @@ class ThemePairs:
 
 
 def _below_themes(
-    pairs: ThemePairs, mine: np.ndarray, others: np.ndarray, settings: SuggestionSettings
+    pairs: ThemePairs, mine: np.ndarray, inside: np.ndarray, settings: SuggestionSettings
 ) -> list[dict[str, Any]]:
-    """The themes on which the pairs `mine` score at least `group_gap` under the pairs
-    `others`, with its confidence interval entirely under them; only groups with enough
-    respondents on both sides (the small-group rule)."""
+    """The themes on which the pairs `mine` score at least `group_gap` under the others (the
+    pairs not `inside`), with its confidence interval entirely under them; only groups with
+    enough respondents on both sides (the small-group rule)."""
     sgm = settings.small_group_min
     if np.count_nonzero(mine) < sgm:  # no theme can reach the threshold (a trainer of no
         return []  # session in the period, say): nothing to score
-    own, rest = score_arrays(pairs.people(mine)), score_arrays(pairs.people(others))
+    own, rest = score_arrays(pairs.people(mine)), pairs.outside(inside)
     gap = rest["mean"] - own["mean"]
     with np.errstate(invalid="ignore"):
         keep = (
@@ -173,7 +193,7 @@ def rule_group_below(
             continue
         for group in sorted(likert[dimension].dropna().astype(str).unique()):
             inside = pairs.where(dimension, group)
-            rows = _below_themes(pairs, inside, ~inside, settings)
+            rows = _below_themes(pairs, inside, inside, settings)
             if rows:
                 chosen = (likert[dimension] == group).fillna(False).to_numpy(bool)
                 mine, others = likert[chosen], likert[~chosen]
@@ -209,14 +229,14 @@ def _trainers_below(
     candidates = []
     for trainer, own in sessions.items():
         inside = pairs.where("session_id", own)
-        rows = _below_themes(pairs, inside, ~inside, settings)
+        rows = _below_themes(pairs, inside, inside, settings)
         if rows:
             candidates.append((-max(row["gap"] for row in rows), trainer))
     found, flagged_sessions = [], set()
     for _gap, trainer in sorted(candidates):
         mine = pairs.where("session_id", sessions[trainer] - flagged_sessions)
-        others = ~pairs.where("session_id", sessions[trainer])
-        rows = _below_themes(pairs, mine, others, settings)
+        inside = pairs.where("session_id", sessions[trainer])
+        rows = _below_themes(pairs, mine, inside, settings)
         if rows:
             own = likert[_in_sessions(likert, sessions[trainer] - flagged_sessions)]
             rest = likert[~_in_sessions(likert, sessions[trainer])]
