@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from surveys.audit import record
+from surveys.audit import record, save_with_audit
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
 from surveys.models import API_SCOPES, ApiKey, ApiRateWindow
@@ -63,9 +63,7 @@ def create_key(
         created_by=actor,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
-    record(session, actor=actor, action="api.key_create", target=f"api_key:{row.id}", at=now)
+    save_with_audit(session, row, actor=actor, action="api.key_create", kind="api_key", at=now)
     return row, key
 
 

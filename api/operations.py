@@ -6,7 +6,7 @@ one list, so a route cannot exist without being documented, nor the other way ro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,66 +64,53 @@ class Operation:
         return self.body is not None
 
 
-def _programmes(call: Call) -> BaseModel:
-    assert call.session is not None
-    items = call.body.items
-    return run_bulk(
-        call.session,
-        items,
-        lambda: Programmes(call.session).load(items).apply,
-        language=call.language,
-        key_of=lambda item: item.external_id,
-        field_names=PROGRAMME_FIELD_NAMES,
-    )
+Loader = Callable[[Call, Sequence[Any]], Callable[[Any], str]]
 
 
-def _sessions(call: Call) -> BaseModel:
-    assert call.session is not None
-    items = call.body.items
-    return run_bulk(
-        call.session,
-        items,
-        lambda: Sessions(call.session).load(items).apply,
-        language=call.language,
-        key_of=lambda item: item.external_id,
-        field_names=SESSION_FIELD_NAMES,
-    )
+def _external_id(item: Any) -> str | None:
+    return item.external_id
 
 
-def _people(call: Call) -> BaseModel:
-    assert call.session is not None
-    items = call.body.items
+def _bulk(
+    load: Loader,
+    key_of: Callable[[Any], str | None] = _external_id,
+    field_names: Mapping[str, str] | None = None,
+) -> Callable[[Call], BaseModel]:
+    """A bulk write: `load(call, items)` builds the function applied to each item (with fresh
+    lookups); `key_of` names an item in the report, `field_names` its fields."""
+
+    def run(call: Call) -> BaseModel:
+        assert call.session is not None
+        items = call.body.items
+        return run_bulk(
+            call.session,
+            items,
+            lambda: load(call, items),
+            language=call.language,
+            key_of=key_of,
+            field_names=field_names,
+        )
+
+    return run
+
+
+def _people(call: Call, items: Sequence[Any]) -> Callable[[Any], str]:
     externals, emails = [item.external_id for item in items], [item.email for item in items]
-    return run_bulk(
-        call.session,
-        items,
-        lambda: People(call.session).load(externals, emails).apply,
-        language=call.language,
-        key_of=lambda item: item.external_id,
-    )
+    return People(call.session).load(externals, emails).apply
 
 
-def _enrolments(call: Call) -> BaseModel:
-    assert call.session is not None
-    items = call.body.items
-    return run_bulk(
-        call.session,
-        items,
-        lambda: Enrolments(call.session, actor=call.actor, now=call.now).load(items).apply,
-        language=call.language,
-        key_of=lambda item: f"{item.person_external_id}/{item.session_external_id}",
-    )
-
-
-def _complaints(call: Call) -> BaseModel:
-    assert call.session is not None
-    return run_bulk(
-        call.session,
-        call.body.items,
-        lambda: Incidents(call.session, actor=call.actor, now=call.now).apply,
-        language=call.language,
-        key_of=lambda item: item.external_id,
-    )
+_programmes = _bulk(
+    lambda call, items: Programmes(call.session).load(items).apply,
+    field_names=PROGRAMME_FIELD_NAMES,
+)
+_sessions = _bulk(
+    lambda call, items: Sessions(call.session).load(items).apply, field_names=SESSION_FIELD_NAMES
+)
+_enrolments = _bulk(
+    lambda call, items: Enrolments(call.session, actor=call.actor, now=call.now).load(items).apply,
+    key_of=lambda item: f"{item.person_external_id}/{item.session_external_id}",
+)
+_complaints = _bulk(lambda call, _: Incidents(call.session, actor=call.actor, now=call.now).apply)
 
 
 def _results(scope: str, param: str) -> Callable[[Call], BaseModel]:
@@ -143,7 +130,7 @@ OPERATIONS: tuple[Operation, ...] = (
               "Create or update sessions (dates, modality, LMS, trainers)",
               PEOPLE, schemas.BulkResult, _sessions, body=schemas.SessionsBody),
     Operation("PUT", f"{PREFIX}/people", "upsertPeople", "Create or update people",
-              PEOPLE, schemas.BulkResult, _people, body=schemas.PeopleBody),
+              PEOPLE, schemas.BulkResult, _bulk(_people), body=schemas.PeopleBody),
     Operation("PUT", f"{PREFIX}/enrolments", "upsertEnrolments",
               "Create or update enrolments and their completion status",
               PEOPLE, schemas.BulkResult, _enrolments, body=schemas.EnrolmentsBody),

@@ -94,22 +94,7 @@ def _campaign_rows(connection: sa.Connection, campaign_id: int | None = None) ->
 
 
 def _campaign_out(row: Any) -> CampaignOut:
-    return CampaignOut(
-        id=row.id,
-        key=row.key,
-        label=row.label,
-        audience=row.audience,
-        timing=row.timing,
-        status=row.status,
-        anonymous=bool(row.anonymous),
-        survey_id=row.survey_id,
-        session_external_id=row.session_external_id,
-        session_code=row.session_code,
-        scheduled_at=row.scheduled_at,
-        closes_at=row.closes_at,
-        invited=int(row.invited),
-        answered=int(row.answered),
-    )
+    return CampaignOut.model_validate(row, from_attributes=True)
 
 
 def list_campaigns(context: AppContext) -> CampaignList:

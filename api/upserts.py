@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -39,6 +39,9 @@ def in_chunks(session: Session, model: type[SQLModel], column: Any, values: Iter
         yield from session.exec(select(model).where(col(column).in_(wanted[start : start + CHUNK])))
 
 
+Row = TypeVar("Row", bound=SQLModel)
+
+
 def _apply_changes(row: SQLModel, changes: dict[str, Any], session: Session) -> bool:
     """Set what differs (flushed with the whole call, see `api.bulk`)."""
     changed = {name: value for name, value in changes.items() if getattr(row, name) != value}
@@ -49,11 +52,23 @@ def _apply_changes(row: SQLModel, changes: dict[str, Any], session: Session) -> 
     return bool(changed)
 
 
-def _created(session: Session, row: SQLModel, *, needs_id: bool = False) -> str:
+def _upsert(
+    session: Session,
+    row: Row | None,
+    model: type[Row],
+    changes: dict[str, Any],
+    *,
+    needs_id: bool = False,
+) -> tuple[Row, str]:
+    """Create a `model` row from `changes`, or set what differs on `row`; says which
+    ("created", "updated", "unchanged"). `needs_id`: the new row is flushed for its id."""
+    if row is not None:
+        return row, "updated" if _apply_changes(row, changes, session) else "unchanged"
+    row = model(**changes)
     session.add(row)
     if needs_id:
         session.flush()
-    return "created"
+    return row, "created"
 
 
 def _external_id(value: str) -> str:
@@ -93,11 +108,7 @@ class Programmes:
         changes = {"external_id": external, "name": name, "code": code}
         if item.kind:
             changes["kind"] = item.kind
-        if row is None:
-            row = Programme(**changes)
-            result = _created(self.session, row)
-        else:
-            result = "updated" if _apply_changes(row, changes, self.session) else "unchanged"
+        row, result = _upsert(self.session, row, Programme, changes)
         self.by_external[external] = self.by_code[code.lower()] = row
         return result
 
@@ -155,11 +166,7 @@ class People:
                 changes[name] = getattr(checked, name)
         if checked.language:
             changes["language"] = checked.language
-        if row is None:
-            row = Person(**changes)
-            result = _created(self.session, row)
-        else:
-            result = "updated" if _apply_changes(row, changes, self.session) else "unchanged"
+        row, result = _upsert(self.session, row, Person, changes)
         self._remember(row)
         return result
 
@@ -223,11 +230,10 @@ class Sessions:
                 raise RecordRefused("code", "api.errors.code_taken", code=changes["code"])
             row = holder
         # Everything is checked: from here on the item only writes.
-        if row is None:
-            row = TrainingSession(**{"modality": "hybrid", **changes})
-            result = _created(self.session, row, needs_id=trainers is not None)
-        else:
-            result = "updated" if _apply_changes(row, changes, self.session) else "unchanged"
+        new = {"modality": "hybrid", **changes} if row is None else changes
+        row, result = _upsert(
+            self.session, row, TrainingSession, new, needs_id=trainers is not None
+        )
         if trainers is not None and self._set_trainers(row, trainers) and result == "unchanged":
             result = "updated"
         self.by_external[external] = self.by_code[row.code.lower()] = row

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from surveys.audit import record
+from surveys.audit import record, save_with_audit
 from surveys.i18n import TranslatableError
 from surveys.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from surveys.people.rows import has_control_characters
@@ -43,9 +43,7 @@ def create_endpoint(
     row = WebhookEndpoint(
         name=name, url=url, secret=secret, events=chosen, created_by=actor, created_at=now
     )
-    session.add(row)
-    session.flush()
-    record(session, actor=actor, action="webhook.create", target=f"webhook:{row.id}", at=now)
+    save_with_audit(session, row, actor=actor, action="webhook.create", kind="webhook", at=now)
     return row, secret
 
 

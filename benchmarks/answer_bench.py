@@ -52,7 +52,7 @@ from surveys.models import Campaign, Person, SurveyVersion, utc_now  # noqa: E40
 from surveys.respondent.form import SurveyForm, build_form  # noqa: E402
 from surveys.respondent.security import form_guard  # noqa: E402
 from surveys.runtime import AppContext, ensure_organisation  # noqa: E402
-from tests.support.server import free_port  # noqa: E402
+from tests.support.server import free_port, streamlit_command  # noqa: E402
 
 SECRET = "answer-bench-secret-" + "b" * 32
 EXTRA_QUESTION = "reco-would-recommend"  # learner_hot has 19 questions: 20 with this one
@@ -179,21 +179,7 @@ def build_database(data_dir: Path, clients: int) -> BenchData:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "streamlit_app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = [*streamlit_command(port), "--browser.gatherUsageStats", "false"]
     full_env = {
         **os.environ,
         **env,

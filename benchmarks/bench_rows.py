@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from question_banks.loader import get_template, load_catalog
 from surveys.builder.composition import create_survey_from_template, publish_survey
-from surveys.models import Programme, SurveyPlan, TrainingSession
+from surveys.models import Programme, TrainingSession
+from tests import factories
 
 
 def hot_plan_over_sessions(
@@ -33,13 +34,5 @@ def hot_plan_over_sessions(
         for index in range(sessions)
     ]
     session.add_all(trainings)
-    session.add(
-        SurveyPlan(
-            programme_id=programme.id,
-            survey_id=version.survey_id,
-            audience="learner",
-            timing="hot",
-        )
-    )
-    session.flush()
+    factories.plan(session, version, programme.id)  # flushes the sessions too
     return trainings

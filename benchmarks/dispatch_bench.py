@@ -39,21 +39,12 @@ from sqlalchemy import select  # noqa: E402
 from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
 from reminders.dispatcher import dispatch_due  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
-from reminders.rendering import (  # noqa: E402
-    default_source,
-    render_email,
-    sample_facts,
-)
+from reminders.rendering import default_source, render_email, sample_facts  # noqa: E402
 from reminders.transport import build_sender  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
 from surveys.i18n import t  # noqa: E402
-from surveys.models import (  # noqa: E402
-    Campaign,
-    Enrolment,
-    OrganisationSettings,
-    Person,
-)
+from surveys.models import Campaign, Enrolment, OrganisationSettings, Person  # noqa: E402
 
 MAIL_FROM = "qualite@bench.example.org"
 SESSION_END = date(2026, 6, 30)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis.evidence import ContentCache, build_evidence, evidence_pdf
 from analysis.evidence.render import print_pdf
 from surveys.demo import SCALES
-from tests.analysis.demo_database import build_demo_database, demo_context
+from tests.support.demo_database import build_demo_database, demo_context
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 PACK_TARGET, DOSSIER_TARGET = 5.0, 2.0

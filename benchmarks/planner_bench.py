@@ -34,12 +34,7 @@ from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
-from surveys.models import (  # noqa: E402
-    Enrolment,
-    Invitation,
-    OutboundMessage,
-    Person,
-)
+from surveys.models import Enrolment, Invitation, OutboundMessage, Person  # noqa: E402
 from surveys.tokens import hash_token, make_token, new_salt  # noqa: E402
 
 SESSION_END = date(2026, 6, 30)

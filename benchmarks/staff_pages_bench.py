@@ -24,19 +24,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.support.demo_database import demo_environment  # noqa: E402
+
 APP = str(ROOT / "streamlit_app.py")
 SECRET = "bench-secret-" + "p" * 40
 
 
 def environment(folder: Path) -> dict[str, str]:
-    return {
-        "DATA_DIR": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'app.db'}",
-        "SESSION_SECRET": SECRET,
-        "DISPATCHER": "off",
-        "DEMO_DATA": "off",
-        "PYTHONPATH": str(ROOT),
-    }
+    return {**demo_environment(folder), "SESSION_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
 
 
 def load(folder: Path, scale: str) -> None:

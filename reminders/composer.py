@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 
+from reminders.outbox import ClaimedMessage
 from reminders.policy import email_template_name
 from reminders.rendering import (
     EmailFacts,
@@ -29,18 +30,6 @@ from surveys.tokens import make_token
 log = logging.getLogger("reminders.composer")
 
 
-class OutgoingMessage(Protocol):
-    kind: str
-    sequence: int
-    token_salt: str
-    language: str
-    first_name: str
-    last_name: str
-    closes_at: datetime
-    plan_id: int | None
-    survey_version_id: int
-
-
 class MessageComposer:
     def __init__(self, *, engine: sa.Engine, settings: Settings, base_url: str) -> None:
         self.engine = engine
@@ -54,7 +43,7 @@ class MessageComposer:
         return answer_url(token, self.base_url), unsubscribe_url(token, self.base_url)
 
     def compose(
-        self, message: OutgoingMessage, *, address: str, message_id: str, now: datetime
+        self, message: ClaimedMessage, *, address: str, message_id: str, now: datetime
     ) -> OutgoingEmail:
         organisation = self._organisation()
         answer_url, unsubscribe_url = self.links(message.token_salt)

@@ -247,6 +247,41 @@ def resolve_unknown(
     return message
 
 
+def _plan_for_email(session: Session, plan_id: int) -> SurveyPlan:
+    plan = session.get(SurveyPlan, plan_id)
+    if plan is None:
+        raise CampaignActionError("reminders.errors.no_plan")
+    return plan
+
+
+def _set_email_override(
+    session: Session,
+    plan: SurveyPlan,
+    language: str,
+    template_name: str,
+    own: dict[str, str] | None,
+    *,
+    actor: str,
+    action: str,
+) -> None:
+    """Store (`own`: subject and body) or drop (None) the plan's own email of this kind and
+    language, with its audit line."""
+    overrides = {lang: dict(kinds) for lang, kinds in (plan.email_overrides or {}).items()}
+    if own is None:
+        overrides.get(language, {}).pop(template_name, None)
+    else:
+        overrides.setdefault(language, {})[template_name] = own
+    plan.email_overrides = overrides  # a new dict, so the JSON column is seen as changed
+    session.add(plan)
+    record(
+        session,
+        actor=actor,
+        action=action,
+        target=f"plan:{plan.id}",
+        details={"language": language, "email": template_name},
+    )
+
+
 def save_plan_email(
     *,
     session: Session,
@@ -259,9 +294,7 @@ def save_plan_email(
 ) -> None:
     """Store a plan's own subject and body for one kind of email and language (checked
     first: an email that would not render is refused)."""
-    plan = session.get(SurveyPlan, plan_id)
-    if plan is None:
-        raise CampaignActionError("reminders.errors.no_plan")
+    plan = _plan_for_email(session, plan_id)
     if language not in SUPPORTED_LANGUAGES or template_name not in EMAIL_TEMPLATE_NAMES:
         raise CampaignActionError("reminders.errors.bad_template")
     source = EmailSource(subject=subject.strip(), body=body.strip())
@@ -271,19 +304,9 @@ def save_plan_email(
         check_source(source, language)
     except EmailTemplateError as error:
         raise CampaignActionError("reminders.errors.template", detail=str(error)) from error
-    overrides = {lang: dict(kinds) for lang, kinds in (plan.email_overrides or {}).items()}
-    overrides.setdefault(language, {})[template_name] = {
-        "subject": source.subject,
-        "body": source.body,
-    }
-    plan.email_overrides = overrides  # a new dict, so the JSON column is seen as changed
-    session.add(plan)
-    record(
-        session,
-        actor=actor,
-        action="plan.email_edit",
-        target=f"plan:{plan.id}",
-        details={"language": language, "email": template_name},
+    own = {"subject": source.subject, "body": source.body}
+    _set_email_override(
+        session, plan, language, template_name, own, actor=actor, action="plan.email_edit"
     )
 
 
@@ -291,17 +314,7 @@ def reset_plan_email(
     *, session: Session, plan_id: int, language: str, template_name: str, actor: str
 ) -> None:
     """Go back to the shipped template for this kind of email and language."""
-    plan = session.get(SurveyPlan, plan_id)
-    if plan is None:
-        raise CampaignActionError("reminders.errors.no_plan")
-    overrides = {lang: dict(kinds) for lang, kinds in (plan.email_overrides or {}).items()}
-    overrides.get(language, {}).pop(template_name, None)
-    plan.email_overrides = overrides
-    session.add(plan)
-    record(
-        session,
-        actor=actor,
-        action="plan.email_reset",
-        target=f"plan:{plan.id}",
-        details={"language": language, "email": template_name},
+    plan = _plan_for_email(session, plan_id)
+    _set_email_override(
+        session, plan, language, template_name, None, actor=actor, action="plan.email_reset"
     )

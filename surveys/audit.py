@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from surveys.models import AuditLog, utc_now
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def record(
@@ -24,6 +26,23 @@ def record(
             actor=actor, action=action, target=target, details=details or {}, at=at or utc_now()
         )
     )
+
+
+def save_with_audit(
+    session: Session,
+    row: Row,
+    *,
+    actor: str,
+    action: str,
+    kind: str,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Row:
+    """Write `row` (flushed: it has its id) and the audit line of `action` on `<kind>:<id>`."""
+    session.add(row)
+    session.flush()
+    record(session, actor=actor, action=action, target=f"{kind}:{row.id}", details=details, at=at)
+    return row
 
 
 def list_entries(

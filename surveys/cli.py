@@ -153,18 +153,7 @@ def _print_import_report(report: ImportReport) -> None:
         print(problem.describe(), file=sys.stderr)
     for warning in report.warnings:
         print(t("people_import.warning_prefix") + warning.describe(), file=sys.stderr)
-    print(
-        t(
-            "people_import.summary",
-            rows=report.rows,
-            imported=report.imported_rows,
-            refused=report.refused_rows,
-            people=report.people_created,
-            updated=report.people_updated,
-            sessions=report.sessions_created,
-            enrolments=report.enrolments_created,
-        )
-    )
+    print(t("people_import.summary", **report.message_params()))
     if report.statuses_changed:
         print(t("people_import.statuses_changed", count=report.statuses_changed))
     if report.warnings:

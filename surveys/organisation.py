@@ -10,16 +10,22 @@ from surveys.audit import record
 from surveys.i18n import TranslatableError
 from surveys.models import OrganisationSettings, utc_now
 
-EDITABLE_FIELDS = (
+TEXT_FIELDS = (
     "name",
     "contact_email",
     "support_email",
     "support_phone",
     "privacy_contact",
     "address",
-    "retention_years",
-    "small_group_min",
 )
+# Each number: its smallest and largest value, and its short name (the message
+# errors.organisation.<name> when it is too small).
+NUMBER_FIELDS = {
+    "retention_years": (1, 10, "retention"),
+    "small_group_min": (3, 50, "small_group"),
+}
+DEFAULT_NUMBERS = {"retention_years": 3, "small_group_min": 5}
+EDITABLE_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS)
 
 
 class OrganisationError(TranslatableError):
@@ -39,10 +45,9 @@ def update_organisation(*, session: Session, changes: dict[str, Any], actor: str
         raise OrganisationError("errors.organisation.unknown", fields=", ".join(sorted(unknown)))
     if not str(changes.get("name", "x")).strip():
         raise OrganisationError("errors.organisation.name")
-    if int(changes.get("retention_years", 3)) < 1:
-        raise OrganisationError("errors.organisation.retention")
-    if int(changes.get("small_group_min", 5)) < 3:
-        raise OrganisationError("errors.organisation.small_group")
+    for field, (minimum, _maximum, message) in NUMBER_FIELDS.items():
+        if int(changes.get(field, DEFAULT_NUMBERS[field])) < minimum:
+            raise OrganisationError(f"errors.organisation.{message}")
     organisation = get_organisation(session=session)
     before = {key: getattr(organisation, key) for key in changes}
     for key, value in changes.items():

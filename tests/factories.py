@@ -4,7 +4,8 @@ The one home of the rows the test packages share: staff, programmes, sessions, p
 enrolments; published survey versions (`published_version`: a template as shipped;
 `respondent_version`: the learner_hot template plus an extra section with a yes/no and a
 multi-choice question, so one survey holds every question type of the banks); campaigns and
-invited people with their tokens; the hot-survey world of the reminders tests (`hot_session`).
+invited people with their tokens; the hot-survey world of the reminders tests (`hot_session`);
+the indicator 31/32 records (complaints and improvement actions) through their domain functions.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from surveys.builder.composition import create_survey_from_template, publish_sur
 from surveys.builder.custom_questions import full_catalog
 from surveys.campaigns import invitation_token, new_invitation
 from surveys.db import write_session
+from surveys.improvement.actions import ActionInput, create_action, set_action_status
+from surveys.improvement.complaints import ComplaintInput, record_complaint
 from surveys.models import (
     Answer,
     Campaign,
+    Complaint,
     Enrolment,
+    ImprovementAction,
     OrganisationSettings,
     OutboundMessage,
     Person,
@@ -333,3 +338,48 @@ def section_fields(form: SurveyForm, index: int, answers: dict[str, Any]) -> lis
         values = value if isinstance(value, list) else [] if value is None else [value]
         fields += [(question.field_name, str(item)) for item in values]
     return fields
+
+
+def complaint_input(**fields: Any) -> ComplaintInput:
+    """A learner's incident about technical support, by phone, received at SESSION_END
+    (`fields` change any of it)."""
+    defaults = {
+        "kind": "incident",
+        "source": "phone",
+        "stakeholder_type": "learner",
+        "theme": "technical_support",
+        "summary": "Hotline injoignable",
+        "received_on": SESSION_END,
+    }
+    return ComplaintInput(**{**defaults, **fields})
+
+
+def complaint(session: Session, *, now: datetime, actor: str = "q", **fields: Any) -> Complaint:
+    """`complaint_input(**fields)`, received on `now`'s day unless said, recorded at `now`."""
+    fields.setdefault("received_on", now.date())
+    return record_complaint(session=session, item=complaint_input(**fields), actor=actor, now=now)
+
+
+def action_input(**fields: Any) -> ActionInput:
+    """An improvement action on technical support, owned by Quentin, due at SESSION_END."""
+    defaults = {
+        "title": "Créer une hotline",
+        "owner": "Quentin Qualité",
+        "due_on": SESSION_END,
+        "theme": "technical_support",
+    }
+    return ActionInput(**{**defaults, **fields})
+
+
+def action(session: Session, *, now: datetime, **fields: Any) -> ImprovementAction:
+    """`action_input(**fields)` put in the improvement plan at `now` (by "q")."""
+    return create_action(session=session, item=action_input(**fields), actor="q", now=now)
+
+
+def action_status(
+    session: Session, item: ImprovementAction, status: str, today: date, **fields: Any
+) -> ImprovementAction:
+    """`item` moved to `status` on `today` (by "q"); `fields`: done_on."""
+    return set_action_status(
+        session=session, action_id=item.id, status=status, actor="q", today=today, **fields
+    )

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.browser import axe_violations, chromium
+from tests.support.browser import DIRECTOR, QUALITY, axe_violations, chromium, log_in
 from tests.support.server import RunningServer, run_cli, server_env, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-QUALITY = ("qualite@formasud.example.org", "Demo-qualite-2026")
-DIRECTOR = ("direction@formasud.example.org", "Demo-direction-2026")
 HOME_TITLE = "Tableau de bord de l'organisme"
 
 
@@ -30,21 +28,13 @@ def browser() -> Iterator:
         yield launched
 
 
-def _log_in(page, server: RunningServer, account: tuple[str, str]) -> None:
-    page.goto(f"{server.base_url}/auth/login")
-    page.get_by_label("Adresse e-mail").fill(account[0])
-    page.get_by_label("Mot de passe").fill(account[1])
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{server.base_url}/**")
-
-
 def test_login_page_has_no_wcag_violation(server: RunningServer, browser) -> None:
     context = browser.new_context(bypass_csp=True, locale="fr-FR")
     page = context.new_page()
     for url in ("/auth/login", "/auth/login?lang=en"):
         page.goto(f"{server.base_url}{url}")
         assert axe_violations(page) == [], url
-    _log_in(page, server, ("nobody@example.org", "wrong password"))
+    log_in(page, server.base_url, ("nobody@example.org", "wrong password"))
     assert axe_violations(page) == []  # the error state too
     context.close()
 
@@ -52,7 +42,7 @@ def test_login_page_has_no_wcag_violation(server: RunningServer, browser) -> Non
 def test_quality_user_logs_in_and_a_reload_keeps_the_session(server, browser) -> None:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    _log_in(page, server, QUALITY)
+    log_in(page, server.base_url, QUALITY)
     page.get_by_text(HOME_TITLE).wait_for(timeout=30_000)
     page.reload()
     page.get_by_text(HOME_TITLE).wait_for(timeout=30_000)
@@ -65,7 +55,7 @@ def test_quality_user_logs_in_and_a_reload_keeps_the_session(server, browser) ->
 def test_a_director_typing_a_quality_page_url_lands_on_the_home_page(server, browser) -> None:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    _log_in(page, server, DIRECTOR)
+    log_in(page, server.base_url, DIRECTOR)
     page.goto(f"{server.base_url}/people")
     page.get_by_text(HOME_TITLE).wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="Personnes et sessions").count() == 0
@@ -75,9 +65,9 @@ def test_a_director_typing_a_quality_page_url_lands_on_the_home_page(server, bro
 def test_wrong_password_shows_one_message_and_logout_ends_the_session(server, browser) -> None:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    _log_in(page, server, (QUALITY[0], "not the password"))
+    log_in(page, server.base_url, (QUALITY[0], "not the password"))
     assert page.get_by_role("alert").inner_text().startswith("Connexion impossible")
-    _log_in(page, server, QUALITY)
+    log_in(page, server.base_url, QUALITY)
     page.get_by_text(HOME_TITLE).wait_for(timeout=30_000)
     page.goto(f"{server.base_url}/auth/logout")
     page.get_by_role("button", name="Se déconnecter").click()

@@ -15,7 +15,7 @@ from analysis.charts.figures import (
     theme_scores_chart,
     trends_chart,
 )
-from analysis.charts.render import chart_png
+from analysis.charts.render import chart_png, share_axis
 
 __all__ = [
     "Figure",
@@ -25,6 +25,7 @@ __all__ = [
     "hot_cold_chart",
     "likert_bars",
     "response_rates_chart",
+    "share_axis",
     "theme_scores_chart",
     "trends_chart",
 ]

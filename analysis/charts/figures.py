@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis.charts.render import FONT, WIDTH
+from analysis.charts.render import FONT, WIDTH, share_axis
 from analysis.labels import display_table, localise_values, theme_label, vocabulary_label
 from surveys.i18n import t
 
@@ -258,12 +258,7 @@ def response_rates_chart(rates: pd.DataFrame, *, language: str = "fr") -> Figure
         alt.Chart(data)
         .mark_bar(color="#2166ac")
         .encode(
-            x=alt.X(
-                "rate:Q",
-                title=_tr("rate", language),
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            x=share_axis("rate", _tr("rate", language)),
             y=alt.Y("group:N", title=None),
             tooltip=[
                 alt.Tooltip("group:N", title=_tr("group", language)),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from analysis.charts.render import FONT, WIDTH, png_data_uri
+from analysis.charts.render import FONT, WIDTH, png_data_uri, share_axis
 from analysis.labels import theme_label
 from surveys.i18n import label, t
 
@@ -65,12 +65,7 @@ def rates_chart(rates: pd.DataFrame, language: str) -> alt.Chart | None:
         alt.Chart(shown[["label", "rate"]])
         .mark_bar(color="#3f8f5f")
         .encode(
-            x=alt.X(
-                "rate:Q",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-                title=t("improve.evidence.chart_rate", language),
-            ),
+            x=share_axis("rate", t("improve.evidence.chart_rate", language)),
             y=alt.Y("label:N", sort=list(shown["label"]), title=None),
         )
         .properties(width=WIDTH - 200, height=max(60, 18 * len(shown)))

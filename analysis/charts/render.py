@@ -14,6 +14,13 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 WIDTH = 560
 
 
+def share_axis(field: str, title: str | None) -> alt.X:
+    """The x axis of a share or a rate: from 0 to 100 %."""
+    return alt.X(
+        f"{field}:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+    )
+
+
 def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image (vl-convert, no browser)."""
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)

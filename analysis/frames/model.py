@@ -65,33 +65,7 @@ CATEGORY_COLUMNS = (
 )
 
 
-ANSWER_COLUMNS = (
-    "response_id",
-    "question_id",
-    "number",
-    "text",
-    "survey_version_id",
-    "campaign_id",
-    "submitted_on",
-    "anonymous",
-    "person_id",
-    "bank",
-    "theme",
-    "type",
-    "scale",
-    "question_fr",
-    "question_en",
-    "question_order",
-    "audience",
-    "timing",
-    "session_id",
-    "session",
-    "programme",
-    "programme_name",
-    "modality",
-)
-
-
+# The question's metadata, as frozen in its survey version.
 QUESTION_COLUMNS = (
     "bank",
     "theme",
@@ -103,6 +77,7 @@ QUESTION_COLUMNS = (
 )
 
 
+# The campaign's audience and timing, its session, programme and modality.
 CAMPAIGN_COLUMNS = (
     "audience",
     "timing",
@@ -111,6 +86,21 @@ CAMPAIGN_COLUMNS = (
     "programme",
     "programme_name",
     "modality",
+)
+
+
+ANSWER_COLUMNS = (
+    "response_id",
+    "question_id",
+    "number",
+    "text",
+    "survey_version_id",
+    "campaign_id",
+    "submitted_on",
+    "anonymous",
+    "person_id",
+    *QUESTION_COLUMNS,
+    *CAMPAIGN_COLUMNS,
 )
 
 

@@ -202,6 +202,13 @@ def read_campaigns(
     return frame
 
 
+def _frame(connection: sa.Connection, statement: sa.Select) -> pd.DataFrame:
+    """The rows of `statement`, its columns named as the statement names them."""
+    return pd.DataFrame(
+        connection.execute(statement).all(), columns=list(statement.selected_columns.keys())
+    )
+
+
 def read_session_people(connection: sa.Connection) -> pd.DataFrame:
     enrolment, person = Enrolment.__table__, Person.__table__
     statement = (
@@ -218,18 +225,7 @@ def read_session_people(connection: sa.Connection) -> pd.DataFrame:
         .where(enrolment.c.role.in_(("trainer", "financer")))
         .order_by(enrolment.c.session_id, enrolment.c.role, person.c.id)
     )
-    frame = pd.DataFrame(
-        connection.execute(statement).all(),
-        columns=[
-            "session_id",
-            "role",
-            "person_id",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-        ],
-    )
+    frame = _frame(connection, statement)
     frame["name"] = _person_names(frame)
     return frame.drop(columns=["first_name", "last_name"])
 
@@ -248,41 +244,29 @@ def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
     organisation = sa.case((campaign.c.audience == "financer", person.c.organisation), else_="")
     invited = (
         sa.select(
-            campaign.c.audience,
+            campaign.c.audience.label("stakeholder_type"),
             organisation.label("organisation"),
             sa.func.count().label("solicited"),
-            sa.func.count(invitation.c.completed_at),
-            sa.func.max(sa.func.coalesce(invitation.c.sent_at, campaign.c.scheduled_at)),
-            sa.func.max(invitation.c.completed_at),
+            sa.func.count(invitation.c.completed_at).label("answered"),
+            sa.func.max(sa.func.coalesce(invitation.c.sent_at, campaign.c.scheduled_at)).label(
+                "solicited_at"
+            ),
+            sa.func.max(invitation.c.completed_at).label("answered_at"),
         )
         .join(campaign, campaign.c.id == invitation.c.campaign_id)
         .outerjoin(person, person.c.id == invitation.c.person_id)
         .where(invitation.c.status.in_(SOLICITED_STATUSES), ~_is_seat(invitation))
         .group_by(invitation.c.campaign_id, campaign.c.audience, organisation)
     )
-    invitations = pd.DataFrame(
-        connection.execute(invited).all(),
-        columns=[
-            "stakeholder_type",
-            "organisation",
-            "solicited",
-            "answered",
-            "solicited_at",
-            "answered_at",
-        ],
-    )
-    evidence = pd.DataFrame(
-        connection.execute(
-            sa.select(
-                note.c.stakeholder_type,
-                sa.func.coalesce(
-                    sa.func.nullif(note.c.organisation, ""), person.c.organisation, ""
-                ),
-                note.c.occurred_on,
-            ).outerjoin(person, person.c.id == note.c.person_id)
-        ).all(),
-        columns=["stakeholder_type", "organisation", "occurred_on"],
-    )
+    invitations = _frame(connection, invited)
+    noted = sa.select(
+        note.c.stakeholder_type,
+        sa.func.coalesce(sa.func.nullif(note.c.organisation, ""), person.c.organisation, "").label(
+            "organisation"
+        ),
+        note.c.occurred_on,
+    ).outerjoin(person, person.c.id == note.c.person_id)
+    evidence = _frame(connection, noted)
     return _solicitation_frame(invitations, evidence)
 
 

@@ -20,9 +20,12 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analysis.frames.model import CAMPAIGN_COLUMNS
 
 LIKERT_MIN, LIKERT_MAX = 1, 5
 
@@ -197,13 +200,7 @@ ANSWER_LEVEL_KEYS = frozenset(
 RESPONSE_LEVEL_KEYS = frozenset(
     {
         "response_id",
-        "audience",
-        "timing",
-        "session_id",
-        "session",
-        "programme",
-        "programme_name",
-        "modality",
+        *CAMPAIGN_COLUMNS,
         "campaign_id",
         "survey_version_id",
         "submitted_on",
@@ -352,19 +349,20 @@ def protect_complement(
     table = table.copy()
     if table.empty or "protected" not in table:
         return table
-    groups = (
-        [part.index for _key, part in table.groupby(list(within), observed=True, dropna=False)]
-        if within
-        else [table.index]
-    )
-    for index in groups:
-        rows = table.loc[index].sort_values("respondents", kind="stable")
-        hidden = int(rows.loc[rows["protected"], "respondents"].sum())
-        for label, row in rows[~rows["protected"]].iterrows():
-            if hidden == 0 or hidden >= small_group_min:
-                break
-            table.loc[label, "protected"] = True
-            hidden += int(row["respondents"])
+    # Within each group, the rows shown are taken smallest first (a stable sort), each while
+    # the hidden rows before it hold 1 to small_group_min - 1 respondents: vectorised.
+    rows = table.sort_values("respondents", kind="stable")
+    hidden_rows = rows["protected"].astype(bool)
+    keys = [rows[column] for column in within] or np.zeros(len(rows), dtype=int)
+
+    def per_group(values: pd.Series) -> Any:
+        return values.groupby(keys, observed=True, dropna=False, sort=False)
+
+    hidden = per_group(rows["respondents"].where(hidden_rows, 0)).transform("sum")
+    shown = rows["respondents"].where(~hidden_rows, 0)
+    before = hidden + per_group(shown).cumsum() - shown  # hidden when the row's turn comes
+    newly = ~hidden_rows & (hidden > 0) & (before < small_group_min)
+    table.loc[newly[newly].index, "protected"] = True
     for column in results:
         if column in table:
             table[column] = table[column].astype(float).mask(table["protected"].astype(bool))

@@ -6,23 +6,15 @@ from analysis.labels import theme_label
 from analysis.metrics import BREAKDOWN_DIMENSIONS
 from analysis.pages.shared import (
     cached_breakdown,
-    filter_bar,
     frames,
     language,
-    refresh_button,
+    results_page,
     show_figure,
-    stop_if_withheld,
     threshold,
 )
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import choose, tr
 
-me = require_role("admin", "quality", "director")
-st.title(tr("analysis.breakdowns.title"))
-st.caption(tr("analysis.breakdowns.intro"))
-with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("breakdowns", with_trainers=me.role in TRAINER_RESULT_ROLES)
-    refresh_button()
-stop_if_withheld(filters)
+me, filters = results_page("breakdowns")
 code = language()
 answers = frames().answers
 themes = sorted(
@@ -30,25 +22,25 @@ themes = sorted(
     key=lambda value: theme_label(value, code),
 )
 left, right = st.columns(2)
-dimension = left.selectbox(
+dimension = choose(
+    left,
     tr("analysis.breakdowns.dimension"),
     [
         dimension
         for dimension in BREAKDOWN_DIMENSIONS
         if dimension != "trainer" or me.role in TRAINER_RESULT_ROLES
     ],
-    format_func=lambda value: tr(f"analysis.dimensions.{value}"),
-    key="breakdowns_dimension",
-    placeholder=tr("common.choose"),
+    "breakdowns_dimension",
+    "analysis.dimensions",
 )
-theme = right.selectbox(
+theme = choose(
+    right,
     tr("analysis.breakdowns.theme"),
     [None, *themes],
-    format_func=lambda value: (
+    "breakdowns_theme",
+    lambda value: (
         tr("analysis.breakdowns.all_themes") if value is None else theme_label(value, code)
     ),
-    key="breakdowns_theme",
-    placeholder=tr("common.choose"),
 )
 table = cached_breakdown(filters, dimension, theme, threshold())
 show_figure(charts.breakdown_chart(table, dimension, language=code), "breakdowns_chart")

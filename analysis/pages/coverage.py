@@ -8,11 +8,9 @@ from analysis.pages.shared import tables as dashboard_tables
 from surveys.config import paris_day
 from surveys.formatting import display_frame
 from surveys.models import utc_now
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import READERS, staff_page, tr
 
-require_role("admin", "quality", "director")
-st.title(tr("analysis.coverage.title"))
-st.caption(tr("analysis.coverage.intro"))
+staff_page("analysis.coverage.title", "analysis.coverage.intro", roles=READERS)
 with st.expander(tr("analysis.filters.title"), expanded=False):
     filters = filter_bar("coverage", period_only=True)
     refresh_button()

@@ -2,29 +2,21 @@ import streamlit as st
 
 from analysis import charts
 from analysis.exports import responses_for_export
-from analysis.frames import TRAINER_RESULT_ROLES, apply_filters
+from analysis.frames import apply_filters
 from analysis.pages.dropouts import show_dropouts
 from analysis.pages.shared import (
     downloads,
-    filter_bar,
     frames,
     language,
-    refresh_button,
+    results_page,
     show_figure,
     show_headline,
-    stop_if_withheld,
     tables,
     threshold,
 )
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import tr
 
-me = require_role("admin", "quality", "director")
-st.title(tr("analysis.dashboard.title"))
-st.caption(tr("analysis.dashboard.intro"))
-with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("dashboard", with_trainers=me.role in TRAINER_RESULT_ROLES)
-    refresh_button()
-stop_if_withheld(filters)
+me, filters = results_page("dashboard")
 frequency = st.segmented_control(
     tr("analysis.dashboard.frequency"),
     ["M", "Q"],

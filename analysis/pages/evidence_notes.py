@@ -1,6 +1,6 @@
 import streamlit as st
 
-from analysis.pages.improve_shared import period, show_error, today
+from analysis.pages.improve_shared import day_input, improve_page, show_error
 from surveys.db import read_session, write_session
 from surveys.i18n import TranslatableError
 from surveys.improvement.evidence_notes import (
@@ -10,12 +10,9 @@ from surveys.improvement.evidence_notes import (
     record_evidence_note,
 )
 from surveys.models import STAKEHOLDER_TYPES
-from surveys.pages.common import context, done, require_role, show_table, tr, vocab
+from surveys.pages.common import choose, context, done, show_table, tr, vocab
 
-me = require_role("admin", "quality")
-st.title(tr("improve.pages.notes_title"))
-st.caption(tr("improve.pages.notes_intro"))
-start, end = period("notes_period")
+me, start, end = improve_page("notes", "notes_period")
 with read_session(context().engine) as session:
     notes = list_evidence_notes(session=session, start=start, end=end)
 rows = [
@@ -35,39 +32,27 @@ else:
 
 with st.form("notes_new"):
     st.subheader(tr("improve.pages.new_note"))
-    who = st.selectbox(
-        tr("improve.pages.stakeholder"),
-        STAKEHOLDER_TYPES,
-        index=1,
-        key="note_stakeholder",
-        format_func=lambda v: vocab("role", v),
-        placeholder=tr("common.choose"),
-    )
-    organisation = st.text_input(tr("improve.evidence.col.organisation"), key="note_organisation")
-    kind = st.selectbox(
-        tr("improve.pages.kind"),
-        NOTE_KINDS,
-        key="note_kind",
-        format_func=lambda v: tr(f"improve.vocab.note.{v}"),
-        placeholder=tr("common.choose"),
-    )
-    occurred = st.date_input(
-        tr("improve.evidence.col.date"), value=today(), key="note_date", format="DD/MM/YYYY"
-    )
-    summary = st.text_area(tr("improve.pages.note_summary"), key="note_summary")
+    entry = {  # each field of the note, read from its widget
+        "stakeholder_type": choose(
+            st,
+            tr("improve.pages.stakeholder"),
+            STAKEHOLDER_TYPES,
+            "note_stakeholder",
+            "vocab.role",
+            index=1,
+        ),
+        "organisation": st.text_input(
+            tr("improve.evidence.col.organisation"), key="note_organisation"
+        ),
+        "kind": choose(st, tr("improve.pages.kind"), NOTE_KINDS, "note_kind", "improve.vocab.note"),
+        "occurred_on": day_input(tr("improve.evidence.col.date"), "note_date"),
+        "summary": st.text_area(tr("improve.pages.note_summary"), key="note_summary"),
+    }
     if st.form_submit_button(tr("improve.pages.record")):
         try:
             with write_session(context().engine) as session:
                 record_evidence_note(
-                    session=session,
-                    actor=me.email,
-                    item=EvidenceNoteInput(
-                        stakeholder_type=who,
-                        kind=kind,
-                        occurred_on=occurred,
-                        summary=summary,
-                        organisation=organisation,
-                    ),
+                    session=session, actor=me.email, item=EvidenceNoteInput(**entry)
                 )
             done(tr("improve.pages.note_recorded"), "note_organisation", "note_summary")
         except TranslatableError as error:

@@ -1,13 +1,10 @@
 import streamlit as st
 
 from analysis.evidence import build_evidence, document_cache, evidence_pdf
-from analysis.pages.improve_shared import period, today
-from surveys.pages.common import context, lang, require_role, tr
+from analysis.pages.improve_shared import improve_page, today
+from surveys.pages.common import READERS, context, lang, tr
 
-require_role("admin", "quality", "director")
-st.title(tr("improve.pages.pack_title"))
-st.caption(tr("improve.pages.pack_intro"))
-start, end = period("pack_period")
+_, start, end = improve_page("pack", "pack_period", READERS)
 language = st.radio(
     tr("improve.pages.pack_language"),
     ["fr", "en"],

@@ -1,17 +1,14 @@
 import streamlit as st
 
 from analysis.pages.improve_forms import handle_complaint_form, new_complaint_form
-from analysis.pages.improve_shared import period, theme_name
+from analysis.pages.improve_shared import improve_page, theme_name
 from analysis.pages.shared import downloads
 from analysis.register import complaint_statistics, complaints_frame
 from surveys.db import read_session
 from surveys.improvement.complaints import list_complaints
-from surveys.pages.common import context, require_role, show_table, tr, vocab
+from surveys.pages.common import context, show_table, tr, vocab
 
-me = require_role("admin", "quality")
-st.title(tr("improve.pages.complaints_title"))
-st.caption(tr("improve.pages.complaints_intro"))
-start, end = period("complaints_period")
+me, start, end = improve_page("complaints", "complaints_period")
 with read_session(context().engine) as session:
     register = complaints_frame(list_complaints(session=session, start=start, end=end))
 shown = register.assign(

@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from analysis.action_catalog import load_action_catalog
 from analysis.pages.improve_shared import (
+    day_input,
     due_default,
     forget_work,
+    pick_entry,
     show_error,
     theme_name,
     themes,
@@ -40,8 +42,11 @@ from surveys.improvement.complaints import (
     record_complaint_from_answer,
 )
 from surveys.models import ACTION_STATUSES, COMPLAINT_KINDS, STAKEHOLDER_TYPES
-from surveys.pages.common import context, done, lang, plain, tr, vocab
+from surveys.pages.common import choose, context, done, lang, plain, tr
 from surveys.staff.auth import StaffIdentity
+
+# How the options of a select box are named (catalogue prefixes, see surveys.pages.common.choose).
+ROLE_NAMES, SOURCE_NAMES = "vocab.role", "improve.vocab.source"
 
 T = TypeVar("T")
 
@@ -57,64 +62,43 @@ def _write(change: Callable[[Session], T]) -> T | None:
 
 
 def _kind(key: str) -> str:
-    return st.selectbox(
-        tr("improve.pages.kind"),
-        COMPLAINT_KINDS,
-        key=key,
-        format_func=lambda v: tr(f"improve.vocab.kind.{v}"),
-        placeholder=tr("common.choose"),
-    )
+    return choose(st, tr("improve.pages.kind"), COMPLAINT_KINDS, key, "improve.vocab.kind")
 
 
 def _theme(key: str, *, blank: bool = False, default: str | None = None) -> str:
     options = ["", *themes()] if blank else themes()
     index = options.index(default) if default in options else 0
-    return st.selectbox(
+    return choose(
+        st,
         tr("improve.pages.theme"),
         options,
-        key=key,
+        key,
+        lambda v: theme_name(v) if v else "—",
         index=index,
-        format_func=lambda v: theme_name(v) if v else "—",
-        placeholder=tr("common.choose"),
     )
 
 
 def new_complaint_form(me: StaffIdentity) -> None:
     with st.expander(tr("improve.pages.new_complaint")), st.form("complaint_new"):
-        kind = _kind("complaint_kind")
-        source = st.selectbox(
-            tr("improve.pages.source"),
-            COMPLAINT_SOURCES,
-            key="complaint_source",
-            format_func=lambda v: tr(f"improve.vocab.source.{v}"),
-            placeholder=tr("common.choose"),
-        )
-        who = st.selectbox(
-            tr("improve.pages.stakeholder"),
-            STAKEHOLDER_TYPES,
-            key="complaint_stakeholder",
-            format_func=lambda v: vocab("role", v),
-            placeholder=tr("common.choose"),
-        )
-        theme = _theme("complaint_theme")
-        summary = st.text_input(tr("improve.pages.summary"), key="complaint_summary")
-        details = st.text_area(tr("improve.pages.details"), key="complaint_details")
-        received = st.date_input(
-            tr("improve.pages.received"),
-            value=today(),
-            key="complaint_received",
-            format="DD/MM/YYYY",
-        )
+        entry = {  # each field of the complaint, read from its widget
+            "kind": _kind("complaint_kind"),
+            "source": choose(
+                st, tr("improve.pages.source"), COMPLAINT_SOURCES, "complaint_source", SOURCE_NAMES
+            ),
+            "stakeholder_type": choose(
+                st,
+                tr("improve.pages.stakeholder"),
+                STAKEHOLDER_TYPES,
+                "complaint_stakeholder",
+                ROLE_NAMES,
+            ),
+            "theme": _theme("complaint_theme"),
+            "summary": st.text_input(tr("improve.pages.summary"), key="complaint_summary"),
+            "details": st.text_area(tr("improve.pages.details"), key="complaint_details"),
+            "received_on": day_input(tr("improve.pages.received"), "complaint_received"),
+        }
         if st.form_submit_button(tr("improve.pages.record")):
-            item = ComplaintInput(
-                kind=kind,
-                source=source,
-                stakeholder_type=who,
-                theme=theme,
-                summary=summary,
-                details=details,
-                received_on=received,
-            )
+            item = ComplaintInput(**entry)
             saved = _write(lambda s: record_complaint(session=s, item=item, actor=me.email).id)
             if saved:  # the form empties for the next entry; a refusal keeps what was typed
                 done(
@@ -127,14 +111,7 @@ def new_complaint_form(me: StaffIdentity) -> None:
 def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
     """Acknowledge, answer, close a complaint of the register, or open an action from it."""
     st.subheader(tr("improve.pages.handle"))
-    summaries = dict(zip(register["id"], register["summary"], strict=True))
-    chosen = st.selectbox(
-        tr("improve.pages.which_complaint"),
-        list(summaries),
-        key="complaint_pick",
-        format_func=lambda i: f"n° {i} — {summaries[i]}",
-        placeholder=tr("common.choose"),
-    )
+    chosen = pick_entry(register, "summary", tr("improve.pages.which_complaint"), "complaint_pick")
     answer = st.text_area(tr("improve.pages.answer"), key="complaint_answer")
     owner = st.text_input(tr("improve.pages.owner"), key="complaint_owner")
     steps: dict[str, Callable[[Session], Any]] = {
@@ -158,22 +135,15 @@ def handle_complaint_form(me: StaffIdentity, register: pd.DataFrame) -> None:
 
 def new_action_form(me: StaffIdentity) -> None:
     with st.expander(tr("improve.pages.new_action")), st.form("plan_new"):
-        title = st.text_input(tr("improve.pages.title"), key="plan_title")
-        theme = _theme("plan_theme", blank=True)
-        owner = st.text_input(tr("improve.pages.owner"), key="plan_owner")
-        due = st.date_input(
-            tr("improve.pages.due"), value=due_default(), key="plan_due", format="DD/MM/YYYY"
-        )
-        description = st.text_area(tr("improve.pages.details"), key="plan_description")
+        entry = {  # each field of the action, read from its widget
+            "title": st.text_input(tr("improve.pages.title"), key="plan_title"),
+            "theme": _theme("plan_theme", blank=True),
+            "owner": st.text_input(tr("improve.pages.owner"), key="plan_owner"),
+            "due_on": day_input(tr("improve.pages.due"), "plan_due", due_default()),
+            "description": st.text_area(tr("improve.pages.details"), key="plan_description"),
+        }
         if st.form_submit_button(tr("improve.pages.record")):
-            item = ActionInput(
-                title=title,
-                owner=owner,
-                due_on=due,
-                theme=theme,
-                description=description,
-                origin="manual",
-            )
+            item = ActionInput(**entry, origin="manual")
             saved = _write(lambda s: create_action(session=s, actor=me.email, item=item).id)
             if saved:
                 done(
@@ -186,24 +156,11 @@ def new_action_form(me: StaffIdentity) -> None:
 
 def update_action_form(me: StaffIdentity, plan: pd.DataFrame) -> None:
     st.subheader(tr("improve.pages.update_action"))
-    titles = dict(zip(plan["id"], plan["title"], strict=True))
-    chosen = st.selectbox(
-        tr("improve.pages.which_action"),
-        list(titles),
-        key="plan_pick",
-        format_func=lambda i: f"n° {i} — {titles[i]}",
-        placeholder=tr("common.choose"),
+    chosen = pick_entry(plan, "title", tr("improve.pages.which_action"), "plan_pick")
+    status = choose(
+        st, tr("improve.pages.status"), ACTION_STATUSES, "plan_status", "improve.vocab.action"
     )
-    status = st.selectbox(
-        tr("improve.pages.status"),
-        ACTION_STATUSES,
-        key="plan_status",
-        format_func=lambda v: tr(f"improve.vocab.action.{v}"),
-        placeholder=tr("common.choose"),
-    )
-    done_on = st.date_input(
-        tr("improve.pages.done_on"), value=today(), key="plan_done_on", format="DD/MM/YYYY"
-    )
+    done_on = day_input(tr("improve.pages.done_on"), "plan_done_on")
     note = st.text_input(tr("improve.pages.note"), key="plan_note")
     if st.button(tr("improve.pages.save"), key="plan_save"):
 
@@ -229,19 +186,15 @@ def suggestion_action_form(me: StaffIdentity, item: Suggestion, index: int) -> N
     """Turn a suggestion (and one of its recommended actions) into a planned action."""
     catalog = load_action_catalog()
     with st.form(f"sg_form_{index}"):
-        choice = st.selectbox(
+        choice = choose(
+            st,
             tr("improve.pages.recommended"),
             ["", *item.actions],
-            key=f"sg_action_{index}",
-            format_func=lambda a: (
-                catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action")
-            ),
-            placeholder=tr("common.choose"),
+            f"sg_action_{index}",
+            lambda a: catalog.get(a).title.get(lang()) if a else tr("improve.pages.own_action"),
         )
         owner = st.text_input(tr("improve.pages.owner"), key=f"sg_owner_{index}")
-        due = st.date_input(
-            tr("improve.pages.due"), value=due_default(), key=f"sg_due_{index}", format="DD/MM/YYYY"
-        )
+        due = day_input(tr("improve.pages.due"), f"sg_due_{index}", due_default())
         if st.form_submit_button(tr("improve.pages.to_plan")):
             draft = action_input(item, owner=owner, due_on=due, action_id=choice, language=lang())
             saved = _write(lambda s: create_action(session=s, actor=me.email, item=draft).id)
@@ -253,12 +206,12 @@ def register_offer_form(me: StaffIdentity, candidates: pd.DataFrame) -> None:
     """Offer a complaint-like comment to the register, under the theme it was tagged with."""
     texts = dict(zip(candidates["response_id"], candidates["text"], strict=True))
     themes_of = dict(zip(candidates["response_id"], candidates["theme"], strict=True))
-    chosen = st.selectbox(
+    chosen = choose(
+        st,
         tr("improve.pages.flagged_pick"),
         list(texts),
-        key="sg_flagged",
-        format_func=lambda value: texts[value][:90],
-        placeholder=tr("common.choose"),
+        "sg_flagged",
+        lambda value: texts[value][:90],
     )
     st.markdown("> " + plain(texts[chosen]))
     theme = _theme("sg_flag_theme", default=themes_of[chosen])

@@ -8,11 +8,9 @@ from analysis.pages.shared import frames, threshold
 from analysis.register import actions_frame, plan_totals
 from surveys.db import read_session
 from surveys.improvement.actions import list_actions
-from surveys.pages.common import context, lang, require_role, show_table, tr
+from surveys.pages.common import READERS, context, lang, show_table, staff_page, tr
 
-me = require_role("admin", "quality", "director")
-st.title(tr("improve.pages.plan_title"))
-st.caption(tr("improve.pages.plan_intro"))
+me = staff_page("improve.pages.plan_title", "improve.pages.plan_intro", roles=READERS)
 with read_session(context().engine) as session:
     plan = actions_frame(list_actions(session=session), today=today())
 totals = plan_totals(plan)

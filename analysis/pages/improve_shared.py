@@ -25,11 +25,33 @@ from analysis.suggestions.work import forget, period_work
 from surveys.i18n import TranslatableError
 from surveys.improvement.complaints import known_themes
 from surveys.models import utc_now
-from surveys.pages.common import column_name, context, lang, tr
+from surveys.pages.common import EDITORS, choose, column_name, context, lang, staff_page, tr
+from surveys.staff.auth import StaffIdentity
 
 
 def today() -> date:
     return now_paris(utc_now())
+
+
+def improve_page(
+    name: str, period_key: str, roles: tuple[str, ...] = EDITORS
+) -> tuple[StaffIdentity, date, date]:
+    """The top of an improvement page over a period: the guard, the title and intro
+    `improve.pages.<name>_*`, and the period picker. Returns the member and the period."""
+    me = staff_page(f"improve.pages.{name}_title", f"improve.pages.{name}_intro", roles)
+    start, end = period(period_key)
+    return me, start, end
+
+
+def day_input(label: str, key: str, value: date | None = None) -> date:
+    """A day picker in the French way (dd/mm/yyyy), today unless `value`."""
+    return st.date_input(label, value=value or today(), key=key, format="DD/MM/YYYY")
+
+
+def pick_entry(frame: pd.DataFrame, column: str, label: str, key: str) -> int:
+    """Pick one entry of the register or the plan by its number and `column` (its summary)."""
+    names = dict(zip(frame["id"], frame[column], strict=True))
+    return choose(st, label, list(names), key, lambda i: f"n° {i} — {names[i]}")
 
 
 def period(key: str) -> tuple[date, date]:

@@ -4,15 +4,12 @@ from analysis.pages.improve_forms import register_offer_form, suggestion_action_
 from analysis.pages.improve_shared import (
     evidence_rows,
     figures_table,
-    period,
+    improve_page,
     suggestions_and_candidates,
 )
-from surveys.pages.common import lang, plain, require_role, show_table, tr
+from surveys.pages.common import lang, plain, show_table, tr
 
-me = require_role("admin", "quality")
-st.title(tr("improve.pages.suggestions_title"))
-st.caption(tr("improve.pages.suggestions_intro"))
-start, end = period("suggest_period")
+me, start, end = improve_page("suggestions", "suggest_period")
 found, candidates = suggestions_and_candidates(start, end)
 if not found:
     st.info(tr("improve.suggestions.none"))

@@ -4,9 +4,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analysis.charts import share_axis
 from analysis.dossier import build_dossier, build_programme_dossier, dossier_pdf, dossier_stem
 from analysis.frames import now_paris
-from analysis.pages.shared import filter_bar, frames, language, refresh_button, threshold
+from analysis.pages.shared import (
+    filter_bar,
+    frames,
+    language,
+    pdf_download,
+    refresh_button,
+    threshold,
+)
 from analysis.results import (
     SCOPE_KINDS,
     QuestionResult,
@@ -17,10 +25,9 @@ from analysis.results import (
 )
 from analysis.results.choices import scope_choices
 from analysis.suggestions import format_params
-from surveys.pages.common import context, require_role, tr
+from surveys.pages.common import READERS, context, staff_page, stop_page, tr
 
-require_role("admin", "quality", "director")
-st.title(tr("analysis.results.nav"))
+staff_page("analysis.results.nav", roles=READERS)
 code = language()
 with st.expander(tr("analysis.filters.title"), expanded=False):
     filters = filter_bar("results")
@@ -72,12 +79,7 @@ def _show(item: QuestionResult, number: int) -> None:
         alt.Chart(table)
         .mark_bar(color="#2f6f9f")
         .encode(
-            x=alt.X(
-                "share:Q",
-                title=tr("analysis.results.chart_x"),
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            x=share_axis("share", tr("analysis.results.chart_x")),
             y=alt.Y(f"{answer}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
             tooltip=[answer, tr("analysis.results.col_count"), tr("analysis.results.col_share")],
         )
@@ -87,20 +89,18 @@ def _show(item: QuestionResult, number: int) -> None:
 
 
 if value is None:
-    st.caption(tr("analysis.results.empty"))
-    st.stop()
+    stop_page(tr("analysis.results.empty"), st.caption)
 scope = resolve_scope(engine=context().engine, kind=kind, value=str(value), language=code)
 limit = threshold()
 report = report_from_frames(frames(), scope, limit, code, filters)
 st.caption(tr("analysis.results.rule", threshold=limit))
 if st.button(tr("analysis.results.build"), key="results_pdf"):
     document = build_report_document(report)
-    st.download_button(
+    pdf_download(
         tr("analysis.results.download"),
         report_pdf(document),
-        file_name=f"resultats-{kind}-{value}.pdf",
-        mime="application/pdf",
-        key="results_download",
+        f"resultats-{kind}-{value}",
+        "results_download",
     )
 # One click from the session's or the programme's results to its auditor's dossier.
 DOSSIERS = {
@@ -117,12 +117,11 @@ if kind in DOSSIERS:
             language=code,
             generated=now_paris(datetime.now(UTC)),
         )
-        st.download_button(
+        pdf_download(
             tr(f"analysis.dossier.{download}"),
             dossier_pdf(dossier),
-            file_name=f"{dossier_stem(str(value), code, kind)}.pdf",
-            mime="application/pdf",
-            key="dossier_download",
+            dossier_stem(str(value), code, kind),
+            "dossier_download",
         )
 if report.responses == 0:
     st.caption(tr("analysis.results.empty"))

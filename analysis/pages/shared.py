@@ -21,6 +21,7 @@ import streamlit as st
 from analysis.charts import Figure, chart_png
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from analysis.frames import (
+    TRAINER_RESULT_ROLES,
     AnalysisFilters,
     AnalysisFrames,
     apply_filters,
@@ -38,7 +39,8 @@ from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.config import default_period
 from surveys.formatting import integer, number, percent
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, show_table, tr, vocab
+from surveys.pages.common import READERS, context, lang, show_table, staff_page, tr, vocab
+from surveys.staff.auth import StaffIdentity
 
 CACHE_SECONDS = 120
 FRENCH_CHART_LOCALE = alt.Locale(
@@ -284,6 +286,23 @@ def filter_bar(
         audiences=tuple(audiences),
         timings=tuple(timings),
     )
+
+
+def results_page(name: str, **intro_params: object) -> tuple[StaffIdentity, AnalysisFilters]:
+    """The top of a results page `analysis.<name>`: the guard, title and intro, the filter bar
+    (with the trainer filter for the roles that may see it), the refresh button, and the stop
+    when the filters leave too small a group. Returns the member and the filters."""
+    me = staff_page(f"analysis.{name}.title", f"analysis.{name}.intro", READERS, **intro_params)
+    with st.expander(tr("analysis.filters.title"), expanded=False):
+        filters = filter_bar(name, with_trainers=me.role in TRAINER_RESULT_ROLES)
+        refresh_button()
+    stop_if_withheld(filters)
+    return me, filters
+
+
+def pdf_download(label: str, data: bytes, stem: str, key: str) -> None:
+    """A download button for a PDF document saved as `<stem>.pdf`."""
+    st.download_button(label, data, file_name=f"{stem}.pdf", mime="application/pdf", key=key)
 
 
 def downloads(

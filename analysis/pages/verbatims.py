@@ -1,41 +1,28 @@
+from functools import partial
+
 import streamlit as st
 
-from analysis.frames import TRAINER_RESULT_ROLES
 from analysis.labels import display_table, theme_label
 from analysis.pages.shared import (
     cached_verbatims,
     downloads,
-    filter_bar,
     frames,
     language,
-    refresh_button,
-    stop_if_withheld,
+    results_page,
     threshold,
 )
-from surveys.pages.common import require_role, show_table, tr
+from surveys.pages.common import choose_many, show_table, tr
 
-me = me = require_role("admin", "quality", "director")
-st.title(tr("analysis.verbatims.title"))
-st.caption(tr("analysis.verbatims.intro", threshold=threshold()))
-with st.expander(tr("analysis.filters.title"), expanded=False):
-    filters = filter_bar("verbatims", with_trainers=me.role in TRAINER_RESULT_ROLES)
-    refresh_button()
-stop_if_withheld(filters)
+me, filters = results_page("verbatims", threshold=threshold())
 code = language()
 answers = frames().answers
 texts = answers.loc[answers["type"] == "text", "theme"]
-options = sorted(
-    {str(theme) for theme in texts.dropna().unique()}, key=lambda value: theme_label(value, code)
-)
+theme_name = partial(theme_label, language=code)
+options = sorted({str(theme) for theme in texts.dropna().unique()}, key=theme_name)
 left, middle, right = st.columns([3, 2, 1])
 search = left.text_input(tr("analysis.verbatims.search"), key="verbatims_search")
-themes = middle.multiselect(
-    tr("analysis.verbatims.themes"),
-    options,
-    format_func=lambda value: theme_label(value, code),
-    key="verbatims_themes",
-    placeholder=tr("common.choose_many"),
-    select_all=False,
+themes = choose_many(
+    middle, tr("analysis.verbatims.themes"), options, "verbatims_themes", theme_name
 )
 limit = right.number_input(
     tr("analysis.verbatims.limit"),

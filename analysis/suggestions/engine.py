@@ -11,7 +11,7 @@ Groups smaller than the organisation's small-group minimum are never compared or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from datetime import date
 from typing import Any
 
@@ -107,11 +107,7 @@ def inputs_from_frames(
 ) -> RuleInputs:
     """The rules' inputs from frames already restricted to the period (`apply_filters`)."""
     return RuleInputs(
-        answers=frames.answers,
-        campaigns=frames.campaigns,
-        session_people=frames.session_people,
-        solicitations=frames.solicitations,
-        financers=frames.financers,
+        **{item.name: getattr(frames, item.name) for item in fields(frames)},
         comments=tag_comments(free_text_answers(frames.answers)),
         complaints=register,
         start=start,

@@ -6,6 +6,7 @@ labels, lists joined; `plain_value` turns numpy and pandas scalars into plain Py
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -70,6 +71,11 @@ def format_params(params: dict[str, Any], language: str) -> dict[str, str]:
     """The raw values as a reader reads them: scores with one decimal (a French comma),
     shares as percentages, dates, theme and audience labels, lists joined."""
     return {key: _format_value(key, value, language) for key, value in params.items()}
+
+
+def plain_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """A suggestion's figures as plain values (see `plain_value`)."""
+    return {key: plain_value(value) for key, value in figures.items()}
 
 
 def plain_value(value: Any) -> Any:

@@ -1,14 +1,13 @@
 import streamlit as st
+from sqlmodel import Session
 
 from api.keys import ApiKeyError, create_key, list_keys, revoke_key
 from surveys.config import paris_day
 from surveys.db import read_session, write_session
 from surveys.models import API_SCOPES, utc_now
-from surveys.pages.common import context, lang, plain, require_role, tr
+from surveys.pages.common import choose_many, context, create_with_secret, plain, staff_page, tr
 
-me = require_role("admin")
-st.title(tr("api.keys.title"))
-st.caption(tr("api.keys.intro"))
+me = staff_page("api.keys.title", "api.keys.intro", roles=("admin",))
 st.caption(tr("api.keys.documentation"))
 
 
@@ -18,26 +17,17 @@ def scope_label(scope: str) -> str:
 
 with st.form("create_api_key", clear_on_submit=True):
     name = st.text_input(tr("api.keys.name"), key="api_key_name")
-    scopes = st.multiselect(
-        tr("api.keys.scopes"),
-        API_SCOPES,
-        format_func=scope_label,
-        key="api_key_scopes",
-        placeholder=tr("common.choose_many"),
-        select_all=False,
-    )
+    scopes = choose_many(st, tr("api.keys.scopes"), API_SCOPES, "api_key_scopes", scope_label)
     submitted = st.form_submit_button(tr("api.keys.create"))
+
+
+def _create(session: Session) -> tuple[str, str]:
+    row, key = create_key(session=session, name=name, scopes=scopes, actor=me.email, now=utc_now())
+    return row.name, key
+
+
 if submitted:
-    try:
-        with write_session(context().engine) as session:
-            row, key = create_key(
-                session=session, name=name, scopes=scopes, actor=me.email, now=utc_now()
-            )
-            created_name = row.name
-        st.success(tr("api.keys.created", name=created_name))
-        st.code(key, language=None)
-    except ApiKeyError as error:
-        st.error(error.message(lang()))
+    create_with_secret(_create, "api.keys.created", ApiKeyError)
 
 with read_session(context().engine) as session:
     keys = list_keys(session=session)

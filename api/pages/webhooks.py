@@ -1,4 +1,5 @@
 import streamlit as st
+from sqlmodel import Session
 
 from api.webhooks import (
     WebhookError,
@@ -10,11 +11,9 @@ from api.webhooks import (
 from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session, write_session
 from surveys.models import WEBHOOK_EVENTS, utc_now
-from surveys.pages.common import context, lang, plain, require_role, tr
+from surveys.pages.common import choose_many, context, create_with_secret, plain, staff_page, tr
 
-me = require_role("admin")
-st.title(tr("api.webhooks.title"))
-st.caption(tr("api.webhooks.intro"))
+me = staff_page("api.webhooks.title", "api.webhooks.intro", roles=("admin",))
 
 
 def event_label(event: str) -> str:
@@ -24,27 +23,26 @@ def event_label(event: str) -> str:
 with st.form("create_webhook", clear_on_submit=True):
     name = st.text_input(tr("api.webhooks.name"), key="webhook_name")
     url = st.text_input(tr("api.webhooks.url"), key="webhook_url")
-    events = st.multiselect(
+    events = choose_many(
+        st,
         tr("api.webhooks.events"),
         WEBHOOK_EVENTS,
+        "webhook_events",
+        event_label,
         default=list(WEBHOOK_EVENTS),
-        format_func=event_label,
-        key="webhook_events",
-        placeholder=tr("common.choose_many"),
-        select_all=False,
     )
     submitted = st.form_submit_button(tr("api.webhooks.create"))
+
+
+def _create(session: Session) -> tuple[str, str]:
+    row, secret = create_endpoint(
+        session=session, name=name, url=url, events=events, actor=me.email, now=utc_now()
+    )
+    return row.name, secret
+
+
 if submitted:
-    try:
-        with write_session(context().engine) as session:
-            row, secret = create_endpoint(
-                session=session, name=name, url=url, events=events, actor=me.email, now=utc_now()
-            )
-            created_name = row.name
-        st.success(tr("api.webhooks.created", name=created_name))
-        st.code(secret, language=None)
-    except WebhookError as error:
-        st.error(error.message(lang()))
+    create_with_secret(_create, "api.webhooks.created", WebhookError)
 
 with read_session(context().engine) as session:
     endpoints = list_endpoints(session=session)

@@ -5,11 +5,9 @@ from reminders.operations import CampaignActionError, start_campaign_now
 from reminders.pages.widgets import plain, send_with_progress, show_refusal
 from surveys.db import read_session, write_session
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import choose, context, lang, staff_page, tr
 
-who = require_role("admin", "quality")
-st.title(tr("reminders.calendar.title"))
-st.caption(tr("reminders.calendar.intro"))
+who = staff_page("reminders.calendar.title", "reminders.calendar.intro")
 days = st.slider(tr("reminders.calendar.days"), 7, 180, 60, step=1, key="calendar_days")
 with read_session(context().engine) as session:
     items = upcoming_sends(session=session, now=utc_now(), days=days)
@@ -24,12 +22,12 @@ else:
 startable = [item for item in items if item.kind == "campaign" and item.plan_id]
 if startable:
     st.subheader(tr("reminders.calendar.start_title"))
-    index = st.selectbox(
+    index = choose(
+        st,
         tr("reminders.calendar.start_choose"),
         range(len(startable)),
-        format_func=lambda i: startable[i].label,
-        key="calendar_start_choice",
-        placeholder=tr("common.choose"),
+        "calendar_start_choice",
+        lambda i: startable[i].label,
     )
     if st.button(tr("reminders.calendar.start_now"), key="calendar_start_now"):
         item = startable[index]

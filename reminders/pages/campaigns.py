@@ -19,28 +19,25 @@ from reminders.pages.widgets import (
 from reminders.reporting import campaign_counts
 from surveys.db import read_session, write_session
 from surveys.models import Campaign, SurveyVersion, utc_now
-from surveys.pages.common import context, done, lang, require_role, show_table, tr
+from surveys.pages.common import choose, context, done, lang, show_table, staff_page, stop_page, tr
 
-who = require_role("admin", "quality")
-st.title(tr("reminders.campaigns.title"))
-st.caption(tr("reminders.campaigns.intro"))
+who = staff_page("reminders.campaigns.title", "reminders.campaigns.intro")
 engine, settings = context().engine, context().settings
 with read_session(engine) as session:
     campaigns = campaign_counts(session=session)
 if not campaigns:
-    st.info(tr("reminders.campaigns.empty"))
-    st.stop()
+    stop_page(tr("reminders.campaigns.empty"))
 
 show_table(campaign_rows(campaigns), "campaigns_table")
 
 by_id = {item.id: item for item in campaigns}
 chosen = by_id[
-    st.selectbox(
+    choose(
+        st,
         tr("reminders.campaigns.choose"),
         list(by_id),
-        key="campaigns_choice",
-        format_func=lambda key: by_id[key].label,
-        placeholder=tr("common.choose"),
+        "campaigns_choice",
+        lambda key: by_id[key].label,
     )
 ]
 st.subheader(chosen.label)

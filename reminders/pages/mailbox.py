@@ -3,10 +3,9 @@ import streamlit as st
 from reminders.mailbox import MailboxEntry, list_mailbox, read_mailbox_message
 from reminders.pages.widgets import plain
 from surveys.formatting import moment
-from surveys.pages.common import context, lang, require_role, show_table, tr
+from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
-require_role("admin", "quality")
-st.title(tr("reminders.mailbox.title"))
+staff_page("reminders.mailbox.title")
 settings = context().settings
 if settings.smtp_configured:
     st.info(tr("reminders.mailbox.smtp_configured", host=settings.smtp_host))
@@ -15,8 +14,7 @@ else:
 
 entries = list_mailbox(settings.mailbox_dir)
 if not entries:
-    st.caption(tr("reminders.mailbox.empty"))
-    st.stop()
+    stop_page(tr("reminders.mailbox.empty"), st.caption)
 
 
 def when(entry: MailboxEntry) -> str:
@@ -30,17 +28,16 @@ show_table(
     "reminders",
 )
 by_name = {entry.name: entry for entry in entries}
-name = st.selectbox(
+name = choose(
+    st,
     tr("reminders.mailbox.choose"),
     list(by_name),
-    key="mailbox_choice",
-    format_func=lambda key: f"{when(by_name[key])} — {by_name[key].to} — {by_name[key].subject}",
-    placeholder=tr("common.choose"),
+    "mailbox_choice",
+    lambda key: f"{when(by_name[key])} — {by_name[key].to} — {by_name[key].subject}",
 )
 message = read_mailbox_message(settings.mailbox_dir, name)
 if message is None:
-    st.error(tr("reminders.mailbox.gone"))
-    st.stop()
+    stop_page(tr("reminders.mailbox.gone"), st.error)
 
 st.markdown(
     f"**{tr('reminders.columns.subject')}** : {plain(message.entry.subject)}  \n"

@@ -3,26 +3,21 @@ import streamlit as st
 from reminders.reporting import find_people, message_log
 from surveys.db import read_session
 from surveys.formatting import day
-from surveys.pages.common import context, lang, require_role, show_table, tr
+from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
-require_role("admin", "quality")
-st.title(tr("reminders.log.title"))
-st.caption(tr("reminders.log.intro"))
+staff_page("reminders.log.title", "reminders.log.intro")
 search = st.text_input(tr("reminders.log.search"), key="log_search")
 with read_session(context().engine) as session:
     people = {person.id: person for person in find_people(session=session, search=search)}
 if not people:
-    st.caption(tr("reminders.log.nobody"))
-    st.stop()
+    stop_page(tr("reminders.log.nobody"), st.caption)
 
-person_id = st.selectbox(
+person_id = choose(
+    st,
     tr("reminders.log.person"),
     list(people),
-    key="log_person",
-    format_func=lambda key: (
-        f"{people[key].first_name} {people[key].last_name} <{people[key].email}>"
-    ),
-    placeholder=tr("common.choose"),
+    "log_person",
+    lambda key: f"{people[key].first_name} {people[key].last_name} <{people[key].email}>",
 )
 person = people[person_id]
 if person.opted_out_at:
@@ -32,8 +27,7 @@ if person.bounced_at:
 with read_session(context().engine) as session:
     rows = message_log(session=session, person_id=person_id)
 if not rows:
-    st.caption(tr("reminders.log.no_message"))
-    st.stop()
+    stop_page(tr("reminders.log.no_message"), st.caption)
 for row in rows:
     row["kind"] = tr(f"reminders.kind.{row['kind']}")
     row["status"] = tr(f"reminders.message_status.{row['status']}")

@@ -12,40 +12,31 @@ from reminders.reporting import plan_choices
 from surveys.db import read_session, write_session
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import OrganisationSettings, SurveyPlan
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import choose, context, lang, staff_page, stop_page, tr
 
-who = require_role("admin", "quality")
-st.title(tr("reminders.emails.title"))
-st.caption(tr("reminders.emails.intro"))
+who = staff_page("reminders.emails.title", "reminders.emails.intro")
 with read_session(context().engine) as session:
     plans = dict(plan_choices(session=session, language=lang()))
     organisation = session.get(OrganisationSettings, 1)
     organisation_name = organisation.name if organisation else ""
 if not plans:
-    st.info(tr("reminders.emails.no_plan"))
-    st.stop()
+    stop_page(tr("reminders.emails.no_plan"))
 
 columns = st.columns(3)
-plan_id = columns[0].selectbox(
-    tr("reminders.emails.plan"),
-    list(plans),
-    key="emails_plan",
-    format_func=plans.get,
-    placeholder=tr("common.choose"),
-)
-language = columns[1].selectbox(
+plan_id = choose(columns[0], tr("reminders.emails.plan"), list(plans), "emails_plan", plans.get)
+language = choose(
+    columns[1],
     tr("reminders.emails.language"),
     SUPPORTED_LANGUAGES,
-    key="emails_language",
-    format_func=LANGUAGE_NAMES.get,
-    placeholder=tr("common.choose"),
+    "emails_language",
+    LANGUAGE_NAMES.get,
 )
-template = columns[2].selectbox(
+template = choose(
+    columns[2],
     tr("reminders.emails.kind"),
     EMAIL_TEMPLATE_NAMES,
-    key="emails_kind",
-    format_func=lambda name: tr(f"reminders.emails.kinds.{name}"),
-    placeholder=tr("common.choose"),
+    "emails_kind",
+    "reminders.emails.kinds",
 )
 with read_session(context().engine) as session:
     source = plan_source(session.get(SurveyPlan, plan_id).email_overrides, template, language)
@@ -63,28 +54,15 @@ st.caption(
 email_preview(EmailSource(subject=subject, body=body), language, organisation_name)
 
 save, reset = st.columns(2)
+which = {"plan_id": plan_id, "language": language, "template_name": template, "actor": who.email}
 try:
     if save.button(tr("reminders.emails.save"), key="emails_save", type="primary"):
         with write_session(context().engine) as session:
-            save_plan_email(
-                session=session,
-                plan_id=plan_id,
-                language=language,
-                template_name=template,
-                subject=subject,
-                body=body,
-                actor=who.email,
-            )
+            save_plan_email(session=session, subject=subject, body=body, **which)
         st.success(tr("common.saved"))
     if reset.button(tr("reminders.emails.reset"), key="emails_reset"):
         with write_session(context().engine) as session:
-            reset_plan_email(
-                session=session,
-                plan_id=plan_id,
-                language=language,
-                template_name=template,
-                actor=who.email,
-            )
+            reset_plan_email(session=session, **which)
         st.session_state.pop(f"emails_subject_{suffix}", None)
         st.session_state.pop(f"emails_body_{suffix}", None)
         st.rerun()

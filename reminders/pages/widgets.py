@@ -15,7 +15,7 @@ from surveys.db import read_session, write_session
 from surveys.formatting import day, percent
 from surveys.i18n import TranslatableError
 from surveys.models import utc_now
-from surveys.pages.common import context, done, lang, plain, show_table, tr, vocab
+from surveys.pages.common import choose, context, done, lang, plain, show_table, tr, vocab
 
 
 def show_refusal(error: TranslatableError) -> None:
@@ -95,14 +95,14 @@ def unknown_messages_section(*, actor: str) -> None:
     st.warning(tr("reminders.unknown.explain"))
     show_table(unknown, "campaigns_unknown_table", "reminders")
     by_id = {row["id"]: row for row in unknown}
-    chosen = st.selectbox(
+    chosen = choose(
+        st,
         tr("reminders.unknown.choose"),
         list(by_id),
-        key="campaigns_unknown",
-        format_func=lambda key: (
+        "campaigns_unknown",
+        lambda key: (
             f"{by_id[key]['email']} — {by_id[key]['campaign']} ({by_id[key]['message_id']})"
         ),
-        placeholder=tr("common.choose"),
     )
     columns = st.columns(2)
     for column, decision in zip(columns, ("sent", "resend"), strict=True):

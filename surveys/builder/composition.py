@@ -25,7 +25,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCES, TIMINGS, SurveyTemplate
-from surveys.audit import record
+from surveys.audit import save_with_audit
 from surveys.builder.drafts import (
     CompositionError,
     Draft,
@@ -103,14 +103,26 @@ def _title_of(draft: Draft) -> str:
     return next((texts[lang] for lang in languages if texts.get(lang)), "—")[:TITLE_MAX_LENGTH]
 
 
+def _like(draft: Draft, source: Any, template_id: str | None) -> Survey:
+    """A new survey of `draft` with the audience, timing and anonymity of `source` (a template
+    or a survey)."""
+    return Survey(
+        title=_title_of(draft),
+        audience=source.audience,
+        timing=source.timing,
+        template_id=template_id,
+        anonymous=source.anonymous,
+        draft=draft,
+    )
+
+
 def _save_new(
     session: Session, survey: Survey, *, actor: str, action: str, details: dict | None = None
 ) -> Survey:
     """Add a new survey, give it its id, and write the audit line that says where it came from."""
-    session.add(survey)
-    session.flush()
-    record(session, actor=actor, action=action, target=f"survey:{survey.id}", details=details)
-    return survey
+    return save_with_audit(
+        session, survey, actor=actor, action=action, kind="survey", details=details
+    )
 
 
 def create_survey_from_template(
@@ -119,14 +131,7 @@ def create_survey_from_template(
     draft = draft_from_template(template)
     if title:
         draft["title"]["fr"] = title
-    survey = Survey(
-        title=_title_of(draft),
-        audience=template.audience,
-        timing=template.timing,
-        template_id=template.id,
-        anonymous=template.anonymous,
-        draft=draft,
-    )
+    survey = _like(draft, template, template.id)
     return _save_new(
         session, survey, actor=actor, action="survey.create", details={"template": template.id}
     )
@@ -185,10 +190,7 @@ def change_draft(
     survey.draft = change(copy.deepcopy(survey.draft))
     survey.title = _title_of(survey.draft)
     survey.updated_at = utc_now()
-    session.add(survey)
-    session.flush()
-    record(session, actor=actor, action="survey.edit", target=f"survey:{survey.id}")
-    return survey
+    return save_with_audit(session, survey, actor=actor, action="survey.edit", kind="survey")
 
 
 def update_survey_settings(
@@ -206,20 +208,10 @@ def update_survey_settings(
     survey.anonymous = survey.anonymous if anonymous is None else bool(anonymous)
     _check_settings(survey)
     survey.updated_at = utc_now()
-    session.add(survey)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="survey.settings",
-        target=f"survey:{survey.id}",
-        details={
-            "audience": survey.audience,
-            "timing": survey.timing,
-            "anonymous": survey.anonymous,
-        },
+    settings = {"audience": survey.audience, "timing": survey.timing, "anonymous": survey.anonymous}
+    return save_with_audit(
+        session, survey, actor=actor, action="survey.settings", kind="survey", details=settings
     )
-    return survey
 
 
 def duplicate_survey(
@@ -229,14 +221,7 @@ def duplicate_survey(
     draft = copy.deepcopy(survey.draft)
     if title is not None:
         draft["title"] = {**draft.get("title", {}), **{k: v for k, v in title.items() if v}}
-    copy_ = Survey(
-        title=_title_of(draft),
-        audience=survey.audience,
-        timing=survey.timing,
-        template_id=survey.template_id,
-        anonymous=survey.anonymous,
-        draft=draft,
-    )
+    copy_ = _like(draft, survey, survey.template_id)
     return _save_new(
         session, copy_, actor=actor, action="survey.duplicate", details={"from": survey.id}
     )
@@ -245,10 +230,7 @@ def duplicate_survey(
 def _set_status(session: Session, survey: Survey, status: str, actor: str) -> Survey:
     survey.status = status
     survey.updated_at = utc_now()
-    session.add(survey)
-    session.flush()
-    record(session, actor=actor, action=f"survey.{status}", target=f"survey:{survey.id}")
-    return survey
+    return save_with_audit(session, survey, actor=actor, action=f"survey.{status}", kind="survey")
 
 
 def archive_survey(*, session: Session, survey: Survey, actor: str) -> Survey:

@@ -17,9 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from surveys.audit import record
+from surveys.audit import save_with_audit
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
+from surveys.improvement.common import (
+    at_most,
+    one_of,
+    refuse_first,
+    row_from,
+)
 from surveys.improvement.complaints import OTHER_THEME, get_complaint, known_themes
 from surveys.models import ACTION_STATUSES, ImprovementAction, utc_now
 
@@ -46,30 +52,17 @@ class ActionInput:
 
 
 def _validate(item: ActionInput) -> None:
+    longest_text = max(item.description, item.notes, key=len)
     checks = (
         (bool(item.title.strip()), "improve.errors.title_missing", {}),
-        (
-            len(item.title) <= TITLE_MAX_LENGTH,
-            "improve.errors.title_long",
-            {"limit": TITLE_MAX_LENGTH},
-        ),
+        at_most(item.title, TITLE_MAX_LENGTH, "improve.errors.title_long"),
         (bool(item.owner.strip()), "improve.errors.owner_missing", {}),
         (item.due_on is not None, "improve.errors.due_missing", {}),
-        (item.theme in ("", *known_themes()), "improve.errors.theme", {"value": item.theme}),
-        (
-            len(item.description) <= TEXT_MAX_LENGTH and len(item.notes) <= TEXT_MAX_LENGTH,
-            "improve.errors.details_long",
-            {"limit": TEXT_MAX_LENGTH},
-        ),
-        (
-            len(item.origin) <= ORIGIN_MAX_LENGTH,
-            "improve.errors.origin_long",
-            {"limit": ORIGIN_MAX_LENGTH},
-        ),
+        one_of(item.theme, ("", *known_themes()), "improve.errors.theme"),
+        at_most(longest_text, TEXT_MAX_LENGTH, "improve.errors.details_long"),
+        at_most(item.origin, ORIGIN_MAX_LENGTH, "improve.errors.origin_long"),
     )
-    for passed, key, params in checks:
-        if not passed:
-            raise ActionError(key, **params)
+    refuse_first(checks, ActionError)
 
 
 def create_action(
@@ -78,29 +71,22 @@ def create_action(
     """Add a planned action to the improvement plan."""
     _validate(item)
     now = now or utc_now()
-    action = ImprovementAction(
-        title=item.title.strip(),
-        description=item.description.strip(),
-        theme=item.theme,
-        origin=item.origin,
-        complaint_id=item.complaint_id,
-        owner=item.owner.strip(),
-        due_on=item.due_on,
-        notes=item.notes.strip(),
+    action = row_from(
+        ImprovementAction,
+        item,
+        strip=("title", "description", "owner", "notes"),
         status="planned",
         created_at=now,
     )
-    session.add(action)
-    session.flush()
-    record(
+    return save_with_audit(
         session,
+        action,
         actor=actor,
         action="action.create",
-        target=f"action:{action.id}",
+        kind="action",
         details={"origin": action.origin, "theme": action.theme},
         at=now,
     )
-    return action
 
 
 def action_from_complaint(
@@ -158,16 +144,14 @@ def set_action_status(
     else:
         action.done_on = None
     action.status = status
-    session.add(action)
-    session.flush()
-    record(
+    return save_with_audit(
         session,
+        action,
         actor=actor,
         action="action.status",
-        target=f"action:{action.id}",
+        kind="action",
         details={"status": status, "done_on": str(action.done_on or "")},
     )
-    return action
 
 
 def update_action(
@@ -193,10 +177,7 @@ def update_action(
         if len(notes) > TEXT_MAX_LENGTH:
             raise ActionError("improve.errors.details_long", limit=TEXT_MAX_LENGTH)
         action.notes = notes
-    session.add(action)
-    session.flush()
-    record(session, actor=actor, action="action.update", target=f"action:{action.id}")
-    return action
+    return save_with_audit(session, action, actor=actor, action="action.update", kind="action")
 
 
 def list_actions(*, session: Session) -> list[ImprovementAction]:

@@ -15,9 +15,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from surveys.audit import record
+from surveys.audit import save_with_audit
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
+from surveys.improvement.common import (
+    at_most,
+    one_of,
+    refuse_first,
+    row_from,
+    summary_checks,
+)
 from surveys.integration.webhook_events import emit_complaint_created
 from surveys.models import (
     COMPLAINT_KINDS,
@@ -67,30 +74,15 @@ def known_themes() -> tuple[str, ...]:
 
 def _validate(item: ComplaintInput, *, today: date) -> None:
     checks = (
-        (item.kind in COMPLAINT_KINDS, "improve.errors.kind", {"value": item.kind}),
-        (item.source in COMPLAINT_SOURCES, "improve.errors.source", {"value": item.source}),
-        (
-            item.stakeholder_type in STAKEHOLDER_TYPES,
-            "improve.errors.stakeholder",
-            {"value": item.stakeholder_type},
-        ),
-        (item.theme in known_themes(), "improve.errors.theme", {"value": item.theme}),
-        (bool(item.summary.strip()), "improve.errors.summary_missing", {}),
-        (
-            len(item.summary) <= SUMMARY_MAX_LENGTH,
-            "improve.errors.summary_long",
-            {"limit": SUMMARY_MAX_LENGTH},
-        ),
-        (
-            len(item.details) <= DETAILS_MAX_LENGTH,
-            "improve.errors.details_long",
-            {"limit": DETAILS_MAX_LENGTH},
-        ),
+        one_of(item.kind, COMPLAINT_KINDS, "improve.errors.kind"),
+        one_of(item.source, COMPLAINT_SOURCES, "improve.errors.source"),
+        one_of(item.stakeholder_type, STAKEHOLDER_TYPES, "improve.errors.stakeholder"),
+        one_of(item.theme, known_themes(), "improve.errors.theme"),
+        *summary_checks(item.summary, SUMMARY_MAX_LENGTH),
+        at_most(item.details, DETAILS_MAX_LENGTH, "improve.errors.details_long"),
         (item.received_on <= today, "improve.errors.received_future", {}),
     )
-    for passed, key, params in checks:
-        if not passed:
-            raise ComplaintError(key, **params)
+    refuse_first(checks, ComplaintError)
 
 
 def record_complaint(
@@ -99,28 +91,15 @@ def record_complaint(
     """Add a complaint, difficulty or incident to the register (status "received")."""
     now = now or utc_now()
     _validate(item, today=paris_day(now))
-    complaint = Complaint(
-        kind=item.kind,
-        source=item.source,
-        stakeholder_type=item.stakeholder_type,
-        theme=item.theme,
-        summary=item.summary.strip(),
-        details=item.details.strip(),
-        received_on=item.received_on,
-        session_id=item.session_id,
-        person_id=item.person_id,
-        response_id=item.response_id,
-        external_id=item.external_id,
-        created_by=actor,
-        created_at=now,
+    complaint = row_from(
+        Complaint, item, strip=("summary", "details"), created_by=actor, created_at=now
     )
-    session.add(complaint)
-    session.flush()
-    record(
+    save_with_audit(
         session,
+        complaint,
         actor=actor,
         action="complaint.record",
-        target=f"complaint:{complaint.id}",
+        kind="complaint",
         details={"kind": item.kind, "theme": item.theme},
         at=now,
     )
@@ -135,15 +114,14 @@ def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
     return complaint
 
 
-def _step(session: Session, complaint: Complaint, action: str, actor: str, now: datetime) -> None:
-    session.add(complaint)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action=f"complaint.{action}",
-        target=f"complaint:{complaint.id}",
-        at=now,
+def _step(
+    session: Session, complaint: Complaint, action: str, actor: str, now: datetime, **changes: Any
+) -> Complaint:
+    """Apply a step of the complaint's handling (`changes`: its new status and dates)."""
+    for name, value in changes.items():
+        setattr(complaint, name, value)
+    return save_with_audit(
+        session, complaint, actor=actor, action=f"complaint.{action}", kind="complaint", at=now
     )
 
 
@@ -155,9 +133,9 @@ def acknowledge_complaint(
     complaint = get_complaint(session=session, complaint_id=complaint_id)
     if complaint.status != "received":
         raise ComplaintError("improve.errors.already_acknowledged")
-    complaint.acknowledged_at, complaint.status = now, "acknowledged"
-    _step(session, complaint, "acknowledge", actor, now)
-    return complaint
+    return _step(
+        session, complaint, "acknowledge", actor, now, acknowledged_at=now, status="acknowledged"
+    )
 
 
 def answer_complaint(
@@ -173,10 +151,17 @@ def answer_complaint(
         raise ComplaintError("improve.errors.answer_missing")
     if len(answer) > DETAILS_MAX_LENGTH:
         raise ComplaintError("improve.errors.details_long", limit=DETAILS_MAX_LENGTH)
-    complaint.acknowledged_at = complaint.acknowledged_at or now
-    complaint.answered_at, complaint.answer, complaint.status = now, answer.strip(), "answered"
-    _step(session, complaint, "answer", actor, now)
-    return complaint
+    return _step(
+        session,
+        complaint,
+        "answer",
+        actor,
+        now,
+        acknowledged_at=complaint.acknowledged_at or now,
+        answered_at=now,
+        answer=answer.strip(),
+        status="answered",
+    )
 
 
 def close_complaint(
@@ -190,9 +175,7 @@ def close_complaint(
         raise ComplaintError("improve.errors.closed")
     if complaint.status != "answered":
         raise ComplaintError("improve.errors.close_unanswered")
-    complaint.closed_at, complaint.status = now, "closed"
-    _step(session, complaint, "close", actor, now)
-    return complaint
+    return _step(session, complaint, "close", actor, now, closed_at=now, status="closed")
 
 
 def list_complaints(

@@ -14,9 +14,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from surveys.audit import record
+from surveys.audit import save_with_audit
 from surveys.config import paris_day
 from surveys.i18n import TranslatableError
+from surveys.improvement.common import (
+    at_most,
+    one_of,
+    refuse_first,
+    row_from,
+    summary_checks,
+)
 from surveys.models import STAKEHOLDER_TYPES, EvidenceNote, utc_now
 
 NOTE_KINDS = (
@@ -48,28 +55,13 @@ class EvidenceNoteInput:
 
 def _validate(item: EvidenceNoteInput, *, today: date) -> None:
     checks = (
-        (
-            item.stakeholder_type in STAKEHOLDER_TYPES,
-            "improve.errors.stakeholder",
-            {"value": item.stakeholder_type},
-        ),
-        (item.kind in NOTE_KINDS, "improve.errors.note_kind", {"value": item.kind}),
-        (bool(item.summary.strip()), "improve.errors.summary_missing", {}),
-        (
-            len(item.summary) <= SUMMARY_MAX_LENGTH,
-            "improve.errors.summary_long",
-            {"limit": SUMMARY_MAX_LENGTH},
-        ),
-        (
-            len(item.organisation) <= ORGANISATION_MAX_LENGTH,
-            "improve.errors.summary_long",
-            {"limit": ORGANISATION_MAX_LENGTH},
-        ),
+        one_of(item.stakeholder_type, STAKEHOLDER_TYPES, "improve.errors.stakeholder"),
+        one_of(item.kind, NOTE_KINDS, "improve.errors.note_kind"),
+        *summary_checks(item.summary, SUMMARY_MAX_LENGTH),
+        at_most(item.organisation, ORGANISATION_MAX_LENGTH, "improve.errors.summary_long"),
         (item.occurred_on <= today, "improve.errors.note_future", {}),
     )
-    for passed, key, params in checks:
-        if not passed:
-            raise EvidenceNoteError(key, **params)
+    refuse_first(checks, EvidenceNoteError)
 
 
 def record_evidence_note(
@@ -77,27 +69,18 @@ def record_evidence_note(
 ) -> EvidenceNote:
     now = now or utc_now()
     _validate(item, today=paris_day(now))
-    note = EvidenceNote(
-        stakeholder_type=item.stakeholder_type,
-        kind=item.kind,
-        occurred_on=item.occurred_on,
-        summary=item.summary.strip(),
-        organisation=item.organisation.strip(),
-        person_id=item.person_id,
-        created_by=actor,
-        created_at=now,
+    note = row_from(
+        EvidenceNote, item, strip=("summary", "organisation"), created_by=actor, created_at=now
     )
-    session.add(note)
-    session.flush()
-    record(
+    return save_with_audit(
         session,
+        note,
         actor=actor,
         action="evidence_note.record",
-        target=f"note:{note.id}",
+        kind="note",
         details={"kind": item.kind, "stakeholder": item.stakeholder_type},
         at=now,
     )
-    return note
 
 
 def list_evidence_notes(

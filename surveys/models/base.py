@@ -37,6 +37,7 @@ __all__ = [
     "new_uuid",
     "utc_column",
     "utc_now",
+    "vocabulary_checks",
 ]
 
 
@@ -52,6 +53,16 @@ def check_in(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstra
     """A CHECK constraint keeping `column` inside a closed vocabulary."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return sa.CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+def vocabulary_checks(
+    table: str, **vocabularies: tuple[str, ...]
+) -> tuple[sa.CheckConstraint, ...]:
+    """One CHECK constraint per column of `table` kept inside a closed vocabulary, named
+    `ck_<table>_<column>`."""
+    return tuple(
+        check_in(column, values, f"ck_{table}_{column}") for column, values in vocabularies.items()
+    )
 
 
 class UTCDateTime(sa.TypeDecorator):

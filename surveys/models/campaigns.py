@@ -11,10 +11,10 @@ from surveys.models.base import (
     LANGUAGES,
     STAKEHOLDER_TYPES,
     TIMINGS,
-    check_in,
     json_column,
     utc_column,
     utc_now,
+    vocabulary_checks,
 )
 from surveys.schedule import DEFAULT_REMINDER_OFFSETS_DAYS
 
@@ -28,10 +28,8 @@ class Campaign(SQLModel, table=True):
     """One sending of one survey version: a plan applied to a session, or a yearly campaign."""
 
     __tablename__ = "campaign"
-    __table_args__ = (
-        check_in("status", CAMPAIGN_STATUSES, "ck_campaign_status"),
-        check_in("audience", STAKEHOLDER_TYPES, "ck_campaign_audience"),
-        check_in("timing", TIMINGS, "ck_campaign_timing"),
+    __table_args__ = vocabulary_checks(
+        "campaign", status=CAMPAIGN_STATUSES, audience=STAKEHOLDER_TYPES, timing=TIMINGS
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)
@@ -56,8 +54,7 @@ class Invitation(SQLModel, table=True):
     __tablename__ = "invitation"
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "person_id", name="uq_invitation"),
-        check_in("status", INVITATION_STATUSES, "ck_invitation_status"),
-        check_in("language", LANGUAGES, "ck_invitation_language"),
+        *vocabulary_checks("invitation", status=INVITATION_STATUSES, language=LANGUAGES),
     )
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
@@ -80,9 +77,8 @@ class OutboundMessage(SQLModel, table=True):
     __tablename__ = "outbound_message"
     __table_args__ = (
         sa.UniqueConstraint("invitation_id", "kind", "sequence", name="uq_outbound_message"),
-        check_in("kind", MESSAGE_KINDS, "ck_outbound_message_kind"),
-        check_in("status", MESSAGE_STATUSES, "ck_outbound_message_status"),
         sa.Index("ix_outbound_message_due", "status", "due_at"),
+        *vocabulary_checks("outbound_message", kind=MESSAGE_KINDS, status=MESSAGE_STATUSES),
     )
     id: int | None = Field(default=None, primary_key=True)
     invitation_id: int = Field(foreign_key="invitation.id", index=True)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from surveys.models.base import EXTERNAL_ID_MAX, check_in, utc_column, utc_now
+from surveys.models.base import EXTERNAL_ID_MAX, utc_column, utc_now, vocabulary_checks
 
 COMPLAINT_KINDS = ("complaint", "incident", "difficulty")
 COMPLAINT_STATUSES = ("received", "acknowledged", "answered", "closed")
@@ -17,10 +17,7 @@ class Complaint(SQLModel, table=True):
     """A complaint, difficulty or technical incident (indicator 31)."""
 
     __tablename__ = "complaint"
-    __table_args__ = (
-        check_in("kind", COMPLAINT_KINDS, "ck_complaint_kind"),
-        check_in("status", COMPLAINT_STATUSES, "ck_complaint_status"),
-    )
+    __table_args__ = vocabulary_checks("complaint", kind=COMPLAINT_KINDS, status=COMPLAINT_STATUSES)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default="complaint", max_length=20)
     source: str = Field(default="", max_length=60)
@@ -48,7 +45,7 @@ class ImprovementAction(SQLModel, table=True):
     """An improvement measure (indicator 32), from a suggestion, a complaint or a debrief."""
 
     __tablename__ = "improvement_action"
-    __table_args__ = (check_in("status", ACTION_STATUSES, "ck_improvement_action_status"),)
+    __table_args__ = vocabulary_checks("improvement_action", status=ACTION_STATUSES)
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from surveys.models.base import check_in, json_column, utc_column, utc_now
+from surveys.models.base import json_column, utc_column, utc_now, vocabulary_checks
 
 API_SCOPES = ("people:write", "results:read", "complaints:write")
 WEBHOOK_EVENTS = ("response.submitted", "complaint.created", "campaign.closed")
@@ -63,8 +63,8 @@ class WebhookDelivery(SQLModel, table=True):
     __tablename__ = "webhook_delivery"
     __table_args__ = (
         sa.UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery"),
-        check_in("status", DELIVERY_STATUSES, "ck_webhook_delivery_status"),
         sa.Index("ix_webhook_delivery_due", "status", "due_at"),
+        *vocabulary_checks("webhook_delivery", status=DELIVERY_STATUSES),
     )
     id: int | None = Field(default=None, primary_key=True)
     endpoint_id: int = Field(foreign_key="webhook_endpoint.id", index=True)

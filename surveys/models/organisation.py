@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from surveys.models.base import check_in, utc_column, utc_now
+from surveys.models.base import utc_column, utc_now, vocabulary_checks
 
 ROLES = ("admin", "quality", "director")
 
@@ -30,7 +30,7 @@ class OrganisationSettings(SQLModel, table=True):
 
 class StaffUser(SQLModel, table=True):
     __tablename__ = "staff_user"
-    __table_args__ = (check_in("role", ROLES, "ck_staff_user_role"),)
+    __table_args__ = vocabulary_checks("staff_user", role=ROLES)
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     full_name: str = Field(default="", max_length=200)

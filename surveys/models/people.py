@@ -11,9 +11,9 @@ from surveys.models.base import (
     EXTERNAL_ID_MAX,
     LANGUAGES,
     STAKEHOLDER_TYPES,
-    check_in,
     utc_column,
     utc_now,
+    vocabulary_checks,
 )
 
 MODALITIES = ("onsite", "remote", "hybrid")
@@ -24,7 +24,7 @@ ENROLMENT_STATUSES = ("enrolled", "in_progress", "completed", "dropped_out", "ab
 
 class Programme(SQLModel, table=True):
     __tablename__ = "programme"
-    __table_args__ = (check_in("kind", PROGRAMME_KINDS, "ck_programme_kind"),)
+    __table_args__ = vocabulary_checks("programme", kind=PROGRAMME_KINDS)
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=60, unique=True, index=True)
     name: str = Field(max_length=200)
@@ -42,8 +42,8 @@ class TrainingSession(SQLModel, table=True):
 
     __tablename__ = "training_session"
     __table_args__ = (
-        check_in("modality", MODALITIES, "ck_training_session_modality"),
         sa.CheckConstraint("end_date >= start_date", name="ck_training_session_dates"),
+        *vocabulary_checks("training_session", modality=MODALITIES),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=60, unique=True, index=True)
@@ -63,9 +63,8 @@ class Person(SQLModel, table=True):
     """A stakeholder: learner, financer contact, trainer or company contact."""
 
     __tablename__ = "person"
-    __table_args__ = (
-        check_in("stakeholder_type", STAKEHOLDER_TYPES, "ck_person_stakeholder_type"),
-        check_in("language", LANGUAGES, "ck_person_language"),
+    __table_args__ = vocabulary_checks(
+        "person", stakeholder_type=STAKEHOLDER_TYPES, language=LANGUAGES
     )
     id: int | None = Field(default=None, primary_key=True)
     email: str | None = Field(default=None, max_length=254, unique=True, index=True)
@@ -89,8 +88,7 @@ class Enrolment(SQLModel, table=True):
     __tablename__ = "enrolment"
     __table_args__ = (
         sa.UniqueConstraint("person_id", "session_id", "role", name="uq_enrolment"),
-        check_in("role", STAKEHOLDER_TYPES, "ck_enrolment_role"),
-        check_in("status", ENROLMENT_STATUSES, "ck_enrolment_status"),
+        *vocabulary_checks("enrolment", role=STAKEHOLDER_TYPES, status=ENROLMENT_STATUSES),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from surveys.models.base import check_in, json_column, utc_column, utc_now
+from surveys.models.base import json_column, utc_column, utc_now, vocabulary_checks
 
 
 class AuditLog(SQLModel, table=True):
@@ -38,9 +38,9 @@ class AbuseEvent(SQLModel, table=True):
 
     __tablename__ = "abuse_event"
     __table_args__ = (
-        check_in("scope", ABUSE_SCOPES, "ck_abuse_event_scope"),
         sa.Index("ix_abuse_event_subject", "scope", "subject", "at"),
         sa.Index("ix_abuse_event_scope_at", "scope", "at"),
+        *vocabulary_checks("abuse_event", scope=ABUSE_SCOPES),
     )
     id: int | None = Field(default=None, primary_key=True)
     scope: str = Field(max_length=20)

@@ -12,10 +12,10 @@ from surveys.models.base import (
     ENROLMENT_SCOPES,
     STAKEHOLDER_TYPES,
     TIMINGS,
-    check_in,
     json_column,
     utc_column,
     utc_now,
+    vocabulary_checks,
 )
 from surveys.schedule import DEFAULT_CLOSE_AFTER_DAYS, DEFAULT_REMINDER_OFFSETS_DAYS
 
@@ -42,10 +42,8 @@ class Survey(SQLModel, table=True):
     """A survey being designed; `draft` is its editable definition."""
 
     __tablename__ = "survey"
-    __table_args__ = (
-        check_in("status", SURVEY_STATUSES, "ck_survey_status"),
-        check_in("audience", STAKEHOLDER_TYPES, "ck_survey_audience"),
-        check_in("timing", TIMINGS, "ck_survey_timing"),
+    __table_args__ = vocabulary_checks(
+        "survey", status=SURVEY_STATUSES, audience=STAKEHOLDER_TYPES, timing=TIMINGS
     )
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -80,10 +78,8 @@ class SurveyPlan(SQLModel, table=True):
     """
 
     __tablename__ = "survey_plan"
-    __table_args__ = (
-        check_in("audience", STAKEHOLDER_TYPES, "ck_survey_plan_audience"),
-        check_in("timing", TIMINGS, "ck_survey_plan_timing"),
-        check_in("enrolment_scope", ENROLMENT_SCOPES, "ck_survey_plan_enrolment_scope"),
+    __table_args__ = vocabulary_checks(
+        "survey_plan", audience=STAKEHOLDER_TYPES, timing=TIMINGS, enrolment_scope=ENROLMENT_SCOPES
     )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int | None = Field(default=None, foreign_key="programme.id", index=True)

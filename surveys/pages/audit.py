@@ -3,11 +3,9 @@ import streamlit as st
 from surveys.audit import list_entries
 from surveys.db import read_session
 from surveys.i18n import catalog
-from surveys.pages.common import context, lang, require_role, show_table, tr
+from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
-require_role("admin")
-st.title(tr("audit.title"))
-st.caption(tr("audit.intro"))
+staff_page("audit.title", "audit.intro", roles=("admin",))
 FAMILIES = [key.split(".")[-1] for key in catalog("fr") if key.startswith("audit.families.")]
 
 
@@ -29,14 +27,12 @@ def target_label(target: str) -> str:
 
 
 left, right = st.columns(2)
-family = left.selectbox(
+family = choose(
+    left,
     tr("audit.family"),
     [None, *FAMILIES],
-    format_func=lambda key: (
-        tr("audit.all_families") if key is None else tr(f"audit.families.{key}")
-    ),
-    key="audit_family",
-    placeholder=tr("common.choose"),
+    "audit_family",
+    lambda key: tr("audit.all_families") if key is None else tr(f"audit.families.{key}"),
 )
 actor = right.text_input(tr("audit.actor"), key="audit_actor")
 with read_session(context().engine) as session:
@@ -44,8 +40,7 @@ with read_session(context().engine) as session:
         session=session, action=f"{family}" if family else "", actor=actor.strip().lower()
     )
 if not entries:
-    st.caption(tr("common.none"))
-    st.stop()
+    stop_page(tr("common.none"), st.caption)
 show_table(
     [
         {

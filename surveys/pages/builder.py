@@ -9,11 +9,9 @@ from surveys.pages.builder_pick import show_custom_form, show_picker
 from surveys.pages.builder_publish import show_preview, show_publication
 from surveys.pages.builder_questions import show_sections
 from surveys.pages.builder_settings import show_settings
-from surveys.pages.common import require_role, tr
+from surveys.pages.common import staff_page, tr
 
-require_role("admin", "quality")
-st.title(tr("builder.title"))
-st.caption(tr("builder.intro"))
+staff_page("builder.title", "builder.intro")
 survey_id = pick_survey()
 show_flash()
 if survey_id is None:

@@ -18,7 +18,7 @@ from surveys.pages.builder_parts import (
     run_action,
     text_inputs,
 )
-from surveys.pages.common import lang, tr, vocab
+from surveys.pages.common import choose, choose_many, lang, tr, vocab
 
 # The most common survey first, so a new user can often keep the first choice.
 AUDIENCE_ORDER = {audience: index for index, audience in enumerate(AUDIENCES)}
@@ -84,37 +84,26 @@ def show_create() -> None:
                 f"{tr('builder.question_count', count=len(item.question_ids))}"
                 for item in templates
             }
-            st.selectbox(
-                tr("builder.template"),
-                list(names),
-                key="builder_new_template",
-                format_func=names.__getitem__,
-                placeholder=tr("common.choose"),
+            choose(
+                st, tr("builder.template"), list(names), "builder_new_template", names.__getitem__
             )
         else:
-            st.selectbox(
-                tr("builder.audience"),
-                AUDIENCES,
-                key="builder_new_audience",
-                format_func=lambda value: vocab("role", value),
-                placeholder=tr("common.choose"),
-            )
-            st.selectbox(
+            choose(st, tr("builder.audience"), AUDIENCES, "builder_new_audience", "vocab.role")
+            choose(
+                st,
                 tr("builder.timing"),
                 TIMINGS,
-                key="builder_new_timing",
-                format_func=lambda value: vocab("timing", value),
+                "builder_new_timing",
+                "vocab.timing",
                 help=tr("builder.timing_help"),
-                placeholder=tr("common.choose"),
             )
-            st.multiselect(
+            choose_many(
+                st,
                 tr("builder.languages"),
                 SUPPORTED_LANGUAGES,
+                "builder_new_languages",
+                LANGUAGE_NAMES.__getitem__,
                 default=list(SUPPORTED_LANGUAGES),
-                key="builder_new_languages",
-                format_func=LANGUAGE_NAMES.__getitem__,
-                placeholder=tr("common.choose_many"),
-                select_all=False,
             )
             text_inputs("builder.survey_title", None, "builder_new_title")
             text_inputs("builder.survey_intro", None, "builder_new_intro", area=True)

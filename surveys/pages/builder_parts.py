@@ -27,7 +27,7 @@ from surveys.builder.custom_questions import full_catalog
 from surveys.db import read_session, write_session
 from surveys.i18n import SUPPORTED_LANGUAGES, TranslatableError
 from surveys.models import Survey, SurveyVersion
-from surveys.pages.common import context, identity, lang, tr, vocab
+from surveys.pages.common import choose, context, identity, lang, tr, vocab
 
 FLASH_KEY = "builder_flash"
 SURVEY_KEY = "builder_survey"
@@ -111,12 +111,12 @@ def pick_survey() -> int | None:
         }
     if st.session_state.get(SURVEY_KEY) not in surveys:
         st.session_state[SURVEY_KEY] = None
-    return st.selectbox(
+    return choose(
+        st,
         tr("builder.pick"),
         [None, *surveys],
-        key=SURVEY_KEY,
-        format_func=lambda i: tr("builder.new") if i is None else surveys[i],
-        placeholder=tr("common.choose"),
+        SURVEY_KEY,
+        lambda i: tr("builder.new") if i is None else surveys[i],
     )
 
 

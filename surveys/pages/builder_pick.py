@@ -8,13 +8,14 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from question_banks.schema import AUDIENCES, CHOICE_TYPES, INDICATORS, QUESTION_TYPES, TIMINGS
+from question_banks.schema import CHOICE_TYPES, QUESTION_TYPES
 from surveys.builder import drafts
 from surveys.builder.composition import change_draft
 from surveys.builder.custom_questions import choice_options, create_custom_question, full_catalog
 from surveys.models import Survey
 from surveys.pages.builder_parts import Loaded, run_action
-from surveys.pages.common import lang, tr, vocab
+from surveys.pages.common import choose, choose_many, lang, tr, vocab
+from surveys.pages.question_filters import question_filters
 
 
 def _add_picked(*, session: Session, actor: str, survey: Survey, question_ids: list[str]) -> Any:
@@ -53,58 +54,18 @@ def _picked(survey_id: int) -> None:
 
 def show_picker(loaded: Loaded) -> None:
     survey, catalog = loaded.survey, loaded.catalog
-    themes = {theme.id: theme.label.get(lang()) for theme in catalog.themes}
     key = f"builder_pick_{survey.id}"
-    theme_col, audience_col, timing_col, indicator_col = st.columns(4)
-    theme = theme_col.selectbox(
-        tr("builder.theme"),
-        [None, *themes],
-        key=f"{key}_theme",
-        format_func=lambda v: "—" if v is None else themes[v],
-        placeholder=tr("common.choose"),
+    matching, themes = question_filters(
+        catalog, "builder", key, audience=survey.audience, timing=survey.timing
     )
-    audience = audience_col.selectbox(
-        tr("builder.audience"),
-        [None, *AUDIENCES],
-        key=f"{key}_audience",
-        index=1 + AUDIENCES.index(survey.audience),
-        format_func=lambda v: "—" if v is None else vocab("role", v),
-        placeholder=tr("common.choose"),
-    )
-    timing = timing_col.selectbox(
-        tr("builder.timing"),
-        [None, *TIMINGS],
-        key=f"{key}_timing",
-        index=1 + TIMINGS.index(survey.timing),
-        format_func=lambda v: "—" if v is None else vocab("timing", v),
-        placeholder=tr("common.choose"),
-    )
-    indicator = indicator_col.selectbox(
-        tr("builder.indicator"),
-        [None, *INDICATORS],
-        key=f"{key}_indicator",
-        placeholder=tr("common.choose"),
-    )
-    search = st.text_input(tr("builder.search"), key=f"{key}_search")
     used = set(drafts.question_ids(survey.draft))
-    found = [
-        question
-        for question in catalog.filter(
-            theme=theme, audience=audience, timing=timing, indicator=indicator, text=search or None
-        )
-        if question.id not in used
-    ]
+    found = [question for question in matching if question.id not in used]
     labels = {
         question.id: f"{question.text.get(lang())} ({themes.get(question.theme, question.theme)})"
         for question in found
     }
-    st.multiselect(
-        tr("builder.pick_questions", count=len(found)),
-        list(labels),
-        key=key,
-        format_func=labels.__getitem__,
-        placeholder=tr("common.choose_many"),
-        select_all=False,
+    choose_many(
+        st, tr("builder.pick_questions", count=len(found)), list(labels), key, labels.__getitem__
     )
     st.button(
         tr("builder.add_questions"),
@@ -146,20 +107,8 @@ def show_custom_form(loaded: Loaded) -> None:
             )
         )
         left, right = st.columns(2)
-        left.selectbox(
-            tr("builder.question_type"),
-            QUESTION_TYPES,
-            key=f"{key}_type",
-            format_func=lambda value: tr(f"builder.types.{value}"),
-            placeholder=tr("common.choose"),
-        )
-        right.selectbox(
-            tr("builder.theme"),
-            list(themes),
-            key=f"{key}_theme",
-            format_func=themes.__getitem__,
-            placeholder=tr("common.choose"),
-        )
+        choose(left, tr("builder.question_type"), QUESTION_TYPES, f"{key}_type", "builder.types")
+        choose(right, tr("builder.theme"), list(themes), f"{key}_theme", themes.__getitem__)
         st.text_input(tr("builder.question_text_fr"), key=f"{key}_fr")
         st.text_input(tr("builder.question_text_en"), key=f"{key}_en")
         st.text_area(tr("builder.options_help"), key=f"{key}_options")

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from surveys.db import read_session, write_session
 from surveys.models import ENROLMENT_SCOPES, SurveyPlan
 from surveys.pages.builder_parts import flash, run_action, survey_label
-from surveys.pages.common import context, identity, lang, tr
+from surveys.pages.common import choose, context, identity, lang, tr
 from surveys.plans.service import (
     DEFAULT_CLOSE_AFTER_DAYS,
     DEFAULT_REMINDER_OFFSETS_DAYS,
@@ -80,13 +80,13 @@ def show_plan_form(programme_id: int | None) -> None:
         names = {survey.id: survey_label(survey) for survey in surveys}
         timings = {survey.id: (survey.audience, survey.timing) for survey in surveys}
     with st.form(KEY):
-        st.selectbox(
+        choose(
+            st,
             tr("builder.plans.survey"),
             [None, *names],
-            key=f"{KEY}_survey",
-            format_func=lambda i: "—" if i is None else names[i],
+            f"{KEY}_survey",
+            lambda i: "—" if i is None else names[i],
             help=tr("builder.plans.survey_help"),
-            placeholder=tr("common.choose"),
         )
         left, middle = st.columns(2)
         left.number_input(
@@ -113,13 +113,13 @@ def show_plan_form(programme_id: int | None) -> None:
             value=DEFAULT_CLOSE_AFTER_DAYS,
             key=f"{KEY}_close",
         )
-        st.selectbox(
+        choose(
+            st,
             tr("builder.plans.scope"),
             list(ENROLMENT_SCOPES),
-            key=f"{KEY}_scope",
-            format_func=lambda scope: tr(f"builder.plans.scopes.{scope}"),
+            f"{KEY}_scope",
+            "builder.plans.scopes",
             help=tr("builder.plans.scope_help"),
-            placeholder=tr("common.choose"),
         )
         st.form_submit_button(
             tr("builder.plans.create"),

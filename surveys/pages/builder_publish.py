@@ -31,7 +31,7 @@ from surveys.pages.builder_parts import (
     show_problems,
     text,
 )
-from surveys.pages.common import context, lang, tr
+from surveys.pages.common import choose, context, explained_button, lang, tr
 
 PARIS = DISPLAY_TIMEZONE
 
@@ -55,12 +55,12 @@ def show_preview(loaded: Loaded) -> None:
     }
     key = f"builder_preview_{loaded.survey.id}"
     source_col, language_col, section_col = st.columns(3)
-    source = source_col.selectbox(
+    source = choose(
+        source_col,
         tr("builder.preview_source"),
         list(sources),
-        key=f"{key}_source",
-        format_func=sources.__getitem__,
-        placeholder=tr("common.choose"),
+        f"{key}_source",
+        sources.__getitem__,
     )
     try:
         definition = (
@@ -84,12 +84,12 @@ def show_preview(loaded: Loaded) -> None:
         format_func=LANGUAGE_NAMES.__getitem__,
     )
     sections = FrozenSurvey(definition).sections()
-    index = section_col.selectbox(
+    index = choose(
+        section_col,
         tr("builder.preview_section"),
         range(len(sections)),
-        key=f"{key}_section",
-        format_func=lambda i: f"{i + 1}. {text(sections[i]['title'])}",
-        placeholder=tr("common.choose"),
+        f"{key}_section",
+        lambda i: f"{i + 1}. {text(sections[i]['title'])}",
     )
     with read_session(context().engine) as session:
         html = render_preview(
@@ -160,21 +160,18 @@ def show_publication(loaded: Loaded) -> None:
         _versions_table(loaded)
     st.divider()
     left, right = st.columns(2)
-    left.button(
-        tr("builder.duplicate"),
-        key=f"builder_duplicate_{survey.id}",
-        help=tr("builder.duplicate_help"),
-        on_click=_duplicate,
-        args=(survey.id,),
+    explained_button(
+        left, "builder.duplicate", f"builder_duplicate_{survey.id}", _duplicate, survey.id
     )
     action, label = (
         (restore_survey, "builder.restore") if archived else (archive_survey, "builder.archive")
     )
-    right.button(
-        tr(label),
-        key=f"builder_status_{survey.id}",
-        help=tr(f"{label}_help"),
-        on_click=run_action,
-        args=(action, f"{label}_done"),
-        kwargs={"survey_id": survey.id},
+    explained_button(
+        right,
+        label,
+        f"builder_status_{survey.id}",
+        run_action,
+        action,
+        f"{label}_done",
+        survey_id=survey.id,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -12,7 +11,7 @@ from surveys.builder import drafts
 from surveys.builder.composition import change_draft
 from surveys.i18n import SUPPORTED_LANGUAGES
 from surveys.pages.builder_parts import Loaded, run_action, text, text_inputs
-from surveys.pages.common import lang, tr
+from surveys.pages.common import explained_button, lang, tr
 
 
 def edit(survey_id: int, change: Callable[..., Any], *args: Any) -> None:
@@ -33,14 +32,16 @@ def _controls(
     columns: list[Any],
     survey_id: int,
     key: str,
-    move: Callable[..., Any],
-    remove: Callable[..., Any],
+    item_id: str,
+    move: Callable[[dict[str, Any], str, int], dict[str, Any]],
+    remove: Callable[[dict[str, Any], str], dict[str, Any]],
 ) -> None:
-    """Up, down and remove buttons for a question or a section."""
+    """Up, down and remove buttons for a question or a section (`move` and `remove`: the
+    draft functions of `surveys.builder.drafts`, given the draft and the item's id)."""
     specs = (
-        ("↑", "move_up", partial(move, step=-1)),
-        ("↓", "move_down", partial(move, step=1)),
-        ("✕", "remove", remove),
+        ("↑", "move_up", (move, item_id, -1)),
+        ("↓", "move_down", (move, item_id, 1)),
+        ("✕", "remove", (remove, item_id)),
     )
     for column, (icon, name, change) in zip(columns, specs, strict=True):
         column.button(
@@ -48,7 +49,7 @@ def _controls(
             key=f"{key}_{name}",
             help=tr(f"builder.{name}"),
             on_click=edit,
-            args=(survey_id, change),
+            args=(survey_id, *change),
         )
 
 
@@ -69,29 +70,7 @@ def _question_row(loaded: Loaded, entry: dict[str, Any]) -> None:
         on_change=_required_changed,
         args=(survey_id, question_id, f"{key}_required"),
     )
-    _controls(
-        moves,
-        survey_id,
-        key,
-        partial(_move_question, question_id=question_id),
-        partial(_remove_question, question_id=question_id),
-    )
-
-
-def _move_question(draft: dict[str, Any], *, question_id: str, step: int) -> dict[str, Any]:
-    return drafts.move_question(draft, question_id, step)
-
-
-def _remove_question(draft: dict[str, Any], *, question_id: str) -> dict[str, Any]:
-    return drafts.remove_question(draft, question_id)
-
-
-def _move_section(draft: dict[str, Any], *, section_id: str, step: int) -> dict[str, Any]:
-    return drafts.move_section(draft, section_id, step)
-
-
-def _remove_section(draft: dict[str, Any], *, section_id: str) -> dict[str, Any]:
-    return drafts.remove_section(draft, section_id)
+    _controls(moves, survey_id, key, question_id, drafts.move_question, drafts.remove_question)
 
 
 def _section(loaded: Loaded, number: int, section: dict[str, Any]) -> None:
@@ -104,13 +83,7 @@ def _section(loaded: Loaded, number: int, section: dict[str, Any]) -> None:
             f"**{number}. {title}** · "
             f"{tr('builder.question_count', count=len(section['questions']))}"
         )
-        _controls(
-            moves,
-            survey_id,
-            key,
-            partial(_move_section, section_id=section_id),
-            partial(_remove_section, section_id=section_id),
-        )
+        _controls(moves, survey_id, key, section_id, drafts.move_section, drafts.remove_section)
         with st.expander(tr("builder.rename_section")):
             text_inputs("builder.section_title", section["title"], f"{key}_title")
             st.button(
@@ -130,12 +103,13 @@ def show_sections(loaded: Loaded) -> None:
     for number, section in enumerate(draft["sections"], start=1):
         _section(loaded, number, section)
     left, right = st.columns(2)
-    left.button(
-        tr("builder.group_by_theme"),
-        key=f"builder_group_{survey_id}",
-        help=tr("builder.group_by_theme_help"),
-        on_click=edit,
-        args=(survey_id, lambda d: drafts.group_by_theme(d, loaded.catalog)),
+    explained_button(
+        left,
+        "builder.group_by_theme",
+        f"builder_group_{survey_id}",
+        edit,
+        survey_id,
+        lambda d: drafts.group_by_theme(d, loaded.catalog),
     )
     with right.popover(tr("builder.add_section")):
         text_inputs("builder.section_title", None, f"builder_new_section_{survey_id}")

@@ -14,9 +14,12 @@ from surveys.builder.composition import change_draft, update_survey_settings
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import Survey
 from surveys.pages.builder_parts import Loaded, privacy_choice, run_action, text_inputs
-from surveys.pages.common import tr, vocab
+from surveys.pages.common import choose, choose_many, tr
 
 PARTS = ("title", "intro", "closing")
+
+
+SETTINGS = ("audience", "timing", "anonymous")  # update_survey_settings' own arguments
 
 
 def _save(
@@ -27,18 +30,9 @@ def _save(
     texts: dict[str, dict[str, str]],
     languages: list[str],
     allow_edit: bool,
-    audience: str,
-    timing: str,
-    anonymous: bool,
+    settings: dict[str, Any],
 ) -> Any:
-    update_survey_settings(
-        session=session,
-        survey=survey,
-        actor=actor,
-        audience=audience,
-        timing=timing,
-        anonymous=anonymous,
-    )
+    update_survey_settings(session=session, survey=survey, actor=actor, **settings)
     return change_draft(
         session=session,
         survey=survey,
@@ -62,9 +56,7 @@ def _submitted(survey_id: int, key: str) -> None:
         texts=texts,
         languages=state[f"{key}_languages"],
         allow_edit=state[f"{key}_allow_edit"],
-        audience=state[f"{key}_audience"],
-        timing=state[f"{key}_timing"],
-        anonymous=state[f"{key}_anonymous"],
+        settings={name: state[f"{key}_{name}"] for name in SETTINGS},
     )
 
 
@@ -73,31 +65,30 @@ def show_settings(loaded: Loaded) -> None:
     key = f"builder_settings_{survey.id}"
     with st.form(key):
         left, middle, right = st.columns(3)
-        left.selectbox(
+        choose(
+            left,
             tr("builder.audience"),
             AUDIENCES,
-            key=f"{key}_audience",
+            f"{key}_audience",
+            "vocab.role",
             index=AUDIENCES.index(survey.audience),
-            format_func=lambda value: vocab("role", value),
-            placeholder=tr("common.choose"),
         )
-        middle.selectbox(
+        choose(
+            middle,
             tr("builder.timing"),
             TIMINGS,
-            key=f"{key}_timing",
+            f"{key}_timing",
+            "vocab.timing",
             index=TIMINGS.index(survey.timing),
             help=tr("builder.timing_help"),
-            format_func=lambda value: vocab("timing", value),
-            placeholder=tr("common.choose"),
         )
-        right.multiselect(
+        choose_many(
+            right,
             tr("builder.languages"),
             SUPPORTED_LANGUAGES,
+            f"{key}_languages",
+            LANGUAGE_NAMES.__getitem__,
             default=draft.get("languages", []),
-            key=f"{key}_languages",
-            format_func=LANGUAGE_NAMES.__getitem__,
-            placeholder=tr("common.choose_many"),
-            select_all=False,
         )
         text_inputs("builder.survey_title", draft.get("title"), f"{key}_title")
         text_inputs("builder.survey_intro", draft.get("intro"), f"{key}_intro", area=True)

@@ -8,14 +8,15 @@ goes through the same signature, expiry and revocation checks.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from surveys.db import read_session
+from surveys.db import read_session, write_session
 from surveys.formatting import display_frame
-from surveys.i18n import catalog, label, t
+from surveys.i18n import TranslatableError, catalog, label, t
 from surveys.runtime import AppContext, app_context
 from surveys.spreadsheet import neutralise_formula
 from surveys.staff.auth import SESSION_COOKIE, StaffIdentity, identity_from_cookie
@@ -74,6 +75,90 @@ def require_role(*roles: str) -> StaffIdentity:
     return found
 
 
+EDITORS = ("admin", "quality")
+READERS = ("admin", "quality", "director")
+
+
+def staff_page(
+    title: str, intro: str = "", roles: tuple[str, ...] = EDITORS, **params: Any
+) -> StaffIdentity:
+    """The top of a staff page: the role guard, the title and (when given) the intro line
+    (`params` fill its placeholders). Returns the logged-in member."""
+    found = require_role(*roles)
+    st.title(tr(title))
+    if intro:
+        st.caption(tr(intro, **params))
+    return found
+
+
+Naming = Callable[[Any], Any] | str
+
+
+def _namer(show: Naming) -> Callable[[Any], Any]:
+    """`show` names an option: a function, or a catalogue prefix (the option's label is the
+    entry `<prefix>.<option>`, e.g. "vocab.role")."""
+    return (lambda value: tr(f"{show}.{value}")) if isinstance(show, str) else show
+
+
+def choose(
+    where: Any,
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    show: Naming = str,
+    **extra: Any,
+) -> Any:
+    """A select box (on `st` or a column) with the house placeholder; `show` names an option."""
+    return where.selectbox(
+        label, options, key=key, format_func=_namer(show), placeholder=tr("common.choose"), **extra
+    )
+
+
+def choose_many(
+    where: Any,
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    show: Naming = str,
+    **extra: Any,
+) -> list[Any]:
+    """A multi-select box (on `st` or a column) with the house placeholder, no "select all"."""
+    return where.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=_namer(show),
+        placeholder=tr("common.choose_many"),
+        select_all=False,
+        **extra,
+    )
+
+
+def explained_button(
+    where: Any, name: str, key: str, on_click: Callable[..., Any], *args: Any, **kwargs: Any
+) -> bool:
+    """A button labelled `name` (a catalogue key) with its `<name>_help` text as help, running
+    `on_click(*args, **kwargs)` when clicked."""
+    return where.button(
+        tr(name), key=key, help=tr(f"{name}_help"), on_click=on_click, args=args, kwargs=kwargs
+    )
+
+
+def choose_or_any(
+    where: Any,
+    label: str,
+    values: Sequence[Any],
+    key: str,
+    show: Naming = str,
+    **extra: Any,
+) -> Any:
+    """A filter's select box: "—" first (None: no filter), then `values` named by `show`."""
+    name = _namer(show)
+    return choose(
+        where, label, [None, *values], key, lambda v: "—" if v is None else name(v), **extra
+    )
+
+
 def localized_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rename row keys with the `columns.*` labels for display."""
     return [{tr(f"columns.{key}"): value for key, value in row.items()} for row in rows]
@@ -108,6 +193,13 @@ def show_table(
     st.dataframe(shown, hide_index=True, key=key)
 
 
+def stop_page(message: str, say: Callable[[str], Any] = st.info) -> NoReturn:
+    """Say why the page ends here (`say`: st.info, st.caption, st.warning...) and end it."""
+    say(message)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - it raises
+
+
 def done(message: str, *clear: str) -> None:
     """After an action: say what was done (a toast shown after the rerun), empty the widgets
     `clear` on purpose (the form is ready for the next entry), and rerun."""
@@ -129,3 +221,17 @@ def plain(text: str) -> str:
     """Text shown through st.markdown with no markup, link, image or LaTeX taking effect:
     respondents' words are shown to staff as they typed them, never interpreted."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def create_with_secret(
+    create: Callable[[Any], tuple[str, str]], created: str, refusal: type[TranslatableError]
+) -> None:
+    """Run `create(session)`, which returns the new thing's name and its secret: say it was
+    created (message `created`) and show the secret, this once; a `refusal` is said instead."""
+    try:
+        with write_session(context().engine) as session:
+            name, secret = create(session)
+        st.success(tr(created, name=name))
+        st.code(secret, language=None)
+    except refusal as error:
+        st.error(error.message(lang()))

@@ -10,20 +10,18 @@ from surveys.builder.custom_questions import (
     list_custom_questions,
 )
 from surveys.db import read_session, write_session
-from surveys.pages.common import context, lang, require_role, tr, vocab
+from surveys.pages.common import choose, choose_many, context, lang, staff_page, tr
 
-me = require_role("admin", "quality")
-st.title(tr("banks.custom_title"))
-st.caption(tr("banks.custom_intro"))
+me = staff_page("banks.custom_title", "banks.custom_intro")
 with read_session(context().engine) as session:
     themes = {theme.id: theme.label.get(lang()) for theme in full_catalog(session=session).themes}
     mine = list_custom_questions(session=session)
-editing = st.selectbox(
+editing = choose(
+    st,
     tr("banks.edit_which"),
     [None, *[q.id for q in mine]],
-    key="custom_edit",
-    format_func=lambda value: tr("banks.new_question") if value is None else value,
-    placeholder=tr("common.choose"),
+    "custom_edit",
+    lambda value: tr("banks.new_question") if value is None else value,
 )
 current = next((q for q in mine if q.id == editing), None)
 
@@ -33,20 +31,16 @@ def default(attribute: str, fallback):
 
 
 with st.form("custom_question_form"):
-    kind = st.selectbox(
+    kind = choose(
+        st,
         "Type",
         QUESTION_TYPES,
-        key="custom_type",
+        "custom_type",
+        "banks.types",
         index=QUESTION_TYPES.index(default("type", "likert5")),
-        format_func=lambda value: tr(f"banks.types.{value}"),
-        placeholder=tr("common.choose"),
     )
-    theme_id = st.selectbox(
-        tr("banks.theme"),
-        list(themes),
-        key="custom_theme",
-        format_func=lambda value: themes[value],
-        placeholder=tr("common.choose"),
+    theme_id = choose(
+        st, tr("banks.theme"), list(themes), "custom_theme", lambda value: themes[value]
     )
     text_fr = st.text_input(
         tr("banks.text_fr"), value=current.text.fr if current else "", key="custom_text_fr"
@@ -54,23 +48,21 @@ with st.form("custom_question_form"):
     text_en = st.text_input(
         tr("banks.text_en"), value=current.text.en if current else "", key="custom_text_en"
     )
-    audiences = st.multiselect(
+    audiences = choose_many(
+        st,
         tr("banks.audience"),
         AUDIENCES,
+        "custom_audiences",
+        "vocab.role",
         default=default("audiences", ()),
-        key="custom_audiences",
-        format_func=lambda v: vocab("role", v),
-        placeholder=tr("common.choose_many"),
-        select_all=False,
     )
-    timings = st.multiselect(
+    timings = choose_many(
+        st,
         tr("banks.timing"),
         TIMINGS,
+        "custom_timings",
+        "vocab.timing",
         default=default("timings", ()),
-        key="custom_timings",
-        format_func=lambda v: vocab("timing", v),
-        placeholder=tr("common.choose_many"),
-        select_all=False,
     )
     options = st.text_area(
         tr("banks.options_help"),

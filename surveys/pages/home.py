@@ -5,10 +5,17 @@ from surveys.db import read_session
 from surveys.formatting import day, integer
 from surveys.models import utc_now
 from surveys.overview import headline, list_sessions, responses_between, upcoming_sessions
-from surveys.pages.common import context, lang, require_role, show_table, tr, vocab
+from surveys.pages.common import (
+    READERS,
+    context,
+    lang,
+    show_table,
+    staff_page,
+    tr,
+    vocab,
+)
 
-require_role("admin", "quality", "director")
-st.title(tr("home.title"))
+staff_page("home.title", roles=READERS)
 today = paris_day(utc_now())
 start, end = default_period(today)
 with read_session(context().engine) as session:

@@ -2,7 +2,7 @@ import hashlib
 
 import streamlit as st
 
-from surveys.pages.common import context, done, lang, require_role, tr
+from surveys.pages.common import choose, context, done, lang, staff_page, tr
 from surveys.people.reading import (
     FIELDS,
     REQUIRED_FIELDS,
@@ -14,9 +14,7 @@ from surveys.people.reading import (
 from surveys.people.report import problem_rows, report_figures, sample_rows
 from surveys.people.writing import import_people
 
-who = require_role("admin", "quality")
-st.title(tr("people_import.title"))
-st.caption(tr("people_import.intro"))
+who = staff_page("people_import.title", "people_import.intro")
 # After an import the uploader starts afresh (a new key): the preview and the import button
 # of a file already imported never stay on screen; the report says what was done.
 upload = st.file_uploader(
@@ -39,13 +37,13 @@ guess, options = guess_mapping(table.headers), [None, *range(len(table.headers))
 file_key = hashlib.sha256(data).hexdigest()[:12]  # a new file gets a fresh mapping
 columns, mapping = st.columns(3), {}
 for position, name in enumerate(FIELDS):
-    mapping[name] = columns[position % 3].selectbox(
+    mapping[name] = choose(
+        columns[position % 3],
         tr(f"people_import.fields.{name}") + (" *" if name in REQUIRED_FIELDS else ""),
         options,
+        f"import_map_{name}_{file_key}",
+        lambda index: "—" if index is None else table.headers[index] or f"#{index + 1}",
         index=options.index(guess[name]),
-        key=f"import_map_{name}_{file_key}",
-        format_func=lambda index: "—" if index is None else table.headers[index] or f"#{index + 1}",
-        placeholder=tr("common.choose"),
     )
 if missing := missing_required(mapping):
     st.warning(
@@ -80,15 +78,6 @@ if st.button(
 ):
     report = import_people(engine=context().engine, table=table, mapping=mapping, actor=who.email)
     st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-    done(
-        tr(
-            "people_import.done",
-            rows=report.imported_rows,
-            people=report.people_created,
-            updated=report.people_updated,
-            sessions=report.sessions_created,
-            enrolments=report.enrolments_created,
-        )
-    )
+    done(tr("people_import.done", **report.message_params()))
     if report.statuses_changed:
         st.info(tr("people_import.statuses_changed", count=report.statuses_changed))

@@ -8,12 +8,10 @@ from surveys.db import read_session
 from surveys.models import Programme
 from surveys.pages.builder_parts import show_flash, show_problems
 from surveys.pages.builder_plan_form import adopt, deactivate, show_plan_form
-from surveys.pages.common import context, lang, require_role, tr
+from surveys.pages.common import choose, context, explained_button, lang, staff_page, tr
 from surveys.plans.service import review_plans
 
-require_role("admin", "quality")
-st.title(tr("builder.plans.title"))
-st.caption(tr("builder.plans.intro"))
+staff_page("builder.plans.title", "builder.plans.intro")
 with read_session(context().engine) as session:
     programmes = {
         p.id: f"{p.code} — {p.name}"
@@ -21,12 +19,12 @@ with read_session(context().engine) as session:
             select(Programme).where(Programme.archived.is_(False)).order_by(Programme.code)
         )
     }
-programme_id = st.selectbox(
+programme_id = choose(
+    st,
     tr("builder.plans.programme"),
     [None, *programmes],
-    key="plans_programme",
-    format_func=lambda i: tr("builder.plans.organisation_wide") if i is None else programmes[i],
-    placeholder=tr("common.choose"),
+    "plans_programme",
+    lambda i: tr("builder.plans.organisation_wide") if i is None else programmes[i],
 )
 show_flash()
 with read_session(context().engine) as session:
@@ -46,12 +44,12 @@ for review in current:
     with st.container(border=True):
         text_col, button_col = st.columns([6, 1], vertical_alignment="center")
         text_col.markdown(review.sentence)
-        button_col.button(
-            tr("builder.plans.deactivate"),
-            key=f"plans_off_{review.plan_id}",
-            help=tr("builder.plans.deactivate_help"),
-            on_click=deactivate,
-            args=(review.plan_id,),
+        explained_button(
+            button_col,
+            "builder.plans.deactivate",
+            f"plans_off_{review.plan_id}",
+            deactivate,
+            review.plan_id,
         )
         show_problems(review.problems)
 

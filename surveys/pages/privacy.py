@@ -3,7 +3,7 @@ import streamlit as st
 from surveys.db import read_session, write_session
 from surveys.models import utc_now
 from surveys.overview import list_people
-from surveys.pages.common import context, require_role, tr, vocab
+from surveys.pages.common import choose, context, staff_page, stop_page, tr, vocab
 from surveys.privacy import (
     PrivacyError,
     erase_person,
@@ -12,24 +12,20 @@ from surveys.privacy import (
     export_person,
 )
 
-me = require_role("admin", "quality")
-st.title(tr("privacy.title"))
-st.caption(tr("privacy.intro"))
+me = staff_page("privacy.title", "privacy.intro")
 search = st.text_input(tr("people.search"), key="privacy_search")
 if len(search.strip()) < 2:
-    st.info(tr("privacy.type_to_search"))
-    st.stop()
+    stop_page(tr("privacy.type_to_search"))
 with read_session(context().engine) as session:
     found = list_people(session=session, search=search, limit=50)
 if not found:
-    st.warning(tr("common.none"))
-    st.stop()
-chosen = st.selectbox(
+    stop_page(tr("common.none"), st.warning)
+chosen = choose(
+    st,
     tr("privacy.person"),
     found,
-    key="privacy_person",
-    format_func=lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
-    placeholder=tr("common.choose"),
+    "privacy_person",
+    lambda p: f"{p['name']} — {p['email']} ({vocab('role', p['type'])})",
 )
 if st.button(tr("privacy.prepare_export"), key="privacy_export"):
     with write_session(context().engine) as session:
@@ -37,21 +33,15 @@ if st.button(tr("privacy.prepare_export"), key="privacy_export"):
     st.session_state["privacy_export_data"] = (chosen["id"], export)
 prepared = st.session_state.get("privacy_export_data")
 if prepared and prepared[0] == chosen["id"]:
-    left, right = st.columns(2)
-    left.download_button(
-        "JSON",
-        export_as_json(prepared[1]),
-        f"personne-{chosen['id']}.json",
-        mime="application/json",
-        key="privacy_json",
-    )
-    right.download_button(
-        "CSV",
-        export_as_csv(prepared[1]),
-        f"personne-{chosen['id']}.csv",
-        mime="text/csv",
-        key="privacy_csv",
-    )
+    formats = (("json", export_as_json, "application/json"), ("csv", export_as_csv, "text/csv"))
+    for column, (suffix, written, mime) in zip(st.columns(2), formats, strict=True):
+        column.download_button(
+            suffix.upper(),
+            written(prepared[1]),
+            f"personne-{chosen['id']}.{suffix}",
+            mime=mime,
+            key=f"privacy_{suffix}",
+        )
 
 st.subheader(tr("privacy.erase_title"))
 st.warning(tr("privacy.erase_warning"))

@@ -4,7 +4,7 @@ from surveys.db import read_session, write_session
 from surveys.formatting import moment
 from surveys.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from surveys.models import utc_now
-from surveys.pages.common import context, lang, require_role, tr, vocab
+from surveys.pages.common import choose, context, lang, require_role, tr, vocab
 from surveys.staff.accounts import (
     AccountError,
     create_user,
@@ -53,37 +53,27 @@ for user in users:
 st.subheader(tr("users.create"))
 # The form clears after a submit on purpose: a password never stays on screen.
 with st.form("create_user_form", clear_on_submit=True):
-    email = st.text_input(tr("users.email"), key="new_user_email")
-    name = st.text_input(tr("users.name"), key="new_user_name")
-    role = st.selectbox(
-        tr("users.role"),
-        LEAST_PRIVILEGE_FIRST,
-        format_func=lambda r: vocab("role", r),
-        key="new_user_role",
-        help=tr("users.role_help"),
-        placeholder=tr("common.choose"),
-    )
-    language = st.selectbox(
-        tr("users.language"),
-        SUPPORTED_LANGUAGES,
-        format_func=LANGUAGE_NAMES.get,
-        key="new_user_language",
-        placeholder=tr("common.choose"),
-    )
-    password = st.text_input(tr("users.password"), type="password", key="new_user_password")
+    entry = {  # each field of the account, read from its widget
+        "email": st.text_input(tr("users.email"), key="new_user_email"),
+        "full_name": st.text_input(tr("users.name"), key="new_user_name"),
+        "role": choose(
+            st,
+            tr("users.role"),
+            LEAST_PRIVILEGE_FIRST,
+            "new_user_role",
+            "vocab.role",
+            help=tr("users.role_help"),
+        ),
+        "language": choose(
+            st, tr("users.language"), SUPPORTED_LANGUAGES, "new_user_language", LANGUAGE_NAMES.get
+        ),
+        "password": st.text_input(tr("users.password"), type="password", key="new_user_password"),
+    }
     submitted = st.form_submit_button(tr("users.submit"))
 if submitted:
     try:
         with write_session(context().engine) as session:
-            create_user(
-                session=session,
-                email=email,
-                role=role,
-                password=password,
-                full_name=name,
-                language=language,
-                actor=me.email,
-            )
-        st.success(tr("users.created", email=email))
+            create_user(session=session, actor=me.email, **entry)
+        st.success(tr("users.created", email=entry["email"]))
     except AccountError as error:
         st.error(error.message(lang()))

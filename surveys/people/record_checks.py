@@ -57,26 +57,20 @@ def check_date(values: Mapping[str, Any], name: str) -> date | None:
     return _checked(rows.field_date, dict(values), name)
 
 
+def _in_vocabulary(
+    values: Mapping[str, Any], name: str, synonyms: Mapping[str, str], message: str
+) -> str | None:
+    return _checked(rows.match_vocabulary, dict(values), name, synonyms, message)
+
+
 def check_modality(values: Mapping[str, Any], name: str = "modality") -> str | None:
     """onsite / remote / hybrid from "présentiel", "distanciel", "hybride"..."""
-    return _checked(
-        rows.match_vocabulary,
-        dict(values),
-        name,
-        rows.MODALITY_SYNONYMS,
-        "people_import.errors.modality",
-    )
+    return _in_vocabulary(values, name, rows.MODALITY_SYNONYMS, "people_import.errors.modality")
 
 
 def check_stakeholder_type(values: Mapping[str, Any], name: str = "stakeholder_type") -> str | None:
     """learner / financer / trainer / company from "stagiaire", "OPCO", "formateur"..."""
-    return _checked(
-        rows.match_vocabulary,
-        dict(values),
-        name,
-        rows.STAKEHOLDER_SYNONYMS,
-        "people_import.errors.type",
-    )
+    return _in_vocabulary(values, name, rows.STAKEHOLDER_SYNONYMS, "people_import.errors.type")
 
 
 def check_required(values: Mapping[str, Any], name: str) -> None:

@@ -30,6 +30,18 @@ class ImportReport:
     def refused_rows(self) -> int:
         return len({problem.row for problem in self.problems})
 
+    def message_params(self) -> dict[str, int]:
+        """The figures the import's messages (`people_import.summary`, `.done`) name."""
+        return {
+            "rows": self.rows,
+            "imported": self.imported_rows,
+            "refused": self.refused_rows,
+            "people": self.people_created,
+            "updated": self.people_updated,
+            "sessions": self.sessions_created,
+            "enrolments": self.enrolments_created,
+        }
+
     @property
     def changed_anything(self) -> bool:
         return any(

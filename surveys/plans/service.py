@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from question_banks.schema import AUDIENCES, TIMINGS
-from surveys.audit import record
+from surveys.audit import save_with_audit
 from surveys.builder.checks import Problem, blocking
 from surveys.i18n import TranslatableError, t
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
@@ -161,10 +161,9 @@ def create_plan(*, session: Session, spec: PlanSpec, actor: str) -> SurveyPlan:
         raise PlanError(problems)
     fields = {**asdict(spec), "reminder_offsets_days": list(spec.reminder_offsets_days)}
     plan = SurveyPlan(**fields)
-    session.add(plan)
-    session.flush()
-    record(session, actor=actor, action="plan.create", target=f"plan:{plan.id}", details=fields)
-    return plan
+    return save_with_audit(
+        session, plan, actor=actor, action="plan.create", kind="plan", details=fields
+    )
 
 
 def adopt_plans(
@@ -188,25 +187,16 @@ def update_plan(*, session: Session, plan: SurveyPlan, actor: str, **changes: An
         raise PlanError(problems)
     for name, value in asdict(spec).items():
         setattr(plan, name, list(value) if isinstance(value, tuple) else value)
-    session.add(plan)
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="plan.update",
-        target=f"plan:{plan.id}",
-        details={name: list(v) if isinstance(v, tuple) else v for name, v in changes.items()},
+    details = {name: list(v) if isinstance(v, tuple) else v for name, v in changes.items()}
+    return save_with_audit(
+        session, plan, actor=actor, action="plan.update", kind="plan", details=details
     )
-    return plan
 
 
 def deactivate_plan(*, session: Session, plan: SurveyPlan, actor: str) -> SurveyPlan:
     """Stop planning new campaigns; campaigns already made from the plan are kept."""
     plan.active = False
-    session.add(plan)
-    session.flush()
-    record(session, actor=actor, action="plan.deactivate", target=f"plan:{plan.id}")
-    return plan
+    return save_with_audit(session, plan, actor=actor, action="plan.deactivate", kind="plan")
 
 
 def _join_days(days: Sequence[int], language: str) -> str:

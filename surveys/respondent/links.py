@@ -10,7 +10,7 @@ connection: less overhead on their hot path). Statements are SQLAlchemy Core.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from threading import Lock
@@ -79,31 +79,15 @@ _DRAFT = ResponseDraft.__table__  # type: ignore[attr-defined]
 
 _ORGANISATION = OrganisationSettings.__table__  # type: ignore[attr-defined]
 
-_ORGANISATION_COLUMNS = (
-    _ORGANISATION.c.name,
-    _ORGANISATION.c.contact_email,
-    _ORGANISATION.c.support_email,
-    _ORGANISATION.c.support_phone,
-    _ORGANISATION.c.privacy_contact,
-    _ORGANISATION.c.address,
-    _ORGANISATION.c.retention_years,
-    _ORGANISATION.c.small_group_min,
-)
+_ORGANISATION_FIELDS = tuple(item.name for item in fields(OrganisationInfo))
+
+_ORGANISATION_COLUMNS = tuple(_ORGANISATION.c[name] for name in _ORGANISATION_FIELDS)
 
 
 def _organisation_from(row: Any) -> OrganisationInfo:
     if row is None or row.name is None:
         return OrganisationInfo()
-    return OrganisationInfo(
-        name=row.name,
-        contact_email=row.contact_email,
-        support_email=row.support_email,
-        support_phone=row.support_phone,
-        privacy_contact=row.privacy_contact,
-        address=row.address,
-        retention_years=row.retention_years,
-        small_group_min=row.small_group_min,
-    )
+    return OrganisationInfo(**{name: getattr(row, name) for name in _ORGANISATION_FIELDS})
 
 
 Database = Session | sa.Connection  # read functions take either (routes read on a connection)

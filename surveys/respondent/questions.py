@@ -4,7 +4,7 @@ cache per state, since a choice question has few states (the form's hot path).""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -27,15 +27,17 @@ def _is_checked(question: FormQuestion, value: Any, choice_value: str) -> bool:
     return value is not None and str(value) == choice_value
 
 
-def _question_view(
-    question: FormQuestion,
-    *,
-    language: str,
-    value: Any,
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> dict[str, Any]:
+class QuestionState(NamedTuple):
+    """How a question is shown, besides its value (hashable: a key of the cache)."""
+
+    language: str
+    error: str
+    autofocus: bool
+    anonymous: bool
+
+
+def _question_view(question: FormQuestion, value: Any, state: QuestionState) -> dict[str, Any]:
+    language, error, autofocus, anonymous = state
     dom_id = f"q-{question.id}"
     hint_ids = [f"{dom_id}-hint"] if question.help or question.type == "text" else []
     return {
@@ -74,48 +76,20 @@ def first_field_id(question: FormQuestion) -> str:
     return f"q-{question.id}-0" if question.choices else f"q-{question.id}"
 
 
-def _render_question(
-    question: FormQuestion,
-    *,
-    language: str,
-    value: Any,
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
-) -> Markup:
-    view = _question_view(
-        question,
-        language=language,
-        value=value,
-        error=error,
-        autofocus=autofocus,
-        anonymous=anonymous,
-    )
-    return Markup(render_html("respondent/_question.html", question=view, lang=language))
+def _render_question(question: FormQuestion, value: Any, state: QuestionState) -> Markup:
+    view = _question_view(question, value, state)
+    return Markup(render_html("respondent/_question.html", question=view, lang=state.language))
 
 
 @lru_cache(maxsize=QUESTION_CACHE_SIZE)
 def _cached_question(
-    form: SurveyForm,
-    question_id: str,
-    language: str,
-    checked: tuple[str, ...],
-    error: str,
-    autofocus: bool,
-    anonymous: bool,
+    form: SurveyForm, question_id: str, checked: tuple[str, ...], state: QuestionState
 ) -> Markup:
     question = form.question(question_id)
     assert question is not None
     value = list(checked) if question.type == "multi_choice" else next(iter(checked), None)
     value = "" if question.type == "text" else value
-    return _render_question(
-        question,
-        language=language,
-        value=value,
-        error=error,
-        autofocus=autofocus,
-        anonymous=anonymous,
-    )
+    return _render_question(question, value, state)
 
 
 def question_html(
@@ -132,22 +106,8 @@ def question_html(
     its error, its focus), and an unanswered text one, so their HTML is cached per state: the
     form's hot path is a few dictionary lookups instead of a template render per question.
     A typed text is rendered each time (caching it would keep people's answers in memory)."""
+    state = QuestionState(language, error, autofocus, anonymous)
     if question.type == "text" and value:
-        return _render_question(
-            question,
-            language=language,
-            value=value,
-            error=error,
-            autofocus=autofocus,
-            anonymous=anonymous,
-        )
+        return _render_question(question, value, state)
     values = value if isinstance(value, list) else [] if value is None else [value]
-    return _cached_question(
-        form,
-        question.id,
-        language,
-        tuple(str(item) for item in values),
-        error,
-        autofocus,
-        anonymous,
-    )
+    return _cached_question(form, question.id, tuple(str(item) for item in values), state)

@@ -5,44 +5,26 @@ Set ANALYSIS_SCREENSHOT_DIR to keep the screenshot (docs/screenshots/dashboard.p
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium
-from tests.support.server import run_cli, server_env, start_server
+from tests.support.browser import DIRECTOR, demo_page, keep_screenshot
 
-DIRECTOR = ("direction@formasud.example.org", "Demo-direction-2026")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Path) -> None:
-    env = server_env(tmp_path, DEMO_DATA="off")
-    run_cli(env, "surveys", "demo")
-    server = start_server(env)
-    try:
-        with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1440, "height": 1400}, locale="fr-FR")
-            page.goto(f"{server.base_url}/auth/login")
-            page.fill("#email", DIRECTOR[0])
-            page.fill("#password", DIRECTOR[1])
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server.base_url}/**")
-            page.goto(f"{server.base_url}/dashboard")
-            page.get_by_role("heading", name="Tableau de bord satisfaction").wait_for(
-                timeout=60_000
-            )
-            page.locator("[data-testid='stMetric']").nth(3).wait_for(timeout=60_000)
-            page.locator(".vega-embed").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)  # let the charts finish drawing
-            metrics = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
-            errors = page.locator("[data-testid='stException']").count()
-            shot = tmp_path / "dashboard.png"
-            page.screenshot(path=str(shot), full_page=True)
-    finally:
-        server.stop()
+    with demo_page(tmp_path, DIRECTOR, height=1400) as (page, base_url):
+        page.goto(f"{base_url}/dashboard")
+        page.get_by_role("heading", name="Tableau de bord satisfaction").wait_for(timeout=60_000)
+        page.locator("[data-testid='stMetric']").nth(3).wait_for(timeout=60_000)
+        page.locator(".vega-embed").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)  # let the charts finish drawing
+        metrics = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+        errors = page.locator("[data-testid='stException']").count()
+        shot = tmp_path / "dashboard.png"
+        page.screenshot(path=str(shot), full_page=True)
     assert errors == 0
     assert [label.strip() for label in metrics[:4]] == [
         "Réponses",
@@ -51,7 +33,4 @@ def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Pat
         "Net Promoter Score",
     ]
     assert shot.stat().st_size > 20_000
-    keep = os.environ.get("ANALYSIS_SCREENSHOT_DIR")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(keep) / "dashboard.png")
+    keep_screenshot(shot, "ANALYSIS_SCREENSHOT_DIR")

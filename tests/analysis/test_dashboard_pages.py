@@ -18,7 +18,7 @@ from surveys.db import read_session
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
 from surveys.models import Person, TrainingSession, utc_now
 from surveys.runtime import AppContext
-from tests.analysis.demo_database import build_demo_database, demo_environment
+from tests.support.demo_database import build_demo_database, demo_environment
 from tests.support.staff_app import app_environment, logged_in_app
 
 DASHBOARD_PAGES = ("dashboard", "breakdowns", "coverage", "verbatims")

@@ -5,10 +5,8 @@ document byte for byte, French by default and English on request."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,21 +19,20 @@ from analysis.frames import PARIS
 from surveys.db import write_session
 from surveys.demo import load_demo
 from surveys.i18n import t
-from surveys.improvement.actions import ActionInput, create_action, set_action_status
 from surveys.improvement.complaints import (
-    ComplaintInput,
     acknowledge_complaint,
     answer_complaint,
     close_complaint,
-    record_complaint,
 )
 from surveys.improvement.evidence_notes import EvidenceNoteInput, record_evidence_note
 from surveys.models import utc_now
 from surveys.runtime import AppContext
+from tests import factories
 from tests.conftest import TEST_SECRET, make_context
+from tests.support.demo_database import context_environment
+from tests.support.server import run_cli
 from tests.support.tools import missing_tool
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -43,18 +40,8 @@ def _record_improvement_work(context: AppContext, today: date) -> None:
     """What quality staff would have done during the year, through the domain functions."""
     moment = datetime.combine(today - timedelta(days=60), datetime.min.time(), tzinfo=PARIS)
     with write_session(context.engine) as session:
-        complaint = record_complaint(
-            session=session,
-            actor="q",
-            now=moment,
-            item=ComplaintInput(
-                kind="incident",
-                source="phone",
-                stakeholder_type="learner",
-                theme="technical_support",
-                summary="Hotline injoignable pendant deux jours",
-                received_on=moment.date(),
-            ),
+        complaint = factories.complaint(
+            session, now=moment, summary="Hotline injoignable pendant deux jours"
         )
         acknowledge_complaint(session=session, complaint_id=complaint.id, actor="q", now=moment)
         answer_complaint(
@@ -65,36 +52,21 @@ def _record_improvement_work(context: AppContext, today: date) -> None:
             answer="Ligne directe ouverte de 8 h à 18 h.",
         )
         close_complaint(session=session, complaint_id=complaint.id, actor="q", now=moment)
-        action = create_action(
-            session=session,
-            actor="q",
+        action = factories.action(
+            session,
             now=moment,
-            item=ActionInput(
-                title="Ouvrir une ligne directe d'assistance",
-                owner="Quentin Qualité",
-                due_on=today - timedelta(days=30),
-                theme="technical_support",
-                origin=f"complaint:{complaint.id}",
-            ),
+            title="Ouvrir une ligne directe d'assistance",
+            due_on=today - timedelta(days=30),
+            origin=f"complaint:{complaint.id}",
         )
-        set_action_status(
-            session=session,
-            action_id=action.id,
-            status="done",
-            actor="q",
-            today=today,
-            done_on=today - timedelta(days=45),
-        )
-        create_action(
-            session=session,
-            actor="q",
+        factories.action_status(session, action, "done", today, done_on=today - timedelta(days=45))
+        factories.action(
+            session,
             now=moment,
-            item=ActionInput(
-                title="Former les formateurs à la classe virtuelle",
-                owner="Claire Moreau",
-                due_on=today - timedelta(days=10),
-                theme="trainer_digital_mastery",
-            ),
+            title="Former les formateurs à la classe virtuelle",
+            owner="Claire Moreau",
+            due_on=today - timedelta(days=10),
+            theme="trainer_digital_mastery",
         )
         record_evidence_note(
             session=session,
@@ -125,29 +97,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext,
 
 def produce(demo: tuple[AppContext, date, date], out: Path, *extra: str) -> tuple[str, bytes]:
     context, start, end = demo
-    env = {
-        **os.environ,
-        "DATABASE_URL": context.settings.database_url,
-        "DATA_DIR": str(context.settings.data_dir),
-        "SESSION_SECRET": TEST_SECRET,
-        "DISPATCHER": "off",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "analysis",
-        "evidence",
-        "--out",
-        str(out),
-        "--from",
-        start.isoformat(),
-        "--to",
-        end.isoformat(),
-        *extra,
-    ]
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    period = ("--from", start.isoformat(), "--to", end.isoformat())
+    done = run_cli(
+        context_environment(context), "analysis", "evidence", "--out", str(out), *period, *extra
     )
     assert done.returncode == 0, done.stderr
     assert "evidence.pdf" in done.stdout

@@ -115,19 +115,18 @@ def _plant(session: Session) -> Planted:
         (quiet, "learner"),
     ):
         factories.enrol(session, person.id, training.id, role)
-    hot = factories.campaign(
-        session,
-        factories.published_version(session, "learner_hot"),
-        session_id=training.id,
-        timing="hot",
-        scheduled_at=datetime(2026, 3, 10, 16, tzinfo=UTC),
-    )
-    cold = factories.campaign(
-        session,
-        factories.published_version(session, "learner_cold"),
-        session_id=training.id,
-        timing="cold",
-        scheduled_at=datetime(2026, 6, 10, 8, tzinfo=UTC),
+    hot, cold = (
+        factories.campaign(
+            session,
+            factories.published_version(session, f"learner_{timing}"),
+            session_id=training.id,
+            timing=timing,
+            scheduled_at=scheduled,
+        )
+        for timing, scheduled in (
+            ("hot", datetime(2026, 3, 10, 16, tzinfo=UTC)),
+            ("cold", datetime(2026, 6, 10, 8, tzinfo=UTC)),
+        )
     )
     sent = datetime(2026, 3, 10, 16, tzinfo=UTC)
     named = _invite(

@@ -6,43 +6,20 @@ a missing scope is a clear sentence and exit code 2."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.analysis.demo_database import build_demo_database, demo_environment
+from tests.support.demo_database import refused_analysis, run_analysis
 from tests.support.tools import missing_tool
 
-ROOT = Path(__file__).resolve().parents[2]
 SESSION = "DEV-WEB-2602-00"
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("results-demo")
-    build_demo_database(folder)
-    yield folder
-
-
-def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **demo_environment(folder), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def sql_answers(folder: Path, code: str) -> tuple[dict[str, list[tuple]], dict[str, dict]]:
@@ -111,13 +88,13 @@ def report_sections(html: str) -> dict[str, dict]:
     return sections
 
 
-def test_session_report_figures_match_an_independent_sql_count(demo: Path) -> None:
-    out = demo / "report"
-    result = run_cli(demo, "report", "--session", SESSION, "--out", str(out))
+def test_session_report_figures_match_an_independent_sql_count(demo_folder: Path) -> None:
+    out = demo_folder / "report"
+    result = run_analysis(demo_folder, "report", "--session", SESSION, "--out", str(out))
     assert result.returncode == 0, result.stderr
     html = (out / f"resultats-session-{SESSION}.html").read_text(encoding="utf-8")
     sections = report_sections(html)
-    by_question, facts = sql_answers(demo, SESSION)
+    by_question, facts = sql_answers(demo_folder, SESSION)
     threshold = facts["threshold"]
     checked = protected = 0
     for qid, question in facts["questions"].items():
@@ -138,11 +115,13 @@ def test_session_report_figures_match_an_independent_sql_count(demo: Path) -> No
     assert re.search(r"\d+ réponses reçues du \d\d/\d\d/2026", html)
 
 
-def test_report_pdf_is_tagged_french_and_free_of_keys(demo: Path) -> None:
+def test_report_pdf_is_tagged_french_and_free_of_keys(demo_folder: Path) -> None:
     if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
         missing_tool("pdfinfo / pdftotext", "apt-get install poppler-utils")
-    out = demo / "report-pdf"
-    assert run_cli(demo, "report", "--session", SESSION, "--out", str(out)).returncode == 0
+    out = demo_folder / "report-pdf"
+    assert (
+        run_analysis(demo_folder, "report", "--session", SESSION, "--out", str(out)).returncode == 0
+    )
     pdf = out / f"resultats-session-{SESSION}.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info
@@ -153,8 +132,6 @@ def test_report_pdf_is_tagged_french_and_free_of_keys(demo: Path) -> None:
     assert not re.search(r"\bAnswer\b|\bCount\b|\bShare\b", text)
 
 
-def test_unknown_scope_is_a_sentence_and_exit_code_2(demo: Path) -> None:
-    result = run_cli(demo, "report", "--campaign", "9999", "--out", str(demo / "none"))
-    assert result.returncode == 2
-    assert "Aucune campagne n° 9999." in result.stderr and "Traceback" not in result.stderr
-    assert not (demo / "none").exists()
+def test_unknown_scope_is_a_sentence_and_exit_code_2(demo_folder: Path) -> None:
+    refusal = refused_analysis(demo_folder, "report", "--campaign", "9999")
+    assert "Aucune campagne n° 9999." in refusal

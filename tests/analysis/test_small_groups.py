@@ -5,6 +5,7 @@ answers export, the suggestions' quotes and the evidence pack; trainers by role.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -121,14 +122,16 @@ def _texts(table: pd.DataFrame) -> set[str]:
     return {str(value) for value in table["text"].dropna()}
 
 
+def _all_and_p1(frames: AnalysisFrames, table: Callable[..., pd.DataFrame]) -> tuple:
+    """`table` of every answer, and of programme P1's alone (the difference is P2's)."""
+    p1 = apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers
+    return tuple(table(answers, small_group_min=THRESHOLD) for answers in (frames.answers, p1))
+
+
 def test_verbatims_never_show_a_small_campaign_even_by_difference(
     frames: AnalysisFrames,
 ) -> None:
-    everything = verbatim_table(frames.answers, small_group_min=THRESHOLD)
-    p1 = verbatim_table(
-        apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers,
-        small_group_min=THRESHOLD,
-    )
+    everything, p1 = _all_and_p1(frames, verbatim_table)
     assert not any("P2" in text or "English" in text for text in _texts(everything))
     assert _texts(everything) - _texts(p1) == set()
     assert hidden_text_count(frames.answers, small_group_min=THRESHOLD) == 4
@@ -137,11 +140,7 @@ def test_verbatims_never_show_a_small_campaign_even_by_difference(
 def test_the_answers_export_never_holds_a_small_campaign_even_by_difference(
     frames: AnalysisFrames,
 ) -> None:
-    everything = responses_for_export(frames.answers, small_group_min=THRESHOLD)
-    p1 = responses_for_export(
-        apply_filters(frames, AnalysisFilters(programmes=("P1",))).answers,
-        small_group_min=THRESHOLD,
-    )
+    everything, p1 = _all_and_p1(frames, responses_for_export)
     assert "P2" not in set(everything["programme"])
     assert len(everything) == len(p1) == 40
     assert "English" not in to_csv_bytes(everything).decode("utf-8-sig")
@@ -292,3 +291,30 @@ def test_the_check_counts_what_the_filters_keep(frames: AnalysisFrames, filters)
     # the check counts exactly the respondents the pages show: one more would be too few
     assert withheld_reason(frames, filters, kept + 1) == "too_few"
     assert withheld_reason(frames, filters, kept) != "too_few"
+
+
+def test_secondary_suppression_hides_the_smallest_shown_rows_of_each_group_until_enough() -> None:
+    from analysis.metrics.engine import protect_complement
+
+    rows = [  # (theme, row, respondents, hidden by the first rule)
+        ("a", "a2", 2, True),
+        ("a", "a7", 7, False),
+        ("a", "a1", 1, False),
+        ("a", "a3", 3, False),
+        ("b", "b4", 4, True),
+        ("b", "b3-first", 3, False),
+        ("b", "b3-second", 3, False),
+        ("c", "c6", 6, True),
+        ("c", "c1", 1, False),
+        ("d", "d1", 1, False),
+    ]
+    table = pd.DataFrame(rows, columns=["theme", "row", "respondents", "protected"])
+    table["mean"] = 4.0
+    out = protect_complement(table, ["theme"], small_group_min=5)
+    hidden = set(out.loc[out["protected"], "row"])
+    # a: 2 hidden, then 1 (-> 3) and 3 (-> 6) too, 7 stays; b: the first of the equal rows;
+    # c: 6 hidden already hold enough; d: nothing hidden, nothing to give away
+    assert hidden == {"a2", "a1", "a3", "b4", "b3-first", "c6"}
+    assert out.loc[out["protected"], "mean"].isna().all()
+    assert out.loc[~out["protected"], "mean"].eq(4.0).all()
+    assert out["row"].tolist() == table["row"].tolist()  # the table keeps its order

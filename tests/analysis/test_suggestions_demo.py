@@ -5,9 +5,7 @@ and says nothing the data contradict (every figure recomputed here independently
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,8 +20,9 @@ from surveys.demo import DROPPING_PROGRAMME, WEAK_THEME, WEAK_TRAINER_THEMES, lo
 from surveys.models import Answer, Complaint, utc_now
 from surveys.runtime import AppContext
 from tests.conftest import TEST_SECRET, make_context
+from tests.support.demo_database import context_environment
+from tests.support.server import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -38,23 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
 
 
 def run_command(context: AppContext, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": context.settings.database_url,
-        "DATA_DIR": str(context.settings.data_dir),
-        "SESSION_SECRET": TEST_SECRET,
-        "DISPATCHER": "off",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(context_environment(context), "analysis", *arguments, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from surveys.db import read_session, write_session
 from surveys.improvement.actions import (
     action_from_complaint,
     list_actions,
-    set_action_status,
 )
 from surveys.improvement.complaints import (
     acknowledge_complaint,
@@ -118,21 +117,8 @@ def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_eff
             actor="q",
             now=datetime(2026, 3, 25, 9, tzinfo=UTC),
         )
-        set_action_status(
-            session=session,
-            action_id=action.id,
-            status="in_progress",
-            actor="q",
-            today=date(2026, 3, 25),
-        )
-        set_action_status(
-            session=session,
-            action_id=action.id,
-            status="done",
-            actor="q",
-            today=date(2026, 4, 20),
-            done_on=DONE_ON,
-        )
+        factories.action_status(session, action, "in_progress", date(2026, 3, 25))
+        factories.action_status(session, action, "done", date(2026, 4, 20), done_on=DONE_ON)
     with read_session(context.engine) as session:
         plan = actions_frame(list_actions(session=session), today=date(2026, 7, 1))
     [row] = plan.to_dict("records")
@@ -153,12 +139,9 @@ def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_eff
     assert effect["change"] == 2.0
 
     # 5. the evidence pack shows the whole chain: the complaint, the action and its effect
+    day = date(2026, 6, 30)
     data = collect_evidence(
-        engine=context.engine,
-        settings=context.settings,
-        start=date(2026, 1, 1),
-        end=date(2026, 6, 30),
-        today=date(2026, 6, 30),
+        engine=context.engine, settings=context.settings, start=date(2026, 1, 1), end=day, today=day
     )
     html = render_evidence_html(data, "fr")
     assert "Créer une hotline joignable" in html

@@ -18,7 +18,7 @@ from surveys.demo import (
     WEAK_TRAINER_EMAIL,
     WEAK_TRAINER_THEMES,
 )
-from tests.analysis.demo_database import DEMO_NOW, build_demo_database, demo_environment
+from tests.support.demo_database import DEMO_NOW, build_demo_database, demo_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -5,8 +5,6 @@ the database, so across replicas) refuse as documented; each call is in the audi
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ from surveys.i18n import t
 from surveys.models import ApiKey, AuditLog, Person, utc_now
 from surveys.runtime import AppContext, build_context, prepare_database
 from tests.api.support import bearer, client, new_key
-from tests.support.server import RunningServer, server_env, start_server
+from tests.support.server import RunningServer, run_python, server_env, start_server
 
 pytestmark = pytest.mark.slow
 RATE = 10
@@ -199,14 +197,7 @@ def test_the_readme_sync_example_runs_against_the_server(replicas, tmp_path: Pat
         encoding="utf-8-sig",
     )
     env = {**os.environ, "API_URL": f"{one.base_url}/api/v1", "API_KEY": key}
-    result = subprocess.run(
-        [sys.executable, str(script), str(export)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python(env, str(script), str(export), timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "people {'created': 1, 'updated': 0, 'unchanged': 0, 'error': 1}"

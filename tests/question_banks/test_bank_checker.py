@@ -7,6 +7,7 @@ import yaml
 
 from question_banks import BankError, check_files, load_bank, load_catalog
 from question_banks.checker import check_bank_file
+from tests.support.banks import template_data
 
 BROKEN_QUESTIONS = [
     pytest.param({"type": "slider"}, "type", "unknown type 'slider'", id="unknown type"),
@@ -161,20 +162,7 @@ def test_a_question_may_not_claim_another_theme_than_its_bank(write_bank, questi
 
 
 def write_template(directory: Path, **changes) -> Path:
-    text = {"fr": "Texte", "en": "Text"}
-    template = {
-        "id": "demo_template",
-        "title": text,
-        "intro": text,
-        "closing": text,
-        "audience": "learner",
-        "timing": "hot",
-        "offset_days": 0,
-        "sections": [
-            {"id": "main", "title": text, "questions": ["overall-satisfaction", "free-liked-most"]}
-        ],
-        **changes,
-    }
+    template = template_data(**changes)
     path = directory / "templates" / f"{template['id']}.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(yaml.safe_dump(template, allow_unicode=True), encoding="utf-8")

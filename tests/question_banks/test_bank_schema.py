@@ -10,6 +10,7 @@ from question_banks import (
     validate_question,
 )
 from question_banks.schema import LIKERT_SCALE_NAMES, SurveyTemplate
+from tests.support.banks import TEXT, template_data
 
 SATISFACTION_FR = [
     "Pas du tout satisfait",
@@ -146,17 +147,8 @@ def test_a_bank_problem_reads_file_question_field_then_message():
     ],
 )
 def test_a_template_offset_must_fit_its_timing(timing, offset_days, accepted):
-    text = {"fr": "Texte", "en": "Text"}
-    data = {
-        "id": "demo",
-        "title": text,
-        "intro": text,
-        "closing": text,
-        "audience": "learner",
-        "timing": timing,
-        "offset_days": offset_days,
-        "sections": [{"id": "main", "title": text, "questions": ["demo-question"]}],
-    }
+    sections = [{"id": "main", "title": TEXT, "questions": ["demo-question"]}]
+    data = template_data(id="demo", timing=timing, offset_days=offset_days, sections=sections)
     try:
         SurveyTemplate.model_validate(data)
         refused = False

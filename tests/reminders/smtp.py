@@ -9,13 +9,32 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
 
+from reminders.dispatcher import tick
+from surveys.models import Person
+from surveys.runtime import AppContext
+from tests import factories
 from tests.support.ports import free_port
+
+HOT_SEND_TIME = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)  # 17:00 in Paris (summer)
+FAST_RATES = {"MAIL_RATE_PER_MINUTE": "1000000", "MAIL_RATE_PER_DAY": "10000000"}
+
+
+def smtp_settings(port: int) -> dict[str, str]:
+    """The settings that send to a loopback server on `port`, without rate limits."""
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "qualite@formasud.example.org",
+        **FAST_RATES,
+    }
 
 
 @dataclass
@@ -92,3 +111,18 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def first_send_refused(
+    context: AppContext,
+    server: SmtpServer,
+    reply: str,
+    *,
+    now: datetime = HOT_SEND_TIME,
+    learners: int = 1,
+) -> tuple[list[Person], dict[str, int]]:
+    """`learners` people on the hot plan (`factories.hot_session`), `server` answering `reply`
+    to the first one's address, and the dispatcher's pass at `now`: the people and its counts."""
+    people = factories.hot_session(context, learners=learners)
+    server.handler.recipient_replies[people[0].email] = reply
+    return people, tick(context=context, now=now)

@@ -13,9 +13,8 @@ from surveys.db import read_session, write_session
 from surveys.models import Enrolment, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests import factories
-from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.processes import start_dispatcher
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
 
 pytestmark = pytest.mark.slow
 MESSAGES = 1000

@@ -17,9 +17,8 @@ from surveys.db import read_session, write_session
 from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME
 from tests.reminders.processes import start_dispatcher
-from tests.reminders.smtp import Received, SmtpServer
+from tests.reminders.smtp import HOT_SEND_TIME, Received, SmtpServer
 
 pytestmark = pytest.mark.slow
 LEARNERS = 60

@@ -15,8 +15,7 @@ from surveys.models import Campaign, Enrolment, Invitation, Person
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import SESSION_END
-from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
 
 
 def test_a_dropout_gets_the_dropout_survey_three_days_later_and_no_hot_one(

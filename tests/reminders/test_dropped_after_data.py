@@ -18,8 +18,14 @@ from surveys.models import OutboundMessage
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
-from tests.reminders.smtp import Received, RecordingHandler, SmtpServer
+from tests.reminders.smtp import (
+    HOT_SEND_TIME,
+    Received,
+    RecordingHandler,
+    SmtpServer,
+    first_send_refused,
+    smtp_settings,
+)
 from tests.support.staff_app import logged_in_app
 
 
@@ -74,9 +80,9 @@ def test_a_refusal_before_the_content_is_still_retried(
     drop_context: AppContext, dropping_smtp: SmtpServer
 ) -> None:
     """Only the end of DATA is in doubt: a 4xx on RCPT is safely tried again later."""
-    [person] = hot_session(drop_context, learners=1)
-    dropping_smtp.handler.recipient_replies[person.email] = "451 4.3.0 Try again later"
-    assert tick(context=drop_context, now=HOT_SEND_TIME)["retry"] == 1
+    reply = "451 4.3.0 Try again later"
+    _, counts = first_send_refused(drop_context, dropping_smtp, reply)
+    assert counts["retry"] == 1
     assert statuses(drop_context) == ["retry"]
     assert dropping_smtp.handler.recipients() == {}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlmodel import select
@@ -30,8 +31,7 @@ from surveys.models import (
 )
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused
 
 EARLY = HOT_SEND_TIME - timedelta(days=5)
 
@@ -44,7 +44,8 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
     hot_session(mail_context, learners=3)
     with write_session(mail_context.engine) as session:
         plan, training_id = only(session, SurveyPlan), only(session, TrainingSession).id
-        campaign = start_campaign_now(
+        start = partial(
+            start_campaign_now,
             session=session,
             plan_id=plan.id,
             session_id=training_id,
@@ -52,16 +53,10 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
             settings=mail_context.settings,
             actor="q",
         )
+        campaign = start()
         assert campaign.scheduled_at == EARLY and campaign.closes_at == EARLY + timedelta(30)
         with pytest.raises(CampaignActionError) as refused:
-            start_campaign_now(
-                session=session,
-                plan_id=plan.id,
-                session_id=training_id,
-                now=EARLY,
-                settings=mail_context.settings,
-                actor="q",
-            )
+            start()
         assert refused.value.key == "reminders.errors.already_started"
     assert tick(context=mail_context, now=EARLY)["sent"] == 3
     tick(context=mail_context, now=HOT_SEND_TIME)  # the planned day: no second campaign
@@ -74,9 +69,8 @@ def test_staff_can_start_an_upcoming_campaign_now(mail_context: AppContext, smtp
 def test_send_now_makes_messages_waiting_after_an_error_due_at_once(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    [person] = hot_session(mail_context, learners=1)
-    smtp.handler.recipient_replies[person.email] = "451 4.3.0 Try again"
-    assert tick(context=mail_context, now=HOT_SEND_TIME)["retry"] == 1
+    _, counts = first_send_refused(mail_context, smtp, "451 4.3.0 Try again")
+    assert counts["retry"] == 1
     smtp.handler.recipient_replies.clear()
     later = HOT_SEND_TIME + timedelta(minutes=1)
     with write_session(mail_context.engine) as session:
@@ -166,25 +160,19 @@ def test_a_plan_email_edited_by_staff_is_the_one_sent(mail_context: AppContext, 
     [person] = hot_session(mail_context, learners=1)
     with write_session(mail_context.engine) as session:
         plan = only(session, SurveyPlan)
-        save_plan_email(
+        edit = partial(
+            save_plan_email,
             session=session,
             plan_id=plan.id,
             language="fr",
             template_name="invitation",
-            subject="{{ first_name }}, deux minutes ?",
-            body="{{ greeting }}\n\nMerci de répondre.",
             actor="q",
         )
+        edit(
+            subject="{{ first_name }}, deux minutes ?", body="{{ greeting }}\n\nMerci de répondre."
+        )
         with pytest.raises(CampaignActionError) as refused:
-            save_plan_email(
-                session=session,
-                plan_id=plan.id,
-                language="fr",
-                template_name="invitation",
-                subject="Objet",
-                body="Bonjour {{ prénom }}",
-                actor="q",
-            )
+            edit(subject="Objet", body="Bonjour {{ prénom }}")
         assert refused.value.key == "reminders.errors.template"
     tick(context=mail_context, now=HOT_SEND_TIME)
     [message] = smtp.handler.messages_to(person.email)

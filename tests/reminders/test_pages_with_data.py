@@ -13,7 +13,7 @@ from surveys.db import read_session, write_session
 from surveys.models import Campaign, Invitation, SurveyPlan
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME
+from tests.reminders.smtp import HOT_SEND_TIME
 from tests.support.staff_app import logged_in_app
 
 pytestmark = pytest.mark.slow

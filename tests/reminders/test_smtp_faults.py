@@ -16,8 +16,7 @@ from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.conftest import HOT_SEND_TIME, smtp_settings
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused, smtp_settings
 from tests.support.ports import free_port
 
 
@@ -58,12 +57,15 @@ def test_messages_wait_while_the_server_is_down_and_all_go_out_once_it_is_back(
         server.stop()
 
 
+BUSY = "450 4.2.1 Mailbox busy, try later"
+UNKNOWN = "550 5.1.1 User unknown"
+
+
 def test_a_4xx_reply_is_retried_later_and_then_delivered(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    busy, fine = hot_session(mail_context, learners=2)
-    smtp.handler.recipient_replies[busy.email] = "450 4.2.1 Mailbox busy, try later"
-    assert tick(context=mail_context, now=HOT_SEND_TIME)["retry"] == 1
+    (busy, fine), counts = first_send_refused(mail_context, smtp, BUSY, learners=2)
+    assert counts["retry"] == 1
     [row] = [row for row in outbox(mail_context) if row.status == "retry"]
     assert row.last_error.startswith("450 4.2.1 Mailbox busy")
     assert row.due_at == HOT_SEND_TIME + retry_delay(1)
@@ -75,9 +77,8 @@ def test_a_4xx_reply_is_retried_later_and_then_delivered(
 def test_a_5xx_reply_fails_with_the_reply_and_is_never_retried(
     mail_context: AppContext, smtp: SmtpServer
 ) -> None:
-    unknown_user, _fine = hot_session(mail_context, learners=2)
-    smtp.handler.recipient_replies[unknown_user.email] = "550 5.1.1 User unknown"
-    assert tick(context=mail_context, now=HOT_SEND_TIME)["failed"] == 1
+    (unknown_user, _fine), counts = first_send_refused(mail_context, smtp, UNKNOWN, learners=2)
+    assert counts["failed"] == 1
     smtp.handler.recipient_replies.clear()
     for days in (1, 3, 7, 10):
         tick(context=mail_context, now=HOT_SEND_TIME + timedelta(days=days))

@@ -15,8 +15,8 @@ from sqlmodel import select
 from surveys.db import read_session, write_session
 from surveys.models import Answer, Campaign, Response
 from tests.factories import make_invited
-from tests.respondent.conftest import LiveServer
 from tests.support.browser import axe_violations
+from tests.support.server import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VIEWPORTS = {"desktop": (1280, 800), "phone-320px": (320, 640)}

@@ -25,18 +25,13 @@ from surveys.config import load_settings
 from surveys.db import read_session, write_session
 from surveys.models import (
     Answer,
-    Enrolment,
     Invitation,
     NamedResponse,
-    Person,
-    Programme,
     Response,
-    SurveyPlan,
-    TrainingSession,
     utc_now,
 )
 from surveys.runtime import build_context, prepare_database
-from tests.factories import respondent_version
+from tests import factories
 from tests.support.browser import chromium
 from tests.support.ports import free_port
 from tests.support.server import RunningServer, server_env, start_server
@@ -82,32 +77,18 @@ def plan_a_session_that_ended_yesterday(context: Any) -> None:
     yesterday, and one enrolled learner: the planner's next pass invites her."""
     yesterday = (utc_now() - timedelta(days=1)).date()
     with write_session(context.engine) as session:
-        version = respondent_version(session)
-        programme = Programme(code="JOURNEY", name="Formation parcours")
-        session.add(programme)
-        session.flush()
-        training = TrainingSession(
+        version = factories.respondent_version(session)
+        programme = factories.programme(session, code="JOURNEY", name="Formation parcours")
+        training = factories.training_session(
+            session,
+            programme.id,
             code="JOURNEY-1",
-            programme_id=programme.id,
             start_date=yesterday - timedelta(days=5),
             end_date=yesterday,
         )
-        learner = Person(
-            email=LEARNER, first_name="Léa", last_name="Martin", stakeholder_type="learner"
-        )
-        session.add_all([training, learner])
-        session.flush()
-        session.add(Enrolment(person_id=learner.id, session_id=training.id, role="learner"))
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-                offset_days=0,
-                send_time="00:00",
-            )
-        )
+        learner = factories.person(session, email=LEARNER, first_name="Léa", last_name="Martin")
+        factories.enrol(session, learner.id, training.id)
+        factories.plan(session, version, programme.id, offset_days=0, send_time="00:00")
 
 
 def answer_link(message: EmailMessage, base_url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -43,30 +44,36 @@ def make_invited(context: AppContext, **version_options) -> factories.Invited:
     return factories.make_invited(context, now=NOW, **version_options)
 
 
-def save_all(context: AppContext, token: str) -> None:
-    """Save every section of the form, as the respondent's pages would."""
+def save_draft(
+    context: AppContext,
+    token: str,
+    index: int,
+    next_section: int | None,
+    answers: dict[str, Any] | None = None,
+    **options: str,
+) -> int:
+    """Save section `index` (`answers`, or a complete answer to every question) and go on to
+    `next_section` (the last section when None); returns how many sections the form has."""
     with write_session(context.engine) as session:
         link = resolve_link(session=session, token=token, now=NOW, lock=True)
-        answers = factories.complete_answers(link.form)
+        sections = len(link.form.sections)
         save_section(
             session=session,
             link=link,
-            section_index=0,
-            section_answers=answers,
-            next_section=len(link.form.sections) - 1,
+            section_index=index,
+            section_answers=factories.complete_answers(link.form) if answers is None else answers,
+            next_section=sections - 1 if next_section is None else next_section,
             now=NOW,
+            **options,
         )
-    for index in range(1, len(link.form.sections)):
-        with write_session(context.engine) as session:
-            link = resolve_link(session=session, token=token, now=NOW, lock=True)
-            save_section(
-                session=session,
-                link=link,
-                section_index=index,
-                section_answers=answers,
-                next_section=index,
-                now=NOW,
-            )
+    return sections
+
+
+def save_all(context: AppContext, token: str) -> None:
+    """Save every section of the form, as the respondent's pages would."""
+    sections = save_draft(context, token, 0, None)
+    for index in range(1, sections):
+        save_draft(context, token, index, index)
 
 
 def submit(context: AppContext, token: str, *, now=NOW) -> SubmitOutcome:
@@ -131,17 +138,7 @@ def test_an_opted_out_or_erased_persons_link_is_not_answerable(context: AppConte
 
 def test_a_saved_section_resumes_later_from_another_connection(context: AppContext) -> None:
     invited = make_invited(context)
-    with write_session(context.engine) as session:
-        link = resolve_link(session=session, token=invited.token, now=NOW, lock=True)
-        save_section(
-            session=session,
-            link=link,
-            section_index=0,
-            section_answers={"overall-satisfaction": 4},
-            next_section=1,
-            now=NOW,
-            language="en",
-        )
+    save_draft(context, invited.token, 0, 1, {"overall-satisfaction": 4}, language="en")
     context.engine.dispose()  # another device: nothing kept in this process's connections
     with read_session(context.engine) as session:
         link = resolve_link(session=session, token=invited.token, now=NOW)
@@ -151,16 +148,7 @@ def test_a_saved_section_resumes_later_from_another_connection(context: AppConte
 
 def test_an_incomplete_draft_is_not_submitted_and_says_where_to_go(context: AppContext) -> None:
     invited = make_invited(context)
-    with write_session(context.engine) as session:
-        link = resolve_link(session=session, token=invited.token, now=NOW, lock=True)
-        save_section(
-            session=session,
-            link=link,
-            section_index=0,
-            section_answers={"overall-satisfaction": 4},
-            next_section=1,
-            now=NOW,
-        )
+    save_draft(context, invited.token, 0, 1, {"overall-satisfaction": 4})
     outcome = submit(context, invited.token)
     assert outcome.status == "incomplete" and outcome.section_index == 0
     assert "overall-objectives-met" in [error.question_id for error in outcome.errors]

@@ -10,16 +10,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -34,10 +30,9 @@ from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
 from tests.factories import respondent_version as published_version
-from tests.reminders.conftest import smtp_settings
-from tests.reminders.smtp import SmtpServer
+from tests.reminders.smtp import SmtpServer, smtp_settings
 from tests.support.browser import chromium
-from tests.support.server import ROOT, free_port
+from tests.support.server import ROOT, free_port, run_cli, serve_in_thread
 from tests.support.tools import missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -69,46 +64,21 @@ def served(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[AppContext, str]]
         **smtp_settings(smtp.port),
     )
     routes = [*staff_routes(context), *respondent_routes(context), *room_routes(context)]
-    config = uvicorn.Config(
-        Starlette(routes=routes),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield context, base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(Starlette(routes=routes), port):
+        yield context, base
     context.engine.dispose()
 
 
 def a_session(context: AppContext, code: str, *, anonymous: bool, learners: int) -> list[str]:
     """A programme with a hot learner plan, a session ending tomorrow (its campaign starts
     then: the room comes first), `learners` enrolled."""
-    from surveys.models import SurveyPlan
-
     with write_session(context.engine) as session:
         version = published_version(session, anonymous=anonymous, every_type=False)
         programme = factories.programme(session)
         training = factories.training_session(
             session, programme.id, code=code, end_date=paris_day(utc_now()) + timedelta(days=1)
         )
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-                send_time="23:59",
-            )
-        )
+        factories.plan(session, version, programme.id, send_time="23:59")
         emails = []
         for number in range(learners):
             person = factories.person(session, email=f"{code.lower()}-{number}@example.org")
@@ -126,14 +96,8 @@ def session_link(context: AppContext, code: str, out: Path) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "surveys", "session-link", "--session", code, "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    command = ("surveys", "session-link", "--session", code, "--out", str(out))
+    result = run_cli(env, *command, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

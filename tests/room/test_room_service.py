@@ -21,7 +21,6 @@ from surveys.models import (
     Campaign,
     Invitation,
     OutboundMessage,
-    SurveyPlan,
     utc_now,
 )
 from surveys.room import service
@@ -41,14 +40,7 @@ def _setup(context: AppContext, *, anonymous: bool, learners: int = 3) -> tuple[
         training = factories.training_session(
             session, programme.id, end_date=paris_day(utc_now()) + timedelta(days=1)
         )
-        session.add(
-            SurveyPlan(
-                programme_id=programme.id,
-                survey_id=version.survey_id,
-                audience="learner",
-                timing="hot",
-            )
-        )
+        factories.plan(session, version, programme.id)
         emails = []
         for _ in range(learners):
             person = factories.person(session)

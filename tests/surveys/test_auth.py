@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from surveys.db import write_session
+from surveys.db import read_session, write_session
 from surveys.models import AuditLog, StaffUser, utc_now
 from surveys.runtime import AppContext
 from surveys.staff.accounts import AccountError, create_user
@@ -69,6 +69,14 @@ def test_failures_while_locked_do_not_extend_the_lock(context: AppContext) -> No
     assert _login(context, "a@example.org", PASSWORD, now + timedelta(minutes=20)) is not None
 
 
+def identity(context: AppContext, cookie: str):
+    """Who `cookie` identifies (with the context's secret, valid for an hour), if anyone."""
+    with read_session(context.engine) as session:
+        return identity_from_cookie(
+            session=session, cookie=cookie, secret=context.settings.session_secret, max_age_hours=1
+        )
+
+
 def test_cookie_identifies_the_user_until_revoked(context: AppContext) -> None:
     secret = context.settings.session_secret
     with write_session(context.engine) as session:
@@ -85,31 +93,14 @@ def test_cookie_identifies_the_user_until_revoked(context: AppContext) -> None:
 
 @pytest.mark.parametrize("cookie", ["", "garbage", "eyJ1aWQiOjF9.forged.signature"])
 def test_forged_or_empty_cookies_identify_nobody(context: AppContext, cookie: str) -> None:
-    with write_session(context.engine) as session:
-        assert (
-            identity_from_cookie(
-                session=session,
-                cookie=cookie,
-                secret=context.settings.session_secret,
-                max_age_hours=1,
-            )
-            is None
-        )
+    assert identity(context, cookie) is None
 
 
 def test_cookie_signed_with_another_secret_is_refused(context: AppContext) -> None:
     with write_session(context.engine) as session:
         user = factories.staff(session)
         cookie = make_session_cookie(user, secret="another-secret-" + "y" * 40)
-        assert (
-            identity_from_cookie(
-                session=session,
-                cookie=cookie,
-                secret=context.settings.session_secret,
-                max_age_hours=1,
-            )
-            is None
-        )
+    assert identity(context, cookie) is None
 
 
 @pytest.mark.parametrize(

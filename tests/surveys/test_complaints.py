@@ -13,7 +13,6 @@ from sqlmodel import func, select
 from surveys.db import read_session, write_session
 from surveys.improvement.complaints import (
     ComplaintError,
-    ComplaintInput,
     acknowledge_complaint,
     answer_complaint,
     close_complaint,
@@ -37,18 +36,20 @@ from tests import factories
 
 RECEIVED = date(2026, 3, 2)
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
-SUPPORT_INCIDENT = ComplaintInput(
-    kind="incident",
-    source="email",
-    stakeholder_type="learner",
-    theme="technical_support",
-    summary="Connexion impossible à la plateforme",
-    received_on=RECEIVED,
+SUPPORT_INCIDENT = factories.complaint_input(
+    source="email", summary="Connexion impossible à la plateforme", received_on=RECEIVED
 )
 
 
 def at(day: int, hour: int = 9) -> datetime:
     return datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+
+
+def from_answer(session, response: Response, text: str, theme: str) -> Complaint:
+    """The complaint quality staff record from `response`'s comment `text`, at NOW."""
+    return record_complaint_from_answer(
+        session=session, response_id=response.id, text=text, theme=theme, actor="q", now=NOW
+    )
 
 
 def respond(session, campaign: Campaign, text_answers: dict[str, str], day: date) -> Response:
@@ -202,13 +203,8 @@ def test_a_named_free_text_answer_enters_the_register_once_with_its_context(
             )
         )
         session.flush()
-        complaint = record_complaint_from_answer(
-            session=session,
-            response_id=response.id,
-            text="Hotline injoignable, bug bloquant.",
-            theme="technical_support",
-            actor="q",
-            now=NOW,
+        complaint = from_answer(
+            session, response, "Hotline injoignable, bug bloquant.", "technical_support"
         )
         assert (
             complaint.source,
@@ -218,32 +214,14 @@ def test_a_named_free_text_answer_enters_the_register_once_with_its_context(
             complaint.received_on,
         ) == ("survey", "learner", course.id, learner.id, date(2026, 3, 4))
         with pytest.raises(ComplaintError, match="figure déjà au registre"):
-            record_complaint_from_answer(
-                session=session,
-                response_id=response.id,
-                text="x",
-                theme="technical_support",
-                actor="q",
-                now=NOW,
-            )
+            from_answer(session, response, "x", "technical_support")
 
 
 def test_an_anonymous_answer_stays_anonymous_in_the_register(context: AppContext) -> None:
     with write_session(context.engine) as session:
         campaign = factories.campaign(session, audience="company", timing="cold")
-        response = respond(
-            session,
-            campaign,
-            {"free-improvements": "Aucune réponse à nos mails, inadmissible."},
-            date(2026, 3, 4),
-        )
-        complaint = record_complaint_from_answer(
-            session=session,
-            response_id=response.id,
-            theme="organisation_information",
-            text="Aucune réponse à nos mails, inadmissible.",
-            actor="q",
-            now=NOW,
-        )
+        text = "Aucune réponse à nos mails, inadmissible."
+        response = respond(session, campaign, {"free-improvements": text}, date(2026, 3, 4))
+        complaint = from_answer(session, response, text, "organisation_information")
         assert complaint.person_id is None
         assert complaint.stakeholder_type == "company"

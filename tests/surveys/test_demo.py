@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,19 +21,11 @@ from surveys.models import (
     utc_now,
 )
 from surveys.runtime import AppContext
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server import ROOT, run_cli
 
 
 def _count(session, model, *where) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
-
-
-@pytest.fixture
-def demo(context: AppContext) -> AppContext:
-    with write_session(context.engine) as session:
-        load_demo(session=session, now=utc_now(), session_secret=context.settings.session_secret)
-    return context
 
 
 def test_demo_holds_a_believable_organisation(demo: AppContext) -> None:
@@ -83,23 +73,9 @@ def test_loading_the_demo_twice_refuses_and_changes_nothing(demo: AppContext) ->
 
 def test_demo_command_says_it_refuses_a_second_load(tmp_path: Path) -> None:
     env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    first = subprocess.run(
-        [sys.executable, "-m", "surveys", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    first = run_cli(env, "surveys", "demo", check=False)
     assert first.returncode == 0, first.stderr
     assert "admin@formasud.example.org" in first.stdout
-    second = subprocess.run(
-        [sys.executable, "-m", "surveys", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    second = run_cli(env, "surveys", "demo", check=False)
     assert second.returncode == 3
     assert "seconde fois" in second.stderr

@@ -11,7 +11,6 @@ from analysis.register import actions_frame, plan_totals
 from surveys.db import read_session, write_session
 from surveys.improvement.actions import (
     ActionError,
-    ActionInput,
     action_from_complaint,
     create_action,
     is_overdue,
@@ -20,19 +19,13 @@ from surveys.improvement.actions import (
     set_action_status,
     update_action,
 )
-from surveys.improvement.complaints import ComplaintInput, record_complaint
 from surveys.models import ImprovementAction
 from surveys.runtime import AppContext
+from tests import factories
 
 TODAY = date(2026, 4, 15)
 NOW = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
-HOTLINE = ActionInput(
-    title="Créer une hotline",
-    owner="Quentin Qualité",
-    due_on=date(2026, 6, 30),
-    theme="technical_support",
-    origin="suggestion:theme_low",
-)
+HOTLINE = factories.action_input(due_on=date(2026, 6, 30), origin="suggestion:theme_low")
 
 
 def test_an_action_is_planned_with_its_owner_due_date_and_origin(context: AppContext) -> None:
@@ -71,18 +64,12 @@ def test_an_action_from_a_complaint_keeps_its_theme_and_points_back_to_it(
     context: AppContext,
 ) -> None:
     with write_session(context.engine) as session:
-        complaint = record_complaint(
-            session=session,
-            actor="q",
+        complaint = factories.complaint(
+            session,
             now=NOW,
-            item=ComplaintInput(
-                kind="incident",
-                source="phone",
-                stakeholder_type="learner",
-                theme="virtual_classroom",
-                summary="Son coupé en classe virtuelle",
-                received_on=date(2026, 4, 1),
-            ),
+            theme="virtual_classroom",
+            summary="Son coupé en classe virtuelle",
+            received_on=date(2026, 4, 1),
         )
         action = action_from_complaint(
             session=session,
@@ -106,14 +93,7 @@ def test_done_records_the_day_and_reopening_clears_it(context: AppContext) -> No
             session=session, action_id=action.id, status="in_progress", actor="q", today=TODAY
         )
         assert action.done_on is None
-        set_action_status(
-            session=session,
-            action_id=action.id,
-            status="done",
-            actor="q",
-            today=TODAY,
-            done_on=date(2026, 4, 10),
-        )
+        factories.action_status(session, action, "done", TODAY, done_on=date(2026, 4, 10))
         assert (action.status, action.done_on) == ("done", date(2026, 4, 10))
         set_action_status(
             session=session, action_id=action.id, status="in_progress", actor="q", today=TODAY
@@ -145,21 +125,11 @@ def test_a_wrong_status_change_is_refused(
 def test_notes_are_appended_with_their_date_and_never_rewritten(context: AppContext) -> None:
     with write_session(context.engine) as session:
         action = create_action(session=session, item=HOTLINE, actor="q", now=NOW)
-        update_action(
-            session=session,
-            action_id=action.id,
-            actor="q",
-            add_note="Devis demandé",
-            today=date(2026, 4, 16),
-        )
-        update_action(
-            session=session,
-            action_id=action.id,
-            actor="q",
-            owner="Alix",
-            add_note="Prestataire choisi",
-            today=date(2026, 4, 20),
-        )
+        for day, changes in (
+            (date(2026, 4, 16), {"add_note": "Devis demandé"}),
+            (date(2026, 4, 20), {"owner": "Alix", "add_note": "Prestataire choisi"}),
+        ):
+            update_action(session=session, action_id=action.id, actor="q", today=day, **changes)
         assert action.notes == "2026-04-16 — Devis demandé\n2026-04-20 — Prestataire choisi"
         assert action.owner == "Alix"
 

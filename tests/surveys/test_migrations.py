@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 from surveys import models  # noqa: F401
 from surveys.db import create_db_engine, current_revision, upgrade_to_head
+from tests.support.server import ROOT, run_cli
 
 
 def test_empty_database_upgraded_to_head_matches_the_models(database_url: str) -> None:
@@ -33,9 +34,6 @@ def test_upgrading_twice_is_harmless(database_url: str) -> None:
 
 def test_init_command_upgrades_an_old_database_and_keeps_its_rows(database_url: str) -> None:
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     import sqlalchemy as sa
     from alembic import command
@@ -54,16 +52,8 @@ def test_init_command_upgrades_an_old_database_and_keeps_its_rows(database_url: 
                 "VALUES ('OLD', 'Ancienne formation', 'training', '', false, CURRENT_TIMESTAMP)"
             )
         )
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(root)}
-    result = subprocess.run(
-        [sys.executable, "-m", "surveys", "init"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    result = run_cli(env, "surveys", "init", check=False)
     assert result.returncode == 0, result.stderr
     script = ScriptDirectory.from_config(config)
     heads = set(script.get_heads())

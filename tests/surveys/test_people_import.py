@@ -4,47 +4,21 @@ refused with row, column and reason, good rows are imported, and re-importing ch
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlmodel import func, select
+from sqlmodel import select
 
 from surveys.db import read_session, write_session
 from surveys.models import Enrolment, Person, Programme, TrainingSession, utc_now
 from surveys.people.reading import ImportFileError, guess_mapping, read_table
 from surveys.people.rows import parse_date
-from surveys.people.writing import import_people
 from surveys.runtime import AppContext
 from surveys.spreadsheet import neutralise_formula
-from tests.conftest import TEST_SECRET
+from tests.support.people_import import FRENCH_HEADER, FRENCH_ROWS, cli, counts, run_import
 
-ROOT = Path(__file__).resolve().parents[2]
-FRENCH_HEADER = (
-    "Nom;Prénom;Courriel;Rôle;Entreprise;Code session;Formation;Date de début;"
-    "Date de fin;Modalité;Langue"
-)
-FRENCH_ROWS = (
-    "Lefèvre;Éloïse;eloise.lefevre@example.org;Stagiaire;Garonne Bâtiment;DW-2611;"
-    "Développeur web;02/11/2026;27/11/2026;Hybride;Français",
-    "Dupont;Noël;NOEL.DUPONT@example.org;apprenant;Canal Informatique;DW-2611;"
-    "Développeur web;02/11/2026;27/11/2026;hybride;",
-    "Service;Relations OF;relations@opco.example.org;Financeur;OPCO Atlas;DW-2611;"
-    "Développeur web;02/11/2026;27/11/2026;Hybride;fr",
-    "Moreau;Claire;claire.moreau@example.org;Formatrice;Équipe pédagogique;DW-2611;"
-    "Développeur web;02/11/2026;27/11/2026;Hybride;anglais",
-    "Martin;Zoé;zoe.martin@exemple;Stagiaire;;DW-2611;Développeur web;02/11/2026;"
-    "27/11/2026;Hybride;",
-    "Petit;Hugo;hugo.petit@example.org;Visiteur;;DW-2611;Développeur web;02/11/2026;"
-    "27/11/2026;Hybride;",
-    "Roux;Léa;lea.roux@example.org;Stagiaire;;PAIE-2612;Gestionnaire de paie;31/02/2026;"
-    "27/12/2026;Distanciel;",
-    "Garnier;Inès;;Stagiaire;;DW-2611;Développeur web;02/11/2026;27/11/2026;Hybride;",
-)
 EXPECTED_PROBLEMS = [
     (6, "Courriel", "n'est pas une adresse e-mail valide"),
     (7, "Rôle", "Type inconnu « Visiteur »"),
@@ -55,25 +29,6 @@ EXPECTED_PROBLEMS = [
 
 def french_file(encoding: str, rows: tuple[str, ...] = FRENCH_ROWS) -> bytes:
     return "\r\n".join((FRENCH_HEADER, *rows)).encode(encoding)
-
-
-def run_import(context: AppContext, data: bytes, name: str = "export.csv", dry_run=False):
-    table = read_table(data, name)
-    return import_people(
-        engine=context.engine,
-        table=table,
-        mapping=guess_mapping(table.headers),
-        actor="test",
-        dry_run=dry_run,
-    )
-
-
-def counts(context: AppContext) -> dict[str, int]:
-    with read_session(context.engine) as session:
-        return {
-            model.__tablename__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Person, TrainingSession, Programme, Enrolment)
-        }
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
@@ -258,43 +213,16 @@ def test_impossible_dates_are_refused(text: str) -> None:
 def test_an_xlsx_export_with_real_dates_and_a_formula_imports(context: AppContext) -> None:
     book = Workbook()
     sheet = book.active
-    sheet.append(
-        [
-            "Nom",
-            "Prénom",
-            "E-mail",
-            "Type",
-            "Code session",
-            "Formation",
-            "Date de début",
-            "Date de fin",
-        ]
-    )
-    sheet.append(
-        [
-            "Lefèvre",
-            "Éloïse",
-            "eloise@example.org",
-            "Apprenante",
-            "XL-1",
-            "Bilan de compétences",
-            datetime(2026, 10, 1),
-            datetime(2026, 12, 15),
-        ]
-    )
-    sheet.append(["=A2&B2", "Jo", "jo@example.org", "stagiaire", "XL-1", None, None, None])
-    sheet.append(
-        [
-            "Bad",
-            "Row",
-            "bad@example.org",
-            "stagiaire",
-            "XL-2",
-            "Paie",
-            datetime(2026, 12, 1),
-            datetime(2026, 11, 1),
-        ]
-    )
+    header = "Nom;Prénom;E-mail;Type;Code session;Formation;Date de début;Date de fin"
+    eloise = ["Lefèvre", "Éloïse", "eloise@example.org", "Apprenante", "XL-1"]
+    bad = ["Bad", "Row", "bad@example.org", "stagiaire", "XL-2", "Paie"]
+    for row in (
+        header.split(";"),
+        [*eloise, "Bilan de compétences", datetime(2026, 10, 1), datetime(2026, 12, 15)],
+        ["=A2&B2", "Jo", "jo@example.org", "stagiaire", "XL-1", None, None, None],
+        [*bad, datetime(2026, 12, 1), datetime(2026, 11, 1)],  # it ends before it starts
+    ):
+        sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     report = run_import(context, buffer.getvalue(), "export.xlsx")
@@ -319,24 +247,6 @@ def test_an_unreadable_file_is_refused_as_a_whole(data: bytes, key: str) -> None
     with pytest.raises(ImportFileError) as raised:
         read_table(data, "x.xlsx" if data else "x.csv")
     assert raised.value.key == key
-
-
-def cli(context: AppContext, path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": context.settings.database_url,
-        "DATA_DIR": str(context.settings.data_dir),
-        "SESSION_SECRET": TEST_SECRET,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "surveys", "import-people", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_command_reports_refused_rows_and_exits_non_zero(

@@ -17,7 +17,7 @@ from surveys.models import AuditLog, Enrolment, Person
 from surveys.people.reading import ImportFileError, read_table
 from surveys.people.reading_limits import MAX_ROWS
 from surveys.runtime import AppContext
-from tests.surveys.test_people_import import FRENCH_HEADER, FRENCH_ROWS, cli, counts, run_import
+from tests.support.people_import import FRENCH_HEADER, FRENCH_ROWS, cli, counts, run_import
 
 GOOD = FRENCH_ROWS[:4]
 CP1252_ROW = (
@@ -223,18 +223,9 @@ def enrolment_statuses(context: AppContext) -> dict[str, tuple[str, date | None]
 
 def test_the_statut_column_sets_dated_statuses_and_audits_changes(context: AppContext) -> None:
     now = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # already the 28th in Paris
-    from surveys.people.reading import guess_mapping
-    from surveys.people.writing import import_people
 
     def run(data: bytes):
-        table = read_table(data)
-        return import_people(
-            engine=context.engine,
-            table=table,
-            mapping=guess_mapping(table.headers),
-            actor="test",
-            now=now,
-        )
+        return run_import(context, data, now=now)
 
     run(status_file("Terminé", "Abandon", "", "Absent"))
     statuses = enrolment_statuses(context)

@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from surveys.backup import BackupError, backup_sqlite, restore_sqlite
 from surveys.db import create_db_engine, read_session, upgrade_to_head, write_session
-from surveys.demo import load_demo
 from surveys.models import (
     Answer,
     AuditLog,
@@ -36,35 +35,23 @@ from surveys.privacy import (
 )
 from surveys.runtime import AppContext
 
-
-@pytest.fixture
-def demo(context: AppContext) -> AppContext:
-    with write_session(context.engine) as session:
-        load_demo(session=session, now=utc_now(), session_secret=context.settings.session_secret)
-    return context
+AGGREGATES = {
+    "means": "SELECT question_id, COUNT(*), SUM(number) FROM answer "
+    "WHERE number IS NOT NULL GROUP BY question_id ORDER BY question_id",
+    "invited": "SELECT campaign_id, status, COUNT(*) FROM invitation GROUP BY campaign_id, status "
+    "ORDER BY campaign_id, status",
+}
 
 
 def _aggregates(context: AppContext) -> dict:
     """Figures a dashboard shows: mean and count per question, invitations and answers."""
     with context.engine.connect() as connection:
-        means = connection.execute(
-            sa.text(
-                "SELECT question_id, COUNT(*), SUM(number) FROM answer "
-                "WHERE number IS NOT NULL GROUP BY question_id ORDER BY question_id"
-            )
-        ).all()
-        invited = connection.execute(
-            sa.text(
-                "SELECT campaign_id, status, COUNT(*) FROM invitation GROUP BY campaign_id, status "
-                "ORDER BY campaign_id, status"
-            )
-        ).all()
-        responses = connection.execute(sa.text("SELECT COUNT(*) FROM response")).scalar()
-    return {
-        "means": [tuple(r) for r in means],
-        "invited": [tuple(r) for r in invited],
-        "responses": responses,
-    }
+        figures = {
+            name: [tuple(row) for row in connection.execute(sa.text(query))]
+            for name, query in AGGREGATES.items()
+        }
+        figures["responses"] = connection.execute(sa.text("SELECT COUNT(*) FROM response")).scalar()
+    return figures
 
 
 def _database_text(context: AppContext) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlmodel import select
@@ -18,8 +16,7 @@ from surveys.privacy.common import journal_path
 from surveys.runtime import AppContext, build_context, prepare_database
 from tests import factories
 from tests.conftest import TEST_SECRET, make_settings
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server import ROOT, run_cli
 
 
 def mode(path: Path) -> int:
@@ -100,14 +97,7 @@ def test_a_process_started_from_the_environment_creates_private_files(tmp_path: 
         "DISPATCHER": "off",
     }
     env.pop("APP_ENV", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "surveys", "init"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli(env, "surveys", "init", check=False)
     assert done.returncode == 0, done.stderr
     assert mode(data) == 0o700
     files = [path for path in data.rglob("*") if path.is_file()]

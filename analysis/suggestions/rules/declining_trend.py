@@ -10,7 +10,7 @@ from analysis.action_catalog import ActionCatalog
 from analysis.metrics import likert_answers, period_labels, score_table
 from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.rules.common import audiences_in, likert_mean
-from analysis.suggestions.wording import plain_value
+from analysis.suggestions.wording import plain_figures
 
 
 def _decline(likert: pd.DataFrame, settings: SuggestionSettings) -> dict[str, Any] | None:
@@ -58,10 +58,7 @@ def rule_declining_trend(
             decline = _decline(part, settings)
             if decline is None:
                 continue
-            figures = {
-                key: plain_value(value) if not isinstance(value, list) else value
-                for key, value in decline.items()
-            }
+            figures = plain_figures(decline)
             found.append(
                 Suggestion(
                     rule="declining_trend",

@@ -12,7 +12,7 @@ from analysis.metrics import likert_answers
 from analysis.metrics.engine import Respondents, group_rows, pair_base, score_arrays
 from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.rules.common import comments_in_sessions, likert_mean, quote_comments
-from analysis.suggestions.wording import plain_value
+from analysis.suggestions.wording import plain_figures, plain_value
 
 GROUP_DIMENSIONS = ("programme", "trainer", "modality")
 PAIR_COLUMNS = ("programme", "modality", "session_id")  # all response-level
@@ -120,9 +120,8 @@ def _group_suggestion(
     below_mine = mine[mine["theme"].isin(themes).to_numpy(bool)]
     below_others = others[others["theme"].isin(themes).to_numpy(bool)]
     respondents = int(below_mine["response_id"].nunique())
-    figures = {
-        key: plain_value(value)
-        for key, value in {
+    figures = plain_figures(
+        {
             "mean": likert_mean(below_mine),
             "n": len(below_mine),
             "respondents": respondents,
@@ -130,8 +129,8 @@ def _group_suggestion(
             "others_n": len(below_others),
             "gap": likert_mean(below_others) - likert_mean(below_mine),
             "themes_below": len(rows),
-        }.items()
-    }
+        }
+    )
     where = comments_in_sessions(inputs, set(mine["session_id"].dropna()))
     quotes = tuple(
         quote

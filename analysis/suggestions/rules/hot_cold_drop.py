@@ -10,7 +10,7 @@ from analysis.action_catalog import ActionCatalog
 from analysis.metrics import hot_cold
 from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
 from analysis.suggestions.rules.common import comments_where, quote_comments
-from analysis.suggestions.wording import plain_value
+from analysis.suggestions.wording import plain_figures, plain_value
 
 
 def rule_hot_cold_drop(
@@ -65,9 +65,8 @@ def _hot_cold(
         }
         for item in per_theme.sort_values("delta").itertuples(index=False)
     )
-    figures = {
-        key: plain_value(value)
-        for key, value in {
+    figures = plain_figures(
+        {
             "hot_mean": row.hot_mean,
             "cold_mean": row.cold_mean,
             "delta": row.delta,
@@ -75,8 +74,8 @@ def _hot_cold(
             "hot_respondents": row.hot_respondents,
             "cold_respondents": row.cold_respondents,
             "others_delta": others_delta,
-        }.items()
-    }
+        }
+    )
     cold = comments_where(inputs, "programme", programme) & comments_where(inputs, "timing", "cold")
     quotes = quote_comments(inputs, settings, theme="transfer_to_work", complaint=None, where=cold)
     quotes = quotes or quote_comments(inputs, settings, where=cold)

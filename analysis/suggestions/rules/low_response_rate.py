@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.action_catalog import ActionCatalog
 from analysis.metrics import response_rates
 from analysis.suggestions.model import Evidence, RuleInputs, Suggestion, SuggestionSettings
-from analysis.suggestions.wording import plain_value
+from analysis.suggestions.wording import plain_figures
 
 
 def rule_low_response_rate(
@@ -32,9 +32,8 @@ def rule_low_response_rate(
             if others["invited"].sum()
             else float("nan")
         )
-        figures = {
-            key: plain_value(value)
-            for key, value in {
+        figures = plain_figures(
+            {
                 "rate": row.rate,
                 "invited": row.invited,
                 "answered": row.answered,
@@ -43,8 +42,8 @@ def rule_low_response_rate(
                 "reminded_share": row.reminded / row.invited,
                 "others_rate": others_rate,
                 "threshold": settings.low_response_rate,
-            }.items()
-        }
+            }
+        )
         found.append(
             Suggestion(
                 rule="low_response_rate",

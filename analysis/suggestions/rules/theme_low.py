@@ -15,7 +15,7 @@ from analysis.suggestions.rules.common import (
     likert_mean,
     quote_comments,
 )
-from analysis.suggestions.wording import plain_value
+from analysis.suggestions.wording import plain_figures
 
 
 def rule_theme_low(
@@ -69,7 +69,7 @@ def _theme_low(
         "gap": others_mean - row.mean,
         "threshold": settings.theme_low_mean,
     }
-    figures = {key: plain_value(value) for key, value in figures.items()}
+    figures = plain_figures(figures)
     audience_quotes = comments_where(inputs, "audience", audience)
     return Suggestion(
         rule="theme_low",

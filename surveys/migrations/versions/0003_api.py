@@ -15,6 +15,9 @@ down_revision: str | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The tables that gain the caller's own id (unique, indexed).
+EXTERNAL_ID_TABLES = ("complaint", "person", "programme", "training_session")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -90,9 +93,12 @@ def upgrade() -> None:
             batch_op.f("ix_webhook_delivery_endpoint_id"), ["endpoint_id"], unique=False
         )
 
-    with op.batch_alter_table("complaint", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("external_id", sa.String(length=120), nullable=True))
-        batch_op.create_index(batch_op.f("ix_complaint_external_id"), ["external_id"], unique=True)
+    for table in EXTERNAL_ID_TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("external_id", sa.String(length=120), nullable=True))
+            batch_op.create_index(
+                batch_op.f(f"ix_{table}_external_id"), ["external_id"], unique=True
+            )
 
     with op.batch_alter_table("enrolment", schema=None) as batch_op:
         batch_op.add_column(
@@ -104,42 +110,17 @@ def upgrade() -> None:
             "status IN ('enrolled', 'in_progress', 'completed', 'dropped_out', 'absent')",
         )
 
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("external_id", sa.String(length=120), nullable=True))
-        batch_op.create_index(batch_op.f("ix_person_external_id"), ["external_id"], unique=True)
-
-    with op.batch_alter_table("programme", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("external_id", sa.String(length=120), nullable=True))
-        batch_op.create_index(batch_op.f("ix_programme_external_id"), ["external_id"], unique=True)
-
-    with op.batch_alter_table("training_session", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("external_id", sa.String(length=120), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_training_session_external_id"), ["external_id"], unique=True
-        )
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("training_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_training_session_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("programme", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_programme_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_person_external_id"))
-        batch_op.drop_column("external_id")
+    for table in EXTERNAL_ID_TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_external_id"))
+            batch_op.drop_column("external_id")
 
     with op.batch_alter_table("enrolment", schema=None) as batch_op:
         batch_op.drop_constraint("ck_enrolment_status", type_="check")
         batch_op.drop_column("status_changed_on")
         batch_op.drop_column("status")
-
-    with op.batch_alter_table("complaint", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_complaint_external_id"))
-        batch_op.drop_column("external_id")
 
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_delivery_endpoint_id"))
