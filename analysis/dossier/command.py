@@ -71,22 +71,18 @@ def _sample(context: AppContext, args: argparse.Namespace, today: date) -> int:
 
 
 def _document(context: AppContext, args: argparse.Namespace, today: date) -> DossierDocument:
-    if args.programme is not None:
-        return build_programme_dossier(
-            engine=context.engine,
-            settings=context.settings,
-            code=args.programme,
-            language=args.lang,
-            generated=today,
-            start=args.start,
-            end=args.end,
-        )
-    return build_dossier(
+    build, code, period = (
+        (build_programme_dossier, args.programme, {"start": args.start, "end": args.end})
+        if args.programme is not None
+        else (build_dossier, args.session, {})
+    )
+    return build(
         engine=context.engine,
         settings=context.settings,
-        code=args.session,
+        code=code,
         language=args.lang,
         generated=today,
+        **period,
     )
 
 

@@ -6,7 +6,7 @@ are reproduced only for a survey that at least the small-group threshold of peop
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -99,28 +99,6 @@ def _helpers(language: str) -> dict[str, Any]:
     return helpers
 
 
-def dossier_context(
-    report: ResultsReport,
-    answers: pd.DataFrame,
-    *,
-    organisation: str,
-    generated: date,
-    language: str,
-) -> dict[str, Any]:
-    """What every dossier's template is given besides its records: the results, the free
-    comments the small-group rule lets through, the helpers."""
-    quotes, hidden = _quotes(report, answers, language)
-    return {
-        "report": report,
-        "organisation": organisation,
-        "generated": generated,
-        "statuses": ENROLMENT_STATUSES,
-        "quotes": quotes,
-        "hidden_quotes": hidden,
-        **_helpers(language),
-    }
-
-
 def render_dossier_html(data: DossierData, context: dict[str, Any]) -> str:
     return (
         environment()
@@ -140,24 +118,74 @@ def organisation_name(session: Session) -> str:
     return row.name if row else ""
 
 
-def scope_results(
+def dossier_context(
     *,
     engine: sa.Engine,
     settings: Settings,
     kind: str,
     code: str,
     solicitations: tuple[Solicitation, ...],
+    organisation: str,
+    generated: date,
     language: str,
-) -> tuple[ResultsReport, pd.DataFrame]:
-    """The results per question of the session or programme `code` and its answers, read
-    for its own campaigns only (not the whole organisation's answers)."""
+) -> dict[str, Any]:
+    """What every dossier's template is given besides its records: the results per question
+    of the session or programme `code`, read for its own campaigns only (not the whole
+    organisation's answers), the free comments the small-group rule lets through, the
+    helpers. `generated` is the day printed when no answer came later."""
     scope = resolve_scope(engine=engine, kind=kind, value=code, language=language)
     campaign_ids = [s.campaign_id for s in solicitations]
     frames = load_campaign_frames(engine=engine, campaign_ids=campaign_ids)
     report = report_from_frames(
         frames, scope, small_group_min(engine=engine, settings=settings), language
     )
-    return report, scope_answers(frames, scope)
+    quotes, hidden = _quotes(report, scope_answers(frames, scope), language)
+    return {
+        "report": report,
+        "organisation": organisation,
+        "generated": generated,
+        "statuses": ENROLMENT_STATUSES,
+        "quotes": quotes,
+        "hidden_quotes": hidden,
+        **_helpers(language),
+    }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a dossier is about, as its builder read it: the records, the solicitations the
+    results are read for, the title, the day it is drawn up, how it is laid out."""
+
+    kind: str  # session or programme
+    records: Any
+    solicitations: tuple[Solicitation, ...]
+    title: str
+    day: date
+    render: Callable[[Any, dict[str, Any]], str]
+
+
+def lay_out(
+    engine: sa.Engine, settings: Settings, code: str, language: str, read: Callable[..., Subject]
+) -> DossierDocument:
+    """Read a dossier's subject (`read(session)`, which raises DossierError when it does not
+    exist), then its results, and lay it out."""
+    with read_session(engine) as session:
+        subject = read(session)
+        organisation = organisation_name(session)
+    context = dossier_context(
+        engine=engine,
+        settings=settings,
+        kind=subject.kind,
+        code=code,
+        solicitations=subject.solicitations,
+        organisation=organisation,
+        generated=subject.day,
+        language=language,
+    )
+    html = subject.render(subject.records, context)
+    return DossierDocument(
+        html, subject.title, organisation, subject.day, language, code, subject.kind
+    )
 
 
 def build_dossier(
@@ -169,32 +197,17 @@ def build_dossier(
     generated: date | None = None,
 ) -> DossierDocument:
     """Read and lay out the dossier of the session `code`, or DossierError."""
-    with read_session(engine) as session:
+
+    def read(session: Session) -> Subject:
         training = session.exec(select(TrainingSession).where(TrainingSession.code == code)).first()
         if training is None:
             raise DossierError(t("analysis.dossier.no_session", language, code=code))
         data = collect_dossier(session, training, language)
-        organisation = organisation_name(session)
-    report, answers = scope_results(
-        engine=engine,
-        settings=settings,
-        kind="session",
-        code=code,
-        solicitations=data.solicitations,
-        language=language,
-    )
-    day = generated or report.last_day or data.facts.end
-    context = dossier_context(
-        report, answers, organisation=organisation, generated=day, language=language
-    )
-    return DossierDocument(
-        html=render_dossier_html(data, context),
-        title=t("analysis.dossier.heading", language, code=code),
-        author=organisation,
-        end=generated or data.facts.end,
-        language=language,
-        code=code,
-    )
+        title = t("analysis.dossier.heading", language, code=code)
+        day = generated or data.facts.end
+        return Subject("session", data, data.solicitations, title, day, render_dossier_html)
+
+    return lay_out(engine, settings, code, language, read)
 
 
 def dossier_pdf(document: DossierDocument) -> bytes:

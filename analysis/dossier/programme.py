@@ -28,14 +28,12 @@ from analysis.dossier.collect import (
 from analysis.dossier.document import (
     DossierDocument,
     DossierError,
-    dossier_context,
-    organisation_name,
-    scope_results,
+    Subject,
+    lay_out,
     solicitation_totals,
 )
 from analysis.evidence.render import environment
 from surveys.config import Settings, paris_day
-from surveys.db import read_session
 from surveys.i18n import t
 from surveys.improvement.complaints import complaint_row
 from surveys.models import (
@@ -173,31 +171,15 @@ def build_programme_dossier(
 ) -> DossierDocument:
     """Read and lay out the dossier of the programme `code` (its sessions ending between
     `start` and `end` when given), or DossierError."""
-    with read_session(engine) as session:
+
+    def read(session: Session) -> Subject:
         programme = session.exec(select(Programme).where(Programme.code == code)).first()
         if programme is None:
             raise DossierError(t("analysis.dossier.no_programme", language, code=code))
         data = collect_programme(session, programme, language, start, end)
-        organisation = organisation_name(session)
-    report, answers = scope_results(
-        engine=engine,
-        settings=settings,
-        kind="programme",
-        code=code,
-        solicitations=data.solicitations,
-        language=language,
-    )
-    last = max((part.facts.end for part in data.sessions), default=None)
-    day = generated or report.last_day or last or paris_day(utc_now())
-    context = dossier_context(
-        report, answers, organisation=organisation, generated=day, language=language
-    )
-    return DossierDocument(
-        html=render_programme_html(data, context),
-        title=_heading(data, language),
-        author=organisation,
-        end=generated or last or day,
-        language=language,
-        code=code,
-        kind="programme",
-    )
+        last = max((part.facts.end for part in data.sessions), default=None)
+        day = generated or last or paris_day(utc_now())
+        title = _heading(data, language)
+        return Subject("programme", data, data.solicitations, title, day, render_programme_html)
+
+    return lay_out(engine, settings, code, language, read)
