@@ -11,6 +11,7 @@ from functools import cache
 
 import pandas as pd
 
+from analysis.metrics.dropouts import CAUSES_QUESTION
 from question_banks.loader import load_catalog
 from surveys.i18n import t
 
@@ -34,6 +35,21 @@ def theme_label(theme: str | None, language: str = "fr") -> str:
     names = _theme_names().get(str(theme))
     if names is None:
         return str(theme)
+    return names[1] if language == "en" else names[0]
+
+
+@cache
+def _cause_names() -> dict[str, tuple[str, str]]:
+    question = next((q for q in load_catalog().questions if q.id == CAUSES_QUESTION), None)
+    options = question.options if question is not None else []
+    return {option.value: (option.label.fr, option.label.en) for option in options}
+
+
+def cause_label(cause: object, language: str = "fr") -> str:
+    """A cause of the dropout survey in the reader's words (its value when unknown)."""
+    names = _cause_names().get(str(cause))
+    if names is None:
+        return str(cause)
     return names[1] if language == "en" else names[0]
 
 

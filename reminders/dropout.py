@@ -26,8 +26,8 @@ from surveys.models import (
 from surveys.plans.schedule import new_campaign
 from surveys.schedule import paris_time
 
-DEFAULT_DROPOUT_DELAY_DAYS = 3
-DROPOUT_REMINDER_OFFSETS_DAYS = [3]  # one reminder
+# the defaults (surveys.schedule.DEFAULT_DROPOUT_DELAY_DAYS, DROPOUT_REMINDER_OFFSETS_DAYS)
+# are the plan's: its offset_days and reminder_offsets_days
 
 
 def create_dropout_campaigns(

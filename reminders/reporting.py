@@ -34,8 +34,10 @@ class CampaignCounts:
 
     @property
     def response_rate(self) -> float | None:
-        """Answers over people reached (None before anyone was reached)."""
-        return self.answered / self.sent if self.sent else None
+        """Answers over people reached (None before anyone was reached), never above 100 %:
+        anonymous room answers cannot be tied to their person, so one who answered in the
+        room and again through the emailed link is two answers but one person."""
+        return min(self.answered, self.sent) / self.sent if self.sent else None
 
 
 def _count_when(condition: Any) -> Any:

@@ -3,6 +3,9 @@
 
     PYTHONPATH=. python scripts/screenshots.py [--out docs/screenshots] [--only home,dashboard]
 
+The dashboard is also taken on its dropout tab (`dashboard_dropouts_<lang>.png`, the whole
+page, after its charts have drawn).
+
 PNGs are reduced to a 256-colour palette so that they stay small in the repository.
 """
 
@@ -18,6 +21,7 @@ from sqlmodel import select
 from streamlit_app import pages_for
 from surveys.campaigns import invitation_token
 from surveys.db import create_db_engine, read_session, write_session
+from surveys.i18n import t
 from surveys.models import Campaign, Invitation, StaffUser, utc_now
 from tests.support.browser import chromium
 from tests.support.server import run_cli, server_env, start_server
@@ -80,7 +84,23 @@ def _staff_pages(browser, base: str, out: Path, only: set[str], database_url: st
             page.screenshot(path=str(target))
             _small_png(target)
             print(target)
+            if name == "dashboard":
+                _dropout_tab(page, out, language)
         context.close()
+
+
+def _dropout_tab(page, out: Path, language: str) -> None:
+    """The dashboard's dropout tab, the whole page, once its charts have drawn."""
+    page.get_by_role("tab", name=t("analysis.dashboard.tab_dropouts", language)).click()
+    title = page.get_by_text(t("analysis.dropouts.rate_title", language), exact=True)
+    title.first.wait_for(state="visible", timeout=60000)
+    page.set_viewport_size({"width": 1440, "height": 2600})  # the app scrolls inside itself
+    page.wait_for_timeout(5000)  # Vega draws the charts after the tab shows
+    target = out / f"dashboard_dropouts_{language}.png"
+    page.screenshot(path=str(target))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    _small_png(target)
+    print(target)
 
 
 def _answer_form(browser, base: str, out: Path, link: str) -> None:

@@ -15,6 +15,9 @@ from surveys.config import DISPLAY_TIMEZONE
 
 DEFAULT_REMINDER_OFFSETS_DAYS = (3, 7)
 DEFAULT_CLOSE_AFTER_DAYS = 30
+# The dropout survey: sent this many days after the dropout is recorded, with one reminder.
+DEFAULT_DROPOUT_DELAY_DAYS = 3
+DROPOUT_REMINDER_OFFSETS_DAYS = (3,)
 HOT_SEND_TIME = "17:00"  # the end of the last day, while the training is fresh
 COLD_SEND_TIME = "10:00"  # a working morning, when people read their mail
 DEFAULT_SEND_TIMES = {"hot": HOT_SEND_TIME, "cold": COLD_SEND_TIME, "annual": COLD_SEND_TIME}

@@ -18,6 +18,7 @@ from analysis.action_catalog import load_action_catalog
 from analysis.charts import printed
 from analysis.effects import action_effects
 from analysis.evidence.cache import ContentCache, cached_picture
+from analysis.evidence.dropouts import dropout_section
 from analysis.frames import (
     AnalysisFilters,
     AnalysisFrames,
@@ -63,6 +64,7 @@ SECTIONS = (
     "instruments",
     "campaigns",
     "rates",
+    "dropouts",
     "expression",
     "analysis",
     "coverage",
@@ -88,6 +90,7 @@ class EvidenceData:
     instruments: list[dict[str, Any]] = field(default_factory=list)
     campaigns: list[dict[str, Any]] = field(default_factory=list)
     rates: list[dict[str, Any]] = field(default_factory=list)
+    dropouts: dict[str, Any] = field(default_factory=dict)
     expression: dict[str, Any] = field(default_factory=dict)
     analysis: dict[str, Any] = field(default_factory=dict)
     coverage: dict[str, Any] = field(default_factory=dict)
@@ -380,6 +383,13 @@ def collect_evidence(
             for note in list_evidence_notes(session=session, start=start, end=end)
         ]
     data.rates = _records(metrics.response_rates(frames.campaigns, by=("audience", "timing")))
+    data.dropouts = dropout_section(
+        everything,
+        AnalysisFilters(start=start, end=end),
+        small_group_min=data.small_group_min,
+        language=language,
+        cache=cache,
+    )
     data.expression = _expression(frames.answers, data.instruments, data.small_group_min)
     data.analysis = _analysis(frames, register, data, language, cache)
     data.coverage = _coverage(frames, data)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from analysis.frames.dropouts import read_learner_enrolments
 from analysis.frames.model import (
     ANSWER_COLUMNS,
     CAMPAIGN_COLUMNS,
@@ -103,12 +104,14 @@ def load_frames(
         session_people = read_session_people(connection)
         solicitations = read_solicitations(connection)
         financers = read_financers(connection)
+        enrolments = read_learner_enrolments(connection)
     return AnalysisFrames(
         answers=build_answer_frame(answers, questions, campaigns),
         session_people=session_people,
         campaigns=campaigns,
         solicitations=solicitations,
         financers=financers,
+        enrolments=enrolments,
     )
 
 

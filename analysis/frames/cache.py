@@ -33,7 +33,7 @@ _WATCHED: dict[str, tuple[tuple[str, ...], bool]] = {
     "campaign": (("closes_at",), True),
     "invitation": (("sent_at", "opened_at", "completed_at"), True),
     "person": (("erased_at", "opted_out_at", "bounced_at"), False),
-    "enrolment": ((), False),
+    "enrolment": (("status_changed_on",), True),
     "training_session": ((), False),
     "programme": ((), False),
     "evidence_note": ((), False),
@@ -54,8 +54,18 @@ def _fingerprint_columns() -> list[sa.ColumnElement]:
         aggregates += [sa.func.count(table.c[column]) for column in milestones]
         if has_status:  # a weighted sum: moving a row from one status to another changes it
             aggregates.append(sa.func.sum(sa.func.length(table.c.status) * key))
+        aggregates += _extra_aggregates(name, table)
         columns += [sa.select(item).select_from(table).scalar_subquery() for item in aggregates]
     return columns
+
+
+def _extra_aggregates(name: str, table: sa.Table) -> list[sa.ColumnElement]:
+    """Statuses of the same length ("in_progress", "dropped_out") weigh the same in the
+    status sum: a dropout recorded must still change the version."""
+    if name != "enrolment":
+        return []
+    dropped = sa.case((table.c.status == "dropped_out", table.c.id), else_=0)
+    return [sa.func.sum(dropped)]
 
 
 def data_version(connection: sa.Connection) -> str:

@@ -20,6 +20,7 @@
   by one), plus one row per EvidenceNote (a financer webinar or meeting attended counts as a
   solicitation whose appreciation was gathered on the spot).
 - `financers`: every financer organisation known, so a financer never solicited still shows.
+- `enrolments`: the learners' enrolments with their completion status, for dropout rates.
 
 How it is read: the answer rows (the only part that grows with the answers) come from one SQL
 statement joining answer, response and named_response, read through the driver's cursor
@@ -32,7 +33,7 @@ timing the chosen way against a raw read of the same rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -40,6 +41,11 @@ import pandas as pd
 from surveys.config import DISPLAY_TIMEZONE
 
 PARIS = DISPLAY_TIMEZONE
+
+
+# The timing the analysis gives the dropout survey's campaigns (their plan reaches only those
+# who dropped out; stored as "hot", they are counted apart from the hot survey).
+DROPOUT_TIMING = "dropout"
 
 
 # Invitations in these states were really addressed to somebody (a pending one was not yet).
@@ -104,6 +110,23 @@ ANSWER_COLUMNS = (
 )
 
 
+# The learners' enrolments (analysis.frames.dropouts): one row per learner and session.
+ENROLMENT_COLUMNS = (
+    "session_id",
+    "programme",
+    "programme_name",
+    "session",
+    "modality",
+    "start_date",
+    "end_date",
+    "status",
+)
+
+
+def _no_enrolments() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(ENROLMENT_COLUMNS))
+
+
 @dataclass(frozen=True)
 class AnalysisFrames:
     answers: pd.DataFrame
@@ -111,6 +134,8 @@ class AnalysisFrames:
     campaigns: pd.DataFrame
     solicitations: pd.DataFrame
     financers: pd.DataFrame
+    # kept whole by `apply_filters`: `analysis.dropouts` selects them (sessions, not answers)
+    enrolments: pd.DataFrame = field(default_factory=_no_enrolments)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from analysis.frames.columns import (
     sorted_categories,
 )
 from analysis.frames.model import (
+    DROPOUT_TIMING,
     PARIS,
     QUESTION_COLUMNS,
     SOLICITED_STATUSES,
@@ -36,6 +37,7 @@ from surveys.models import (
     Programme,
     Response,
     RoomSeat,
+    SurveyPlan,
     SurveyVersion,
     TrainingSession,
 )
@@ -138,14 +140,27 @@ def _is_seat(invitation: sa.Table) -> sa.ColumnElement[bool]:
     return sa.exists().where(seat.c.invitation_id == invitation.c.id)
 
 
+def _analysis_timing(campaign: sa.Table, plan: sa.Table) -> sa.ColumnElement[str]:
+    """The campaign's timing, "dropout" for the dropout survey (a plan sent only to those who
+    dropped out): its rate and answers are shown apart, never mixed with the hot survey's."""
+    return sa.case(
+        (plan.c.enrolment_scope == "dropped_out", sa.literal(DROPOUT_TIMING)),
+        else_=campaign.c.timing,
+    ).label("timing")
+
+
 def read_campaigns(
     connection: sa.Connection, campaign_ids: Sequence[int] | None = None
 ) -> pd.DataFrame:
     """Every campaign (those of `campaign_ids` only, when given) with its counts."""
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
+    plan = SurveyPlan.__table__
     # Seats of a session link (anonymous answers in the room) count as answers, not as people
-    # asked: the people asked are the learners' own invitations.
+    # asked: the people asked are the learners' own invitations. A room answer cannot be tied
+    # to its person, so a learner who answered in the room and again through their emailed link
+    # is two responses (`responses`); `answered` counts at most one per person asked, so a
+    # rate never exceeds 100 % (`room_answers`: how many of the responses came from the room).
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
     ids = None if campaign_ids is None else sorted(campaign_ids)
     counts = (
@@ -158,6 +173,9 @@ def read_campaigns(
             sa.func.sum(sa.case((invitation.c.status == "completed", 1), else_=0)).label(
                 "answered"
             ),
+            sa.func.sum(
+                sa.case(((invitation.c.status == "completed") & _is_seat(invitation), 1), else_=0)
+            ).label("room_answers"),
         )
         .where(sa.true() if ids is None else invitation.c.campaign_id.in_(ids))
         .group_by(invitation.c.campaign_id)
@@ -168,7 +186,7 @@ def read_campaigns(
             campaign.c.id.label("campaign_id"),
             campaign.c.label,
             campaign.c.audience,
-            campaign.c.timing,
+            _analysis_timing(campaign, plan),
             campaign.c.scheduled_at,
             campaign.c.session_id,
             session.c.code.label("session"),
@@ -179,9 +197,11 @@ def read_campaigns(
             sa.func.coalesce(counts.c.invited, 0).label("invited"),
             sa.func.coalesce(counts.c.reminded, 0).label("reminded"),
             sa.func.coalesce(counts.c.answered, 0).label("answered"),
+            sa.func.coalesce(counts.c.room_answers, 0).label("room_answers"),
         )
         .select_from(
             campaign.outerjoin(session, session.c.id == campaign.c.session_id)
+            .outerjoin(plan, plan.c.id == campaign.c.plan_id)
             .outerjoin(programme, programme.c.id == session.c.programme_id)
             .outerjoin(counts, counts.c.campaign_id == campaign.c.id)
         )
@@ -192,8 +212,10 @@ def read_campaigns(
         connection.execute(statement).mappings().all(),
         columns=list(statement.selected_columns.keys()),
     )
-    for column in ("invited", "reminded", "answered"):
+    for column in ("invited", "reminded", "answered", "room_answers"):
         frame[column] = frame[column].astype(np.int64)
+    frame["responses"] = frame["answered"]
+    frame["answered"] = np.minimum(frame["answered"], frame["invited"])
     frame["session_id"] = frame["session_id"].astype("Int64")
     frame["scheduled_at"] = pd.to_datetime(frame["scheduled_at"], utc=True)
     frame["scheduled_on"] = (

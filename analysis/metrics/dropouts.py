@@ -7,16 +7,22 @@ dropout survey's multiple-choice question, counted once per person who ticked th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 CAUSES_QUESTION = "dropout-causes"
 COUNTED = ("in_progress", "completed", "dropped_out")
 
 
-def dropout_rates(enrolments: pd.DataFrame, by: str = "programme") -> pd.DataFrame:
-    """Per `by` (programme or session): learners counted, dropouts, rate (0..1)."""
+def dropout_rates(enrolments: pd.DataFrame, by: str | Sequence[str] = "programme") -> pd.DataFrame:
+    """Per `by` (programme or session, with the columns that only name them): learners
+    counted, dropouts, rate (0..1); highest rate first."""
+    keys = [by] if isinstance(by, str) else list(by)
     counted = enrolments[enrolments["status"].isin(COUNTED)]
-    grouped = counted.groupby(by, observed=True)["status"]
+    if counted.empty:
+        return pd.DataFrame(columns=[*keys, "learners", "dropouts", "rate"])
+    grouped = counted.groupby(keys, observed=True)["status"]
     table = pd.DataFrame(
         {
             "learners": grouped.size(),
@@ -24,7 +30,7 @@ def dropout_rates(enrolments: pd.DataFrame, by: str = "programme") -> pd.DataFra
         }
     ).reset_index()
     table["rate"] = table["dropouts"] / table["learners"]
-    return table.sort_values(["rate", by], ascending=[False, True], ignore_index=True)
+    return table.sort_values(["rate", keys[0]], ascending=[False, True], ignore_index=True)
 
 
 def dropout_causes(answers: pd.DataFrame) -> pd.DataFrame:

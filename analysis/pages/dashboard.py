@@ -69,7 +69,7 @@ with hot_cold:
 with trends:
     show_figure(charts.trends_chart(numbers["trends"], language=code), "dashboard_trends")
 with dropouts:
-    show_dropouts(apply_filters(frames(), filters).answers)
+    show_dropouts(filters)
 
 st.subheader(tr("analysis.dashboard.export_title"))
 st.caption(tr("analysis.dashboard.export_help", threshold=threshold()))

@@ -1,59 +1,89 @@
-"""The dashboard's dropout tab: rates per programme and session, causes from the dropout
-survey (a part of `analysis/pages/dashboard.py`, not a page)."""
+"""The dashboard's dropout tab: dropout rate per programme and session, the dropout survey's
+own response rate and the causes its respondents gave, for the dashboard's filters (a part of
+`analysis/pages/dashboard.py`, not a page)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from analysis.frames.dropouts import read_learner_enrolments
-from analysis.metrics.dropouts import CAUSES_QUESTION, dropout_causes, dropout_rates
-from question_banks.loader import load_catalog
-from surveys.pages.common import context, lang, tr
+from analysis.charts.dropouts import dropout_causes_chart, dropout_rate_chart
+from analysis.dropouts import DropoutFigures, dropout_figures
+from analysis.frames import AnalysisFilters, withheld_sentence
+from analysis.pages.shared import CACHE_SECONDS, data_version, frames, show_figure, threshold
+from surveys.formatting import integer, percent
+from surveys.pages.common import lang, show_table, tr
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.0f} %".replace(".", ",") if lang() == "fr" else f"{value * 100:.0f}%"
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=32, show_spinner=False)
+def _figures(filters: AnalysisFilters, threshold: int, version: str) -> DropoutFigures:
+    return dropout_figures(frames(version), filters, small_group_min=threshold)
 
 
-def _cause_labels() -> dict[str, str]:
-    question = next(q for q in load_catalog().questions if q.id == CAUSES_QUESTION)
-    return {option.value: getattr(option.label, lang()) for option in question.options}
-
-
-def _rates_table(rates: pd.DataFrame, by: str) -> pd.DataFrame:
+def _sessions_table(by_session: pd.DataFrame) -> pd.DataFrame:
+    code = lang()
     return pd.DataFrame(
         {
-            tr(f"analysis.dropouts.{by}"): rates[by],
-            tr("analysis.dropouts.learners"): rates["learners"],
-            tr("analysis.dropouts.dropouts"): rates["dropouts"],
-            tr("analysis.dropouts.rate"): rates["rate"].map(_percent),
+            tr("analysis.dropouts.session"): by_session["session"].astype(str),
+            tr("analysis.dropouts.programme"): by_session["programme_name"].astype(str),
+            tr("analysis.dropouts.learners"): by_session["learners"].astype(int),
+            tr("analysis.dropouts.dropouts"): by_session["dropouts"].astype(int),
+            tr("analysis.dropouts.rate"): by_session["rate"].map(lambda v: percent(v, code)),
         }
     )
 
 
-def show_dropouts(answers: pd.DataFrame) -> None:
-    with context().engine.connect() as connection:
-        enrolments = read_learner_enrolments(connection)
+def _headline(figures: DropoutFigures) -> None:
+    """The dropout rate and the dropout survey's rate, each with its counts in words."""
+    code = lang()
+    first, second = st.columns(2)
+    rate = percent(figures.rate or 0.0, code)
+    first.metric(tr("analysis.dropouts.overall_label"), rate, border=True)
+    first.caption(
+        tr(
+            "analysis.dropouts.overall",
+            dropouts=integer(figures.dropouts, code),
+            learners=integer(figures.learners, code),
+            rate=rate,
+        )
+    )
+    if not figures.invited:
+        second.metric(
+            tr("analysis.dropouts.survey_label"), tr("analysis.dropouts.survey_none"), border=True
+        )
+        return
+    second.metric(
+        tr("analysis.dropouts.survey_label"), percent(figures.survey_rate, code), border=True
+    )
+    second.caption(
+        tr(
+            "analysis.dropouts.survey",
+            answered=integer(min(figures.answered, figures.invited), code),
+            invited=integer(figures.invited, code),
+        )
+    )
+
+
+def _causes(figures: DropoutFigures) -> None:
+    if figures.withheld is not None:
+        st.subheader(tr("analysis.dropouts.causes"))
+        st.info(withheld_sentence(figures.withheld, threshold(), lang()), icon=":material/lock:")
+    elif figures.causes.empty:
+        st.subheader(tr("analysis.dropouts.causes"))
+        st.caption(tr("analysis.dropouts.no_causes"))
+    else:
+        show_figure(dropout_causes_chart(figures.causes, language=lang()), "dropouts_causes")
+
+
+def show_dropouts(filters: AnalysisFilters) -> None:
+    figures = _figures(filters, threshold(), data_version())
     st.caption(tr("analysis.dropouts.intro"))
-    if enrolments.empty:
+    st.caption(tr("analysis.dropouts.filters_note"))
+    if not figures.learners:
         st.info(tr("analysis.dropouts.none"))
         return
-    for by in ("programme", "session"):
-        st.markdown(f"**{tr(f'analysis.dropouts.by_{by}')}**")
-        table = _rates_table(dropout_rates(enrolments, by), by)
-        st.dataframe(table, hide_index=True, key=f"dropouts_{by}")
-    causes = dropout_causes(answers)
-    st.markdown(f"**{tr('analysis.dropouts.causes')}**")
-    if causes.empty:
-        st.caption(tr("analysis.dropouts.no_causes"))
-        return
-    labels = _cause_labels()
-    shown = pd.DataFrame(
-        {
-            tr("analysis.dropouts.cause"): causes["cause"].map(lambda v: labels.get(v, v)),
-            tr("analysis.dropouts.people"): causes["people"],
-            tr("analysis.dropouts.share"): causes["share"].map(_percent),
-        }
-    )
-    st.dataframe(shown, hide_index=True, key="dropouts_causes")
+    _headline(figures)
+    show_figure(dropout_rate_chart(figures.by_programme, language=lang()), "dropouts_programmes")
+    st.markdown(f"**{tr('analysis.dropouts.by_session')}**")
+    show_table(_sessions_table(figures.by_session), "dropouts_sessions")
+    _causes(figures)

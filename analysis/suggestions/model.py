@@ -58,6 +58,9 @@ class SuggestionSettings:
     text_min_share: float = _setting(0.2, "Smallest share of complaint-like comments on it.")
     incidents_min: int = _setting(3, "Fewest register entries on one theme to flag it.")
     acknowledge_days: int = _setting(7, "Days after which an unacknowledged complaint is late.")
+    dropout_cause_share: float = _setting(
+        0.3, "A cause of dropping out given by this share of the dropout survey's respondents."
+    )
     verbatims: int = _setting(3, "Comments quoted as evidence.")
     actions: int = _setting(4, "Actions recommended per suggestion.")
 
@@ -130,6 +133,8 @@ class RuleInputs:
     start: date | None
     end: date
     today: date
+    # the learners' enrolments with their status (whole: dropout rates select their sessions)
+    enrolments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 Rule = Callable[[RuleInputs, SuggestionSettings, ActionCatalog], list[Suggestion]]

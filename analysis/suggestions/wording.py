@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.labels import cause_label
 from question_banks.loader import load_catalog
 from surveys import formatting
 from surveys.i18n import label, t
@@ -58,6 +59,8 @@ def _format_value(key: str, value: Any, language: str) -> str:
         return label("stakeholder", str(value), language).lower()
     if key == "timing":
         return label("timing", str(value), language).lower()
+    if key == "cause":
+        return cause_label(value, language)
     if key == "dimension":
         return t(f"improve.dimension.{value}", language)
     if isinstance(value, float):

@@ -3,7 +3,9 @@
 Planted signals (the analysis and the suggestions must find them):
 - the technical support theme scores low everywhere (`WEAK_THEME`);
 - the "Développeur web" programme drops between hot and cold surveys (`DROPPING_PROGRAMME`);
-- one trainer (Bruno Lefèvre) scores below the others on digital mastery and virtual classes.
+- one trainer (Bruno Lefèvre) scores below the others on digital mastery and virtual classes;
+- learners who drop out mostly name their workload and connection problems
+  (`DROPOUT_CAUSE_WEIGHTS`), the causes proper to distance training.
 """
 
 from __future__ import annotations
@@ -18,6 +20,26 @@ HOT_ANSWER_RATE = 0.72
 COLD_ANSWER_RATE = 0.48
 OTHER_AUDIENCE_ANSWER_RATE = 0.8
 FINANCER_ANSWER_RATE = 0.6
+DROPOUT_ANSWER_RATE = 0.65
+DROPOUT_CAUSES_QUESTION = "dropout-causes"
+DROPOUT_TEXT_QUESTION = "dropout-free-text"
+DROPOUT_CAUSE_WEIGHTS = {
+    "workload": 6,
+    "connection": 5,
+    "remote_support": 3,
+    "personal": 3,
+    "pace": 2,
+    "equipment": 1,
+    "content": 1,
+    "other": 1,
+}
+DROPOUT_COMMENTS = (
+    "Avec mon poste à temps plein, je n'arrivais plus à suivre les modules le soir.",
+    "Ma connexion à la campagne coupait pendant chaque classe virtuelle.",
+    "J'aurais eu besoin qu'un formateur me rappelle quand j'ai pris du retard.",
+    "Un déménagement imprévu, je reprendrai la formation l'an prochain.",
+    "Le rythme des séances à distance était trop soutenu pour moi.",
+)
 BASE_MEAN = 4.15
 THEME_SHIFT = {WEAK_THEME: -1.35, "accessibility": -0.2, "lms_ergonomics": -0.15}
 COLD_DROP = 1.0
@@ -51,8 +73,11 @@ COMMENTS = {
 }
 
 
-def answer_rate(audience: str, timing: str) -> float:
-    """How many of those invited answer: learners less often cold than hot."""
+def answer_rate(audience: str, timing: str, scope: str = "completed") -> float:
+    """How many of those invited answer: learners less often cold than hot, and those who
+    dropped out less often than those who stayed."""
+    if scope == "dropped_out":
+        return DROPOUT_ANSWER_RATE
     if audience == "financer":
         return FINANCER_ANSWER_RATE
     if audience != "learner":
@@ -93,6 +118,14 @@ def _mean(theme: str, *, timing: str, programme: str, weak_trainer: bool) -> flo
     return mean
 
 
+def _dropout_causes(rng: random.Random) -> list[str]:
+    """One or two causes, the usual ones more often."""
+    causes, weights = list(DROPOUT_CAUSE_WEIGHTS), list(DROPOUT_CAUSE_WEIGHTS.values())
+    first = rng.choices(causes, weights)[0]
+    second = rng.choices(causes, weights)[0] if rng.random() < 0.4 else first
+    return sorted({first, second})
+
+
 def _row(question_id: str, *, number: int | None = None, text: str | None = None) -> dict:
     # Every row has the same keys, so Core sends them in one executemany.
     return {"question_id": question_id, "number": number, "text": text}
@@ -103,6 +136,10 @@ def _answers_to(
 ) -> list[dict[str, Any]]:
     """The answer rows (without their response) of one question."""
     kind, question_id = question["type"], question["id"]
+    if question_id == DROPOUT_CAUSES_QUESTION:
+        return [_row(question_id, text=cause) for cause in _dropout_causes(rng)]
+    if question_id == DROPOUT_TEXT_QUESTION:
+        return [_row(question_id, text=rng.choice(DROPOUT_COMMENTS))] if rng.random() < 0.6 else []
     if kind == "likert5":
         return [_row(question_id, number=_sample_likert(rng, mean))]
     if kind == "nps":

@@ -196,7 +196,7 @@ def run_campaign(
 ) -> None:
     """Invite `people`, send their emails and reminders, and let some of them answer."""
     age_days = (builder.now - scheduled).days
-    rate = answer_rate(plan.audience, plan.timing)
+    rate = answer_rate(plan.audience, plan.timing, plan.spec.enrolment_scope)
     sent = _Sent()
     for person in people:
         outcome = _outcome(builder.rng, plan, rate, age_days, scheduled)

@@ -20,7 +20,7 @@ from surveys.demo.campaigns import (
     run_campaign,
     session_start,
 )
-from surveys.demo.dropouts import record_completion
+from surveys.demo.dropouts import Dropouts, choose_dropouts, record_completion
 from surveys.demo.improvement import improvement_loop
 from surveys.demo.organisation import create_staff, set_up_organisation
 from surveys.demo.people import people_rows
@@ -38,6 +38,7 @@ from surveys.models import Campaign, Enrolment, Person, TrainingSession
 from surveys.models import Programme as ProgrammeRow
 
 SESSION_TEMPLATES = ("learner_hot", "trainer_debrief", "learner_cold", "company_cold")
+DROPOUT_TEMPLATE = "learner_dropout"
 ALREADY_LOADED = (
     "La base contient déjà des données : la démonstration n'a pas été chargée une seconde "
     "fois (rien n'a été modifié). Utilisez une base vide pour la recharger."
@@ -101,14 +102,52 @@ def _template_for(template_id: str, programme: Programme) -> str:
     return template_id
 
 
-def _session_campaigns(
-    builder: Builder, org: _Organisation, index: int, session: tuple[int, str, date], cast: Cast
+def _dropout_campaign(
+    builder: Builder,
+    org: _Organisation,
+    programme: Programme,
+    session: tuple[int, str, date],
+    dropouts: Dropouts,
 ) -> None:
-    """The campaigns of one session whose time has come, each run to today."""
+    """The dropout survey of a session's dropouts, sent three days after they left."""
+    if not dropouts.learners or dropouts.left_on is None:
+        return
+    session_id, session_code, _ = session
+    plan = org.plans[(programme.code, DROPOUT_TEMPLATE)]
+    scheduled = session_start(plan, dropouts.left_on)
+    if scheduled > builder.now:
+        return
+    row = campaign_row(
+        session_campaign_key(plan.plan_id, session_id),
+        plan,
+        label=f"{plan.title} – {session_code}",
+        scheduled=scheduled,
+        session_id=session_id,
+    )
+    campaign_id = builder.add(Campaign, [row])[0]
+    invited = [
+        (org.person_ids["learner"][i], org.languages["learner"][i]) for i in dropouts.learners
+    ]
+    context = Context(programme=programme.base, weak_trainer=False)
+    run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
+
+
+def _session_campaigns(
+    builder: Builder,
+    org: _Organisation,
+    index: int,
+    session: tuple[int, str, date],
+    cast: Cast,
+    dropouts: Dropouts,
+) -> None:
+    """The campaigns of one session whose time has come, each run to today (the learners who
+    dropped out get the dropout survey instead of the hot and cold ones)."""
     session_id, session_code, end = session
     programme = org.programmes[index % len(org.programmes)]
-    audiences = {"learner": cast.learners, "trainer": cast.trainers, "company": [cast.company]}
+    stayed = [i for i in cast.learners if i not in dropouts.learners]
+    audiences = {"learner": stayed, "trainer": cast.trainers, "company": [cast.company]}
     context = Context(programme=programme.base, weak_trainer=org.weak_trainer in cast.trainers)
+    _dropout_campaign(builder, org, programme, session, dropouts)
     for generic in SESSION_TEMPLATES:
         template_id = _template_for(generic, programme)
         plan = org.plans[(programme.code, template_id)]
@@ -130,18 +169,27 @@ def _session_campaigns(
         run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
 
 
-def _sessions(builder: Builder, org: _Organisation, scale: DemoScale, today: date) -> list[int]:
+def _sessions(
+    builder: Builder, org: _Organisation, scale: DemoScale, today: date
+) -> tuple[list[int], dict[int, list[tuple[int, date]]]]:
+    """The sessions, their enrolments and campaigns; and who dropped out of each, when."""
     dates = session_dates(today, scale)
     rows = session_rows(dates, org.programmes, org.programme_ids, builder.now)
     session_ids = builder.add(TrainingSession, rows)
-    enrolments = []
+    enrolments, dropped = [], {}
     for index, cast in enumerate(casts(session_sizes(builder.rng, scale), scale)):
         session_id = session_ids[index]
         enrolments += enrolment_rows(cast, session_id, org.person_ids, builder.now)
-        session = (session_id, rows[index]["code"], dates[index][1])
-        _session_campaigns(builder, org, index, session, cast)
+        start, end = dates[index]
+        dropouts = choose_dropouts(builder.rng, cast.learners, start, end, today)
+        if dropouts.learners and dropouts.left_on is not None:
+            dropped[session_id] = [
+                (org.person_ids["learner"][i], dropouts.left_on) for i in dropouts.learners
+            ]
+        session = (session_id, rows[index]["code"], end)
+        _session_campaigns(builder, org, index, session, cast, dropouts)
     builder.add_without_ids(Enrolment, enrolments, counted=True)
-    return session_ids
+    return session_ids, dropped
 
 
 def refuse_a_second_load(session: Session) -> None:
@@ -157,12 +205,12 @@ def load_demo(
     builder = Builder(session, now=now, session_secret=session_secret)
     org = _organisation(builder, scale)
     today = paris_day(now)
-    session_ids = _sessions(builder, org, scale, today)
+    session_ids, dropped = _sessions(builder, org, scale, today)
     financer_campaign(
         builder, org.plans[(None, "financer_annual")], org.person_ids, org.languages, today
     )
     builder.flush_answers()
-    record_completion(session, today=today, rng=builder.rng)
+    record_completion(session, today=today, dropped=dropped)
     improvement_loop(
         session,
         now=now,

@@ -18,6 +18,7 @@ from surveys.builder.composition import (
 from surveys.models import Programme, Survey, SurveyPlan, SurveyVersion
 from surveys.plans.rules import PlanSpec
 from surveys.plans.service import adopt_plans, propose_default_plan, propose_financer_plan
+from surveys.schedule import DEFAULT_DROPOUT_DELAY_DAYS, DROPOUT_REMINDER_OFFSETS_DAYS
 
 PlanKey = tuple[str | None, str]  # (programme code or None, template id)
 
@@ -60,11 +61,29 @@ def _publish_templates(
     return versions
 
 
-def _proposals(session: Session, programme_ids: dict[str, int]) -> list[PlanSpec]:
+def dropout_plan(programme_id: int, survey_id: int | None) -> PlanSpec:
+    """The dropout survey, as staff add it: to those who dropped out, three days after the
+    dropout is recorded, with one reminder."""
+    return PlanSpec(
+        programme_id,
+        survey_id,
+        "learner",
+        "hot",
+        offset_days=DEFAULT_DROPOUT_DELAY_DAYS,
+        reminder_offsets_days=DROPOUT_REMINDER_OFFSETS_DAYS,
+        enrolment_scope="dropped_out",
+    )
+
+
+def _proposals(
+    session: Session, programme_ids: dict[str, int], dropout_survey_id: int | None
+) -> list[PlanSpec]:
     specs = []
     for programme_id in programme_ids.values():
         programme = session.get(Programme, programme_id)
         specs += propose_default_plan(session=session, programme=programme)
+        if dropout_survey_id is not None:
+            specs.append(dropout_plan(programme_id, dropout_survey_id))
     return [*specs, propose_financer_plan(session=session)]
 
 
@@ -90,8 +109,12 @@ def publish_and_plan(
     """Publish the templates, adopt the proposed plans, and index them by programme and
     template."""
     versions = _publish_templates(session, catalog, anonymous)
+    dropout = versions.get("learner_dropout")
+    dropout_id = dropout.survey_id if dropout is not None else None
     created, refused = adopt_plans(
-        session=session, specs=_proposals(session, programme_ids), actor="demo"
+        session=session,
+        specs=_proposals(session, programme_ids, dropout_id),
+        actor="demo",
     )
     if refused:
         raise RuntimeError(f"the demo's default plans were refused: {refused}")

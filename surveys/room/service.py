@@ -182,11 +182,13 @@ def expected_count(session: Session, room: Room) -> int:
 
 
 def answered_count(session: Session, room: Room) -> int:
-    """Answers received, from the room or from emailed links."""
+    """Answers received, from the room or from emailed links, never more than the learners
+    expected: an anonymous room answer cannot be tied to its person, so one who answered in
+    the room and again through their emailed link would otherwise count twice."""
     statement = select(sa.func.count()).where(
         Invitation.campaign_id == room.campaign_id, Invitation.status == "completed"
     )
-    return session.exec(statement).one()
+    return min(session.exec(statement).one(), expected_count(session, room))
 
 
 def seat_token(session: Session, room: Room, token: str) -> bool:

@@ -148,7 +148,7 @@ def test_every_suggestion_has_evidence_and_quotes_only_real_comments(
         evidence = item["evidence"]
         assert evidence["figures"] and evidence["period"]["end"], item["id"]
         assert item["explanation"]["fr"] and item["explanation"]["en"]
-        assert item["indicators"] and set(item["indicators"]) <= {30, 31, 32}
+        assert item["indicators"] and set(item["indicators"]) <= {12, 30, 31, 32}
         assert set(evidence["verbatims"]) <= comments, item["id"]
 
 

@@ -13,11 +13,14 @@ from tests.support.tools import missing_tool
 
 def catalog_language(pdf: bytes) -> str | None:
     """The document's /Lang (its catalogue's language), looked for in compressed streams too."""
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # Each stream is inflated from its start to the end of its own zlib data: cutting it at the
+    # first "endstream" fails when the compressed bytes happen to hold those letters.
+    for stream in re.finditer(rb"stream\r?\n", pdf):
         try:
-            found = re.search(rb"/Lang \((\w+)\)", zlib.decompress(stream.group(1)))
+            data = zlib.decompressobj().decompress(pdf[stream.end() :])
         except zlib.error:
             continue
+        found = re.search(rb"/Lang \((\w+)\)", data)
         if found:
             return found.group(1).decode()
     found = re.search(rb"/Lang \((\w+)\)", pdf)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from analysis.suggestions.model import Rule
 from analysis.suggestions.rules.declining_trend import rule_declining_trend
+from analysis.suggestions.rules.dropout_cause import rule_dropout_cause
 from analysis.suggestions.rules.group_below import rule_group_below
 from analysis.suggestions.rules.hot_cold_drop import rule_hot_cold_drop
 from analysis.suggestions.rules.low_response_rate import rule_low_response_rate
@@ -29,11 +30,13 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("register", rule_register),
     ("low_response_rate", rule_low_response_rate),
     ("declining_trend", rule_declining_trend),
+    ("dropout_cause", rule_dropout_cause),
 )
 
 __all__ = [
     "RULES",
     "rule_declining_trend",
+    "rule_dropout_cause",
     "rule_group_below",
     "rule_hot_cold_drop",
     "rule_low_response_rate",
