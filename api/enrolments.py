@@ -13,10 +13,9 @@ from sqlmodel import Session, col, select
 
 from api.schemas import EnrolmentItem
 from api.upserts import People, in_chunks
-from surveys.audit import record
 from surveys.config import paris_day
 from surveys.models import Enrolment, TrainingSession
-from surveys.people.enrolment_status import parse_enrolment_status
+from surveys.people.enrolment_status import change_status, parse_enrolment_status
 from surveys.people.record_checks import RecordRefused, check_date, check_stakeholder_type
 
 
@@ -75,14 +74,4 @@ class Enrolments:
         return "updated"
 
     def _record_change(self, row: Enrolment, status: str, day: date) -> None:
-        before = row.status
-        row.status, row.status_changed_on = status, day
-        self.session.add(row)
-        record(
-            self.session,
-            actor=self.actor,
-            action="enrolment.status",
-            target=f"enrolment:{row.id}",
-            details={"from": before, "to": status, "on": day.isoformat()},
-            at=self.now,
-        )
+        change_status(self.session, row, status, actor=self.actor, now=self.now, day=day)

@@ -293,6 +293,17 @@ def _insert_new(
     return list(session.execute(statement, rows).all())
 
 
+def _still_enrolled() -> sa.ColumnElement[bool]:
+    """A session campaign reminds only people still enrolled in its session with its role
+    (an enrolment removed by the staff stops its reminders; `surveys.people.editing`)."""
+    enrolled = sa.exists().where(
+        Enrolment.person_id == Invitation.person_id,
+        Enrolment.session_id == Campaign.session_id,
+        Enrolment.role == Campaign.audience,
+    )
+    return sa.or_(Campaign.session_id.is_(None), enrolled)
+
+
 def plan_due_reminders(*, session: Session, now: datetime) -> int:
     """Queue the next reminder of every invitation that is due one: sent, not answered, the
     person reachable, the campaign open, and no message still on its way."""
@@ -330,6 +341,7 @@ def plan_due_reminders(*, session: Session, now: datetime) -> int:
             Person.erased_at.is_(None),
             Person.email.is_not(None),
             outstanding == 0,
+            _still_enrolled(),
         )
     ).all()
     queued = []

@@ -3,6 +3,9 @@
 
     PYTHONPATH=. python scripts/screenshots.py [--out docs/screenshots] [--only home,dashboard]
 
+`--only scenes` takes the pages in a given state (`scripts/screenshot_scenes.py`: who has
+answered, per-question results, the people page's editing, the 390 px phone views).
+
 The dashboard is also taken on its dropout tab (`dashboard_dropouts_<lang>.png`, the whole
 page, after its charts have drawn).
 
@@ -16,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from PIL import Image
+from screenshot_scenes import shoot_scenes
 from sqlmodel import select
 
 from streamlit_app import pages_for
@@ -61,7 +65,12 @@ def _settle(page) -> None:
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000
     )
-    page.wait_for_timeout(4000)  # Vega draws the charts after the script ends
+    page.wait_for_timeout(1000)
+    page.wait_for_function(  # Vega draws the charts after the script ends: wait for each one
+        "[...document.querySelectorAll('.vega-embed')].every(c => c.querySelector('canvas, svg'))",
+        timeout=90000,
+    )
+    page.wait_for_timeout(1500)
 
 
 def _staff_pages(browser, base: str, out: Path, only: set[str], database_url: str) -> None:
@@ -135,7 +144,13 @@ def main() -> None:
             if not only or "answer_form" in only:
                 link = _answer_link(database_url, env["SESSION_SECRET"])
                 _answer_form(browser, server.base_url, out, link)
-            _staff_pages(browser, server.base_url, out, only - {"answer_form"}, database_url)
+            if not only or "scenes" in only:
+                shoot_scenes(
+                    browser, server.base_url, out, database_url, env, _set_language, _small_png
+                )
+            pages = only - {"answer_form", "scenes"}
+            if not only or pages:
+                _staff_pages(browser, server.base_url, out, pages, database_url)
     finally:
         server.stop()
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real database (SQLite in a temp dir, and PostgreSQL), settings, context.
+"""Shared fixtures: a real database (SQLite in a temp dir, and PostgreSQL), settings, context,
+a recording SMTP server.
 
 Database tests run twice, on SQLite and on PostgreSQL. PostgreSQL comes from
 `TEST_POSTGRES_URL` (a server you run) or is started for the session from the local
@@ -19,6 +20,7 @@ from surveys.config import Settings, load_settings
 from surveys.db import create_db_engine, upgrade_to_head
 from surveys.runtime import AppContext, ensure_organisation
 from tests.support.postgres import PostgresServer, start_postgres
+from tests.support.smtp import SmtpServer
 from tests.support.tools import missing_tool
 
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -98,6 +100,14 @@ def sqlite_context(tmp_path: Path, sqlite_url: str) -> Iterator[AppContext]:
     built = make_context(tmp_path, sqlite_url)
     yield built
     built.engine.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A recording SMTP server on loopback (aiosmtpd), stopped after the test."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

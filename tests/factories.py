@@ -184,6 +184,18 @@ def plan(session: Session, version: SurveyVersion, programme_id: int | None, **f
     return _saved(session, item)
 
 
+def hot_and_dropout_plans(
+    session: Session, programme_id: int
+) -> tuple[SurveyVersion, SurveyVersion]:
+    """The programme's hot learner plan and its dropout plan (who dropped out, 3 days after,
+    one reminder 3 days later), each template published: returns both versions."""
+    hot, dropout = published_version(session), published_version(session, "learner_dropout")
+    plan(session, hot, programme_id)
+    scope = {"enrolment_scope": "dropped_out", "offset_days": 3, "reminder_offsets_days": [3]}
+    plan(session, dropout, programme_id, **scope)
+    return hot, dropout
+
+
 def hot_plan(session: Session) -> TrainingSession:
     """The named organisation, a session ending SESSION_END and the hot learner plan of its
     programme (learner_hot published): what the planner needs to invite its learners."""

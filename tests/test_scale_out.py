@@ -45,8 +45,8 @@ from tests import factories
 from tests.api.support import bearer, new_key
 from tests.conftest import _fresh_postgres_database
 from tests.factories import complete_answers, section_fields
-from tests.reminders.smtp import SmtpServer
 from tests.support.server import ROOT, RunningServer, server_env, start_server
+from tests.support.smtp import SmtpServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 CAMPAIGN_SIZE = 2000

@@ -2,9 +2,9 @@
 
 One admin performs, through the pages, one of each kind of action the pages offer (accounts,
 page language, evidence notes, complaints and their steps, improvement actions, API keys,
-webhooks); a failed login names the address tried. Then a check over the code: every call
-that writes the audit log from a page passes the logged-in member, and the only literal
-actors in the domain are the respondent, the demo and the scheduled jobs.
+webhooks, people and their enrolments); a failed login names the address tried. Then a check
+over the code: every call that writes the audit log from a page passes the logged-in member,
+and the only literal actors in the domain are the respondent, the demo and the scheduled jobs.
 """
 
 from __future__ import annotations
@@ -123,14 +123,38 @@ def _integrations(context: AppContext) -> None:
     assert not app.exception
 
 
+def _people(context: AppContext, person_id: int) -> None:
+    app = _page(context, "surveys/pages/people.py")
+    app.text_input(key="new_person_email").input("lea.dupont@example.org")
+    app.button(key="person_new_submit").click().run()
+    assert app.success, [item.value for item in app.error]
+    app = _page(context, "surveys/pages/people.py")
+    app.selectbox(key="edit_person_id").set_value(person_id).run()
+    app.text_input(key=f"edit_person_{person_id}_email").input("sam.petit@example.org")
+    app.button(key="person_edit_submit").click().run()
+    assert app.success, [item.value for item in app.error]
+    app.selectbox(key="edit_enrolment_id").select_index(0)
+    (status,) = [item for item in app.selectbox if (item.key or "").startswith("enrolment_status")]
+    status.set_value("completed")
+    app.button(key="enrolment_status_save").click().run()
+    assert app.success
+    (confirm,) = [item for item in app.checkbox if (item.key or "").startswith("enrolment_remove")]
+    confirm.check().run()
+    app.button(key="enrolment_remove").click().run()
+    assert app.success
+
+
 def test_every_staff_action_names_the_staff_member(app_env: AppContext) -> None:
     with write_session(app_env.engine) as session:
+        training = factories.training_session(session)
+        enrolled = factories.enrolled(session, training.id, 1, email="sam@example.org")[0].id
         factories.staff(session, role="admin", email=ADMIN, full_name="Camille Admin")
         setup = session.exec(select(AuditLog.id).order_by(AuditLog.id.desc())).first() or 0
     _accounts(app_env)
     _language(app_env)
     _register(app_env)
     _integrations(app_env)
+    _people(app_env, enrolled)
     with write_session(app_env.engine) as session:
         refused = authenticate(
             session=session,
@@ -158,6 +182,10 @@ def test_every_staff_action_names_the_staff_member(app_env: AppContext) -> None:
         "api.key_create",
         "api.key_revoke",
         "webhook.create",
+        "person.create",
+        "person.edit",
+        "enrolment.status",
+        "enrolment.remove",
         "login.failed",
     }
     assert expected <= set(actors), expected - set(actors)

@@ -15,6 +15,7 @@ from analysis.metrics.engine import (
     plain_keys,
     protect,
 )
+from analysis.metrics.scores import groups_of
 
 HOT_COLD_COLUMNS = [
     "n",
@@ -120,8 +121,7 @@ def hot_cold(
             )
             .reset_index()
         )
-    grouped = pairs.groupby(keys, observed=True) if keys else pairs.groupby(np.zeros(len(pairs)))
-    table = grouped.agg(
+    table = groups_of(pairs, keys).agg(
         n=("unit", "size"),
         hot_respondents=("hot_respondents", "sum"),
         cold_respondents=("cold_respondents", "sum"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,13 @@ NPS_COLUMNS = ["n", "respondents", "promoters", "passives", "detractors", "nps",
 
 
 RATE_COLUMNS = ["campaigns", "invited", "reminded", "answered", "rate"]
+
+
+def groups_of(frame: pd.DataFrame, keys: Sequence[str], **options: Any) -> Any:
+    """`frame` grouped by `keys` (pandas options in `options`), or as one group without keys."""
+    if keys:
+        return frame.groupby(keys, observed=True, **options)
+    return frame.groupby(np.zeros(len(frame)))
 
 
 def score_table(answers: pd.DataFrame, by: Sequence[str], *, small_group_min: int) -> pd.DataFrame:
@@ -68,8 +76,7 @@ def nps(
         promoter=scores["number"] >= NPS_PROMOTER_MIN,
         detractor=scores["number"] <= NPS_DETRACTOR_MAX,
     )
-    grouped = work.groupby(by, observed=True) if by else work.groupby(np.zeros(len(work)))
-    table = grouped.agg(
+    table = groups_of(work, by).agg(
         n=("promoter", "size"),
         respondents=("response_id", "nunique"),
         promoters=("promoter", "sum"),
@@ -93,12 +100,7 @@ def response_rates(
         by = [*by, "period"]
     if campaigns.empty:
         return empty_table(by, RATE_COLUMNS)
-    grouped = (
-        campaigns.groupby(by, observed=True, dropna=False)
-        if by
-        else campaigns.groupby(np.zeros(len(campaigns)))
-    )
-    table = grouped.agg(
+    table = groups_of(campaigns, by, dropna=False).agg(
         campaigns=("campaign_id", "size"),
         invited=("invited", "sum"),
         reminded=("reminded", "sum"),

@@ -4,7 +4,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.charts import share_axis
 from analysis.dossier import build_dossier, build_programme_dossier, dossier_pdf, dossier_stem
 from analysis.frames import now_paris
 from analysis.pages.shared import (
@@ -75,17 +74,25 @@ def _show(item: QuestionResult, number: int) -> None:
         }
     )
     answer = tr("analysis.results.col_answer")
-    chart = (
-        alt.Chart(table)
-        .mark_bar(color="#2f6f9f")
-        .encode(
-            x=share_axis("share", tr("analysis.results.chart_x")),
-            y=alt.Y(f"{answer}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=[answer, tr("analysis.results.col_count"), tr("analysis.results.col_share")],
-        )
-        .properties(height=max(60, 28 * len(table)))
+    table["figures"] = [f"{row.count} ({_pct(row.share)})" for row in item.rows]
+    percent = (
+        "replace(format(datum.value, '.0%'), '%', '\u202f%')" if code == "fr" else alt.Undefined
     )
-    st.altair_chart(chart, use_container_width=True)
+    base = alt.Chart(table).encode(
+        x=alt.X(
+            "share:Q",
+            title=tr("analysis.results.chart_x"),
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelExpr=percent),
+            scale=alt.Scale(domain=[0, 1.15], nice=False),  # room for the figures
+        ),
+        y=alt.Y(f"{answer}:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+        tooltip=[answer, tr("analysis.results.col_count"), tr("analysis.results.col_share")],
+    )
+    bars = base.mark_bar(color="#2f6f9f")
+    figures = base.mark_text(align="left", dx=4, color="#1f2937").encode(text="figures:N")
+    height = max(60, 30 * len(table))  # every answer keeps its label
+    chart = (bars + figures).properties(height=height)
+    st.altair_chart(chart, use_container_width=True, height=height + 60)
 
 
 if value is None:
@@ -123,7 +130,7 @@ if kind in DOSSIERS:
             dossier_stem(str(value), code, kind),
             "dossier_download",
         )
-if report.responses == 0:
-    st.caption(tr("analysis.results.empty"))
+if report.responses == 0:  # no list of questions each saying "0 respondents"
+    stop_page(tr("analysis.results.empty"), st.caption)
 for number, item in enumerate(report.results, start=1):
     _show(item, number)

@@ -348,18 +348,27 @@ def downloads(
         )
 
 
+_CUT = "lastindexof(substring(datum.label, 0, 25), ' ')"
+TWO_LINE_LABELS = (  # a label past 25 characters breaks at its last space before the 25th
+    f"length(datum.label) > 25 && {_CUT} > 0 ? [substring(datum.label, 0, {_CUT}), "
+    f"substring(datum.label, {_CUT} + 1)] : datum.label"
+)
+
+
 def show_figure(figure: Figure, key: str) -> None:
     """The chart, the table of its numbers under it, and the downloads."""
     st.subheader(figure.title)
     if figure.empty:
         st.caption(tr("analysis.no_data"))
         return
-    # On screen: labels cut shorter (a usable plot area at 390 px), the legend as one column
-    # that nothing clips, French number formats on the axes; the table under the chart, so
-    # that neither needs horizontal scrolling.
+    # On screen: long labels on two lines rather than cut (a usable plot area at 390 px), the
+    # legend as one column that nothing clips, French number formats on the axes; the table
+    # under the chart, so that neither needs horizontal scrolling.
     screen = (
         figure.chart.properties(title="")
-        .configure_axis(labelLimit=170, labelFontSize=12, titleFontSize=12)
+        .configure_axis(
+            labelLimit=170, labelFontSize=12, titleFontSize=12, labelExpr=TWO_LINE_LABELS
+        )
         .configure_legend(
             labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
         )

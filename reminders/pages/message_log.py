@@ -3,6 +3,7 @@ import streamlit as st
 from reminders.reporting import find_people, message_log
 from surveys.db import read_session
 from surveys.formatting import day
+from surveys.i18n import catalog
 from surveys.pages.common import choose, context, lang, show_table, staff_page, stop_page, tr
 
 staff_page("reminders.log.title", "reminders.log.intro")
@@ -31,5 +32,7 @@ if not rows:
 for row in rows:
     row["kind"] = tr(f"reminders.kind.{row['kind']}")
     row["status"] = tr(f"reminders.message_status.{row['status']}")
+    reason = f"reminders.refusal.{row['error']}"  # a cancelled message's reason, in words
+    row["error"] = tr(reason) if reason in catalog(lang()) else row["error"]
 st.caption(tr("reminders.paris_times"))  # every time below is Paris time, none in UTC
 show_table(rows, "log_table", "reminders")

@@ -15,7 +15,7 @@ from surveys.db import read_session, write_session
 from surveys.formatting import day, percent
 from surveys.i18n import TranslatableError
 from surveys.models import utc_now
-from surveys.pages.common import choose, context, done, lang, plain, show_table, tr, vocab
+from surveys.pages.common import choose, context, done, lang, plain, show_table, tr
 
 
 def show_refusal(error: TranslatableError) -> None:
@@ -72,10 +72,20 @@ def campaign_rows(campaigns: list[CampaignCounts]) -> list[dict[str, Any]]:
         "failed",
         "unknown",
     )
+    # the table fits the page: the label names the audience ("… de vos collaborateurs"), and a
+    # problem count that is zero for every campaign is left out, so is "sent" when it is
+    # "invited" for every campaign
+    problems = ("opted_out", "bounced", "failed", "unknown")
+    counted = tuple(
+        name
+        for name in counted
+        if name not in problems or any(getattr(item, name) for item in campaigns)
+    )
+    if all(item.sent == item.invited for item in campaigns):  # nothing waits to be sent
+        counted = tuple(name for name in counted if name != "sent")
     return [
         {
             tr("reminders.columns.campaign"): item.label,
-            tr("reminders.columns.audience"): vocab("stakeholder", item.audience),
             tr("reminders.columns.status"): tr(f"reminders.campaign_status.{item.status}"),
             tr("reminders.columns.start"): day(item.scheduled_at, lang()),
             **{tr(f"reminders.columns.{name}"): getattr(item, name) for name in counted},

@@ -102,6 +102,31 @@ def _template_for(template_id: str, programme: Programme) -> str:
     return template_id
 
 
+def _session_campaign(
+    builder: Builder,
+    org: _Organisation,
+    plan: DemoPlan,
+    session: tuple[int, str, date],
+    scheduled: datetime,
+    members: list[int],
+    context: Context,
+) -> None:
+    """One campaign of a session, invited to `members` (their places in the plan's audience)
+    and run to today."""
+    session_id, session_code, _ = session
+    row = campaign_row(
+        session_campaign_key(plan.plan_id, session_id),
+        plan,
+        label=f"{plan.title} – {session_code}",
+        scheduled=scheduled,
+        session_id=session_id,
+    )
+    campaign_id = builder.add(Campaign, [row])[0]
+    audience = plan.audience
+    invited = [(org.person_ids[audience][i], org.languages[audience][i]) for i in members]
+    run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
+
+
 def _dropout_campaign(
     builder: Builder,
     org: _Organisation,
@@ -112,24 +137,12 @@ def _dropout_campaign(
     """The dropout survey of a session's dropouts, sent three days after they left."""
     if not dropouts.learners or dropouts.left_on is None:
         return
-    session_id, session_code, _ = session
-    plan = org.plans[(programme.code, DROPOUT_TEMPLATE)]
+    plan = org.plans[(programme.code, DROPOUT_TEMPLATE)]  # a learner survey
     scheduled = session_start(plan, dropouts.left_on)
     if scheduled > builder.now:
         return
-    row = campaign_row(
-        session_campaign_key(plan.plan_id, session_id),
-        plan,
-        label=f"{plan.title} – {session_code}",
-        scheduled=scheduled,
-        session_id=session_id,
-    )
-    campaign_id = builder.add(Campaign, [row])[0]
-    invited = [
-        (org.person_ids["learner"][i], org.languages["learner"][i]) for i in dropouts.learners
-    ]
     context = Context(programme=programme.base, weak_trainer=False)
-    run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
+    _session_campaign(builder, org, plan, session, scheduled, list(dropouts.learners), context)
 
 
 def _session_campaigns(
@@ -142,7 +155,7 @@ def _session_campaigns(
 ) -> None:
     """The campaigns of one session whose time has come, each run to today (the learners who
     dropped out get the dropout survey instead of the hot and cold ones)."""
-    session_id, session_code, end = session
+    end = session[2]
     programme = org.programmes[index % len(org.programmes)]
     stayed = [i for i in cast.learners if i not in dropouts.learners]
     audiences = {"learner": stayed, "trainer": cast.trainers, "company": [cast.company]}
@@ -154,19 +167,8 @@ def _session_campaigns(
         scheduled = session_start(plan, end)
         if scheduled > builder.now:
             continue  # still to be sent: the dispatcher's work on a fresh install
-        row = campaign_row(
-            session_campaign_key(plan.plan_id, session_id),
-            plan,
-            label=f"{plan.title} – {session_code}",
-            scheduled=scheduled,
-            session_id=session_id,
-        )
-        campaign_id = builder.add(Campaign, [row])[0]
-        invited = [
-            (org.person_ids[plan.audience][i], org.languages[plan.audience][i])
-            for i in audiences[plan.audience]
-        ]
-        run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)
+        members = audiences[plan.audience]
+        _session_campaign(builder, org, plan, session, scheduled, members, context)
 
 
 def _sessions(

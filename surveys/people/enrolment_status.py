@@ -3,18 +3,25 @@
 Stored as stable English slugs (`surveys.models.ENROLMENT_STATUSES`); read from the usual
 French and English words of training-management exports: "Terminé", "Achevé", "Abandon",
 "Arrêt", "Absent", "Non présenté"... Case, accents and punctuation are ignored.
+`change_status` is the one way a single enrolment's status is changed (the API and the staff
+people page): dated and audit-logged, since the status drives who is surveyed (the dropout
+survey goes N days after the day a dropout is recorded).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
-from surveys.models import ENROLMENT_STATUSES
+from surveys.audit import record
+from surveys.config import paris_day
+from surveys.models import ENROLMENT_STATUSES, Enrolment
 
 _WORDS: dict[str, tuple[str, ...]] = {
     "enrolled": (
@@ -123,3 +130,33 @@ def in_scope(status: Any, scope: str) -> Any:
     if scope == "all":
         return sa.true()
     return status.not_in(NOT_ATTENDING)
+
+
+def change_status(
+    session: Session,
+    enrolment: Enrolment,
+    status: str,
+    *,
+    actor: str,
+    now: datetime,
+    day: date | None = None,
+) -> bool:
+    """Set `enrolment`'s status, dated `day` (else today in Paris), with an audit entry naming
+    `actor`; False (and nothing written) when the status and its day are already these."""
+    if status not in ENROLMENT_STATUSES:
+        raise ValueError(status)
+    day = day or paris_day(now)
+    if enrolment.status == status and day == enrolment.status_changed_on:
+        return False
+    before = enrolment.status
+    enrolment.status, enrolment.status_changed_on = status, day
+    session.add(enrolment)
+    record(
+        session,
+        actor=actor,
+        action="enrolment.status",
+        target=f"enrolment:{enrolment.id}",
+        details={"from": before, "to": status, "on": day.isoformat()},
+        at=now,
+    )
+    return True

@@ -20,7 +20,12 @@ def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Pat
         page.get_by_role("heading", name="Tableau de bord satisfaction").wait_for(timeout=60_000)
         page.locator("[data-testid='stMetric']").nth(3).wait_for(timeout=60_000)
         page.locator(".vega-embed").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)  # let the charts finish drawing
+        page.wait_for_function(  # every chart has drawn its canvas or SVG
+            "[...document.querySelectorAll('.vega-embed')]"
+            ".every(c => c.querySelector('canvas, svg'))",
+            timeout=60_000,
+        )
+        drawn = page.locator(".vega-embed canvas, .vega-embed svg").count()
         metrics = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
         errors = page.locator("[data-testid='stException']").count()
         shot = tmp_path / "dashboard.png"
@@ -32,5 +37,5 @@ def test_a_director_logs_in_and_sees_the_dashboard_with_its_charts(tmp_path: Pat
         "Satisfaction moyenne (sur 5)",
         "Net Promoter Score",
     ]
-    assert shot.stat().st_size > 20_000
+    assert drawn >= 1 and shot.stat().st_size > 20_000
     keep_screenshot(shot, "ANALYSIS_SCREENSHOT_DIR")

@@ -33,7 +33,7 @@ from surveys.runtime import AppContext
 from tests import factories
 
 HOT_DAY = date(2026, 3, 10)
-COLD_DAY = date(2026, 6, 10)
+COLD_DAY = HOT_DAY + timedelta(days=92)  # 10 June
 _tokens = count(1)
 
 

@@ -1,5 +1,5 @@
-"""Fixtures of the reminders tests: a recording SMTP server on loopback and a database (SQLite
-and PostgreSQL) whose settings send to it."""
+"""Fixtures of the reminders tests: a database (SQLite and PostgreSQL) whose settings send to
+the recording SMTP server on loopback (`smtp`, from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,7 @@ import pytest
 
 from surveys.runtime import AppContext
 from tests.conftest import make_context
-from tests.reminders.smtp import SmtpServer, smtp_settings
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
+from tests.support.smtp import SmtpServer, smtp_settings
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from surveys.db import read_session
 from surveys.models import SurveyPlan
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def test_an_upcoming_session_campaign_is_announced_in_words(context: AppContext) -> None:

@@ -16,7 +16,7 @@ from reminders.worker import start_background_dispatcher
 from surveys.runtime import AppContext
 from tests.factories import hot_session
 from tests.reminders.processes import start_dispatcher
-from tests.reminders.smtp import HOT_SEND_TIME
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def test_tick_prints_one_json_line_and_a_second_tick_sends_nothing(

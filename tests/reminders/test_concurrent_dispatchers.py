@@ -14,7 +14,7 @@ from surveys.models import Enrolment, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests import factories
 from tests.reminders.processes import start_dispatcher
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 pytestmark = pytest.mark.slow
 MESSAGES = 1000

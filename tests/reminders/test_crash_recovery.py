@@ -18,7 +18,7 @@ from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.factories import hot_session
 from tests.reminders.processes import start_dispatcher
-from tests.reminders.smtp import HOT_SEND_TIME, Received, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, Received, SmtpServer
 
 pytestmark = pytest.mark.slow
 LEARNERS = 60

@@ -28,7 +28,7 @@ from surveys.respondent.submit import submit_response
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import complete_answers
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 HEADER = (
     "Nom;Prénom;Courriel;Rôle;Entreprise;Code session;Formation;Date de début;"
@@ -90,17 +90,7 @@ def _plans(context: AppContext) -> int:
     with write_session(context.engine) as session:
         factories.organisation(session)
         programme = session.exec(select(Programme)).one()
-        hot = factories.published_version(session)
-        dropout = factories.published_version(session, "learner_dropout")
-        factories.plan(session, hot, programme.id)
-        factories.plan(
-            session,
-            dropout,
-            programme.id,
-            enrolment_scope="dropped_out",
-            offset_days=3,
-            reminder_offsets_days=[3],
-        )
+        hot, _dropout = factories.hot_and_dropout_plans(session, programme.id)
         return hot.id
 
 

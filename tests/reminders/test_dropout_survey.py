@@ -15,7 +15,7 @@ from surveys.models import Campaign, Enrolment, Invitation, Person
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import SESSION_END
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 
 def test_a_dropout_gets_the_dropout_survey_three_days_later_and_no_hot_one(
@@ -23,19 +23,9 @@ def test_a_dropout_gets_the_dropout_survey_three_days_later_and_no_hot_one(
 ) -> None:
     with write_session(mail_context.engine) as session:
         assert "dropout-causes" in {question.id for question in load_catalog().questions}
-        hot = factories.published_version(session)
-        dropout = factories.published_version(session, "learner_dropout")
         programme = factories.programme(session)
         training = factories.training_session(session, programme.id, end_date=SESSION_END)
-        factories.plan(session, hot, programme.id)
-        factories.plan(
-            session,
-            dropout,
-            programme.id,
-            enrolment_scope="dropped_out",
-            offset_days=3,
-            reminder_offsets_days=[3],
-        )
+        hot, _dropout = factories.hot_and_dropout_plans(session, programme.id)
         stayed, left = factories.enrolled(session, training.id, 2)
         left.language = "en"
         enrolment = session.exec(select(Enrolment).where(Enrolment.person_id == left.id)).one()

@@ -18,7 +18,7 @@ from surveys.models import OutboundMessage
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.smtp import (
+from tests.support.smtp import (
     HOT_SEND_TIME,
     Received,
     RecordingHandler,

@@ -15,7 +15,7 @@ from surveys.models import Enrolment, Invitation, Person
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import SESSION_END
-from tests.reminders.smtp import HOT_SEND_TIME
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def _session_with_a_dropout(context: AppContext, scope: str | None) -> dict[str, str]:

@@ -16,8 +16,8 @@ from surveys.models import OutboundMessage
 from surveys.runtime import AppContext, build_context
 from tests.factories import hot_session
 from tests.reminders.processes import dispatcher_env
-from tests.reminders.smtp import HOT_SEND_TIME
 from tests.support.server import ROOT, run_cli, server_env, start_server
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def reminders_tick(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -9,7 +9,7 @@ from reminders.transport import LocalMailboxSender, SmtpSender, build_sender
 from surveys.runtime import AppContext
 from tests.conftest import make_settings
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def test_without_smtp_host_messages_land_in_the_local_mailbox(sqlite_context: AppContext) -> None:

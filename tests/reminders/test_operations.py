@@ -31,7 +31,7 @@ from surveys.models import (
 )
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused
 
 EARLY = HOT_SEND_TIME - timedelta(days=5)
 

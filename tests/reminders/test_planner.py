@@ -24,7 +24,7 @@ from surveys.models import (
 from surveys.runtime import AppContext
 from tests import factories
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME
+from tests.support.smtp import HOT_SEND_TIME
 
 
 def plan(context: AppContext, now) -> int:

@@ -16,7 +16,7 @@ from surveys.runtime import AppContext
 from surveys.tokens import hash_token
 from tests import factories
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 LINK = re.compile(r"http://testserver/(r|u)/([A-Za-z0-9_-]{43})")
 

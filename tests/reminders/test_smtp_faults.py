@@ -16,8 +16,8 @@ from surveys.models import Invitation, OutboundMessage, Person
 from surveys.runtime import AppContext
 from tests.conftest import make_context
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused, smtp_settings
 from tests.support.ports import free_port
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer, first_send_refused, smtp_settings
 
 
 def outbox(context: AppContext) -> list[OutboundMessage]:
@@ -171,7 +171,7 @@ def test_starttls_refuses_a_server_whose_certificate_cannot_be_verified(
 
     from aiosmtpd.controller import Controller
 
-    from tests.reminders.smtp import RecordingHandler
+    from tests.support.smtp import RecordingHandler
     from tests.support.tools import missing_tool
 
     if shutil.which("openssl") is None:

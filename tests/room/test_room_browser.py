@@ -30,9 +30,9 @@ from surveys.staff.routes import staff_routes
 from tests import factories
 from tests.conftest import make_context
 from tests.factories import respondent_version as published_version
-from tests.reminders.smtp import SmtpServer, smtp_settings
 from tests.support.browser import chromium
 from tests.support.server import ROOT, free_port, run_cli, serve_in_thread
+from tests.support.smtp import SmtpServer, smtp_settings
 from tests.support.tools import missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,13 +44,6 @@ FILL_SECTION = """() => {
   }
   for (const text of document.querySelectorAll('textarea')) text.value = 'Bien.';
 }"""
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -56,15 +56,8 @@ def run_python(
 ) -> subprocess.CompletedProcess:
     """`python <args>` in a child process from the project root, with exactly `env`; its
     output captured as text. The caller checks the return code unless `check`."""
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        check=check,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    captured = {"cwd": ROOT, "env": env, "capture_output": True, "text": True}
+    return subprocess.run([sys.executable, *args], check=check, timeout=timeout, **captured)
 
 
 def run_cli(

@@ -23,8 +23,8 @@ from surveys.models import ImprovementAction
 from surveys.runtime import AppContext
 from tests import factories
 
-TODAY = date(2026, 4, 15)
 NOW = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
+TODAY = NOW.date()
 HOTLINE = factories.action_input(due_on=date(2026, 6, 30), origin="suggestion:theme_low")
 
 
