@@ -3,8 +3,9 @@
     python -m analysis summary [--json] [--from DATE] [--to DATE] [--now ISO]
     python -m analysis suggestions [--json] [--from DATE] [--to DATE] [--now ISO] [--lang en]
     python -m analysis evidence --out DIR [--from DATE] [--to DATE] [--lang en]
-    python -m analysis report --survey N | --campaign N | --session CODE --out DIR [--lang en]
-    python -m analysis dossier --session CODE --out DIR [--lang en]
+    python -m analysis report --survey N | --campaign N | --session CODE | --programme CODE
+        --out DIR [--lang en]
+    python -m analysis dossier --session CODE | --programme CODE --out DIR [--lang en]
     python -m analysis dossier --sample N --from DATE --to DATE --out DIR [--seed S]
 
 Each command is a `Command` in `COMMANDS`: its name, its help, a function adding its own
@@ -198,14 +199,21 @@ def _configure_report(parser: argparse.ArgumentParser) -> None:
     chosen.add_argument("--survey", metavar="N", help="one survey, all its versions")
     chosen.add_argument("--campaign", metavar="N", help="one campaign")
     chosen.add_argument("--session", metavar="CODE", help="one training session")
+    chosen.add_argument("--programme", metavar="CODE", help="one programme, all its sessions")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR")
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default="fr")
 
 
 def _report(context: AppContext, args: argparse.Namespace) -> int:
-    from analysis.results import ScopeError, build_report_document, compute_report, write_report
+    from analysis.results import (
+        SCOPE_KINDS,
+        ScopeError,
+        build_report_document,
+        compute_report,
+        write_report,
+    )
 
-    kind = next(kind for kind in ("survey", "campaign", "session") if getattr(args, kind))
+    kind = next(kind for kind in SCOPE_KINDS if getattr(args, kind))
     value = str(getattr(args, kind))
     try:
         report = compute_report(

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -213,14 +213,18 @@ def theme_mentions(tagged: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=65536)
+def _folded_parts(written: str) -> tuple[str, ...]:
+    """A written word, folded, in its parts (words repeat: folded once each)."""
+    return tuple(fold(written).split())
+
+
 def _words(text: str) -> list[tuple[str, str]]:
     """(folded, as written in lowercase) for each word of a comment."""
     words = []
     for written in re.findall(r"\w+", text.translate(_LIGATURES).casefold()):
-        words += [
-            (part, written if len(fold(written).split()) == 1 else part)
-            for part in fold(written).split()
-        ]
+        parts = _folded_parts(written)
+        words += [(part, written if len(parts) == 1 else part) for part in parts]
     return words
 
 
@@ -252,11 +256,12 @@ def recurring_terms(
     stopwords = (lexicon or load_lexicon()).stopword_set()
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    for text in comments.get("text", pd.Series([], dtype=object)).astype(str):
-        terms = _terms(text, stopwords)
-        counts.update(terms.keys())
-        for folded, written in terms.items():
-            spellings.setdefault(folded, Counter())[written] += 1
+    # the same comment written by several people is read once and counted as often
+    texts = Counter(comments.get("text", pd.Series([], dtype=object)).astype(str))
+    for text, times in texts.items():
+        for folded, written in _terms(text, stopwords).items():
+            counts[folded] += times
+            spellings.setdefault(folded, Counter())[written] += times
     # a word seen only inside one phrase ("virtuelle" in "classe virtuelle") says nothing more
     phrases = [term for term in counts if " " in term]
     subsumed = {

@@ -1,8 +1,10 @@
-"""The session dossier an auditor asks for: one training action from invitation to action.
+"""The session dossier an auditor asks for: one training action from invitation to action,
+and the programme dossier: all the sessions of one programme, with the same parts.
 
 `collect` reads the session's records (pure reads), `document` lays them out with the results
-per question (`analysis.results`) in HTML and a tagged PDF, `sample` draws N sessions at random
-(seeded) and writes their dossiers into one zip.
+per question (`analysis.results`) in HTML and a tagged PDF, `programme` gathers a programme's
+sessions with those two, `sample` draws N sessions at random (seeded) and writes their
+dossiers into one zip.
 """
 
 from analysis.dossier.collect import DossierData, Facts, Solicitation, Step, collect_dossier
@@ -15,6 +17,7 @@ from analysis.dossier.document import (
     render_dossier_html,
     write_dossier,
 )
+from analysis.dossier.programme import ProgrammeData, build_programme_dossier, collect_programme
 from analysis.dossier.sample import (
     draw,
     first_session_code,
@@ -28,10 +31,13 @@ __all__ = [
     "DossierDocument",
     "DossierError",
     "Facts",
+    "ProgrammeData",
     "Solicitation",
     "Step",
     "build_dossier",
+    "build_programme_dossier",
     "collect_dossier",
+    "collect_programme",
     "dossier_pdf",
     "dossier_stem",
     "draw",

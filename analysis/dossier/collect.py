@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from surveys.models import (
     Person,
     Programme,
     Response,
+    RoomSeat,
     SurveyPlan,
     SurveyVersion,
     TrainingSession,
@@ -49,11 +50,14 @@ class Facts:
     statuses: dict[str, int]  # enrolment status -> learners
 
 
+STEP_ORDER = ("invitation", "reminder", "resend", "room", "opted_out", "bounced")
+
+
 @dataclass(frozen=True)
 class Step:
     """One kind of solicitation of a campaign: how many, first and last day."""
 
-    kind: str  # invitation, reminder, opted_out, bounced, failed
+    kind: str  # invitation, reminder, resend, room, opted_out, bounced
     sequence: int
     count: int
     first: date | None
@@ -119,17 +123,55 @@ def read_facts(session: Session, training: TrainingSession) -> Facts:
     )
 
 
-def _steps(session: Session, campaign_id: int) -> list[Step]:
-    sent = session.exec(
-        select(OutboundMessage.kind, OutboundMessage.sequence, OutboundMessage.sent_at)
+def _is_seat() -> sa.ColumnElement[bool]:
+    """An invitation that is an anonymous seat of a session link (answered in the room)."""
+    return sa.exists().where(RoomSeat.invitation_id == Invitation.id)
+
+
+def _sent_steps(session: Session, campaign_id: int) -> list[Step]:
+    """The invitation, each reminder and each link sent again, by the day they left."""
+    # The status is tested here, not in SQL: with `status = 'sent'` in the query, SQLite
+    # walks the outbox's (status, due_at) index over every message ever sent (0.4 s a
+    # campaign at the large scale) instead of the campaign's few invitations.
+    messages = session.exec(
+        select(
+            OutboundMessage.kind,
+            OutboundMessage.sequence,
+            OutboundMessage.sent_at,
+            OutboundMessage.status,
+        )
         .join(Invitation, Invitation.id == OutboundMessage.invitation_id)
-        .where(Invitation.campaign_id == campaign_id, OutboundMessage.status == "sent")
+        .where(Invitation.campaign_id == campaign_id)
     ).all()
-    days: dict[tuple[str, int], list[date]] = {}
-    for kind, sequence, at in sent:
-        key = ("reminder", sequence) if kind != "invitation" else ("invitation", 0)
-        days.setdefault(key, []).append(paris_day(at))
-    steps = [Step(kind, seq, len(d), min(d), max(d)) for (kind, seq), d in sorted(days.items())]
+    moments: dict[tuple[str, int], list[datetime]] = {}
+    for kind, sequence, at, status in messages:
+        if status != "sent":
+            continue
+        key = (kind, sequence) if kind == "reminder" else (kind, 0)
+        moments.setdefault(key, []).append(at)
+    return [_step(kind, seq, at) for (kind, seq), at in sorted(moments.items())]
+
+
+def _step(kind: str, sequence: int, moments: list[Any]) -> Step:
+    known = [paris_day(at) for at in moments if at is not None]
+    return Step(kind, sequence, len(moments), min(known, default=None), max(known, default=None))
+
+
+def _room_step(session: Session, campaign_id: int) -> list[Step]:
+    """Answers given through the session link (its short link, QR code or projection): the
+    room's seats that were answered, by the day of the answer."""
+    moments = session.exec(
+        select(Invitation.completed_at).where(
+            Invitation.campaign_id == campaign_id,
+            Invitation.status == "completed",
+            _is_seat(),
+        )
+    ).all()
+    return [_step("room", 0, list(moments))] if moments else []
+
+
+def _steps(session: Session, campaign_id: int) -> list[Step]:
+    steps = _sent_steps(session, campaign_id) + _room_step(session, campaign_id)
     for status, stamp in (("opted_out", Person.opted_out_at), ("bounced", Person.bounced_at)):
         moments = session.exec(
             select(stamp)
@@ -138,17 +180,17 @@ def _steps(session: Session, campaign_id: int) -> list[Step]:
             .where(Invitation.campaign_id == campaign_id, Invitation.status == status)
         ).all()
         if moments:
-            known = [paris_day(at) for at in moments if at is not None]
-            steps.append(
-                Step(status, 0, len(moments), min(known, default=None), max(known, default=None))
-            )
-    return sorted(steps, key=lambda step: (step.kind != "invitation", step.kind, step.sequence))
+            steps.append(_step(status, 0, list(moments)))
+    return sorted(steps, key=lambda step: (STEP_ORDER.index(step.kind), step.sequence))
 
 
 def read_solicitation(session: Session, campaign: Campaign, language: str) -> Solicitation:
     count = sa.func.count()
+    # the people asked: the campaign's own invitations, not the seats of its session link
     invited = session.exec(
-        select(count).select_from(Invitation).where(Invitation.campaign_id == campaign.id)
+        select(count)
+        .select_from(Invitation)
+        .where(Invitation.campaign_id == campaign.id, ~_is_seat())
     ).one()
     responses = session.exec(
         select(count).select_from(Response).where(Response.campaign_id == campaign.id)
@@ -186,10 +228,13 @@ def read_plans(session: Session, campaigns: list[Campaign], language: str) -> tu
 
 
 def read_register(
-    session: Session, training_id: int
+    session: Session, training_ids: list[int]
 ) -> tuple[tuple[Complaint, ...], tuple[ImprovementAction, ...]]:
+    """The complaints and incidents linked to the sessions, and the actions they fed."""
     complaints = session.exec(
-        select(Complaint).where(Complaint.session_id == training_id).order_by(Complaint.received_on)
+        select(Complaint)
+        .where(Complaint.session_id.in_(training_ids))
+        .order_by(Complaint.received_on, Complaint.id)
     ).all()
     ids = [complaint.id for complaint in complaints]
     origins = [f"complaint:{complaint_id}" for complaint_id in ids]
@@ -210,11 +255,11 @@ def read_register(
     return tuple(complaints), tuple(actions)
 
 
-def read_financer_year(
-    session: Session, year: int, language: str
+def read_financer_years(
+    session: Session, years: tuple[int, ...], language: str
 ) -> tuple[tuple[Solicitation, ...], tuple[EvidenceNote, ...]]:
-    """The yearly financer campaigns scheduled that year and the financer evidence notes."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    """The yearly financer campaigns scheduled in those years and the financer evidence notes."""
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
     campaigns = [
         campaign
         for campaign in session.exec(
@@ -235,20 +280,35 @@ def read_financer_year(
     return found, tuple(notes)
 
 
-def collect_dossier(session: Session, training: TrainingSession, language: str) -> DossierData:
-    campaigns = list(
+def session_campaigns(session: Session, training_ids: list[int]) -> list[Campaign]:
+    return list(
         session.exec(
             select(Campaign)
-            .where(Campaign.session_id == training.id)
+            .where(Campaign.session_id.in_(training_ids))
             .order_by(Campaign.scheduled_at, Campaign.id)
         ).all()
     )
-    complaints, actions = read_register(session, int(training.id))
-    financer_campaigns, notes = read_financer_year(session, training.end_date.year, language)
+
+
+def read_part(
+    session: Session, training: TrainingSession, campaigns: list[Campaign], language: str
+) -> tuple[Facts, tuple[Solicitation, ...]]:
+    """One session's facts and the solicitations of its campaigns (among `campaigns`)."""
+    own = [campaign for campaign in campaigns if campaign.session_id == training.id]
+    return read_facts(session, training), tuple(
+        read_solicitation(session, campaign, language) for campaign in own
+    )
+
+
+def collect_dossier(session: Session, training: TrainingSession, language: str) -> DossierData:
+    campaigns = session_campaigns(session, [int(training.id)])
+    facts, solicitations = read_part(session, training, campaigns, language)
+    complaints, actions = read_register(session, [int(training.id)])
+    financer_campaigns, notes = read_financer_years(session, (training.end_date.year,), language)
     return DossierData(
-        facts=read_facts(session, training),
+        facts=facts,
         plans=read_plans(session, campaigns, language),
-        solicitations=tuple(read_solicitation(session, c, language) for c in campaigns),
+        solicitations=solicitations,
         complaints=complaints,
         actions=actions,
         financer_campaigns=financer_campaigns,

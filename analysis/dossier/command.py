@@ -1,6 +1,8 @@
-"""`python -m analysis dossier`: one session's dossier, or an auditor's random sample.
+"""`python -m analysis dossier`: one session's or one programme's dossier, or an auditor's
+random sample of sessions.
 
 python -m analysis dossier --session CODE --out DIR [--lang en]
+python -m analysis dossier --programme CODE --out DIR [--from DATE] [--to DATE] [--lang en]
 python -m analysis dossier --sample N --from DATE --to DATE --out DIR [--seed S] [--lang en]
 """
 
@@ -12,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from analysis.dossier.document import DossierError, build_dossier, write_dossier
+from analysis.dossier.document import DossierDocument, DossierError, build_dossier, write_dossier
+from analysis.dossier.programme import build_programme_dossier
 from analysis.dossier.sample import draw, new_seed, sessions_ending, write_sample
 from analysis.suggestions import format_params
 from surveys.config import paris_day
@@ -23,6 +26,11 @@ from surveys.runtime import AppContext
 def configure(parser: argparse.ArgumentParser, day: Callable[[str], date]) -> None:
     chosen = parser.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--session", metavar="CODE", help="the session's code")
+    chosen.add_argument(
+        "--programme",
+        metavar="CODE",
+        help="the programme's code (its sessions ending in --from/--to)",
+    )
     chosen.add_argument("--sample", metavar="N", type=int, help="draw N sessions at random")
     parser.add_argument("--from", dest="start", type=day, metavar="AAAA-MM-JJ")
     parser.add_argument("--to", dest="end", type=day, metavar="AAAA-MM-JJ")
@@ -62,21 +70,32 @@ def _sample(context: AppContext, args: argparse.Namespace, today: date) -> int:
     return 0
 
 
+def _document(context: AppContext, args: argparse.Namespace, today: date) -> DossierDocument:
+    build, code, period = (
+        (build_programme_dossier, args.programme, {"start": args.start, "end": args.end})
+        if args.programme is not None
+        else (build_dossier, args.session, {})
+    )
+    return build(
+        engine=context.engine,
+        settings=context.settings,
+        code=code,
+        language=args.lang,
+        generated=today,
+        **period,
+    )
+
+
 def run(context: AppContext, args: argparse.Namespace) -> int:
     today = paris_day(datetime.now(UTC))
     if args.sample is not None:
         return _sample(context, args, today)
     try:
-        document = build_dossier(
-            engine=context.engine,
-            settings=context.settings,
-            code=args.session,
-            language=args.lang,
-            generated=today,
-        )
+        document = _document(context, args, today)
     except DossierError as error:
         print(error, file=sys.stderr)
         return 2
     html_path, pdf_path = write_dossier(document, args.out)
-    print(t("analysis.dossier.written", args.lang, html=html_path, pdf=pdf_path))
+    key = "programme_written" if document.kind == "programme" else "written"
+    print(t(f"analysis.dossier.{key}", args.lang, html=html_path, pdf=pdf_path))
     return 0

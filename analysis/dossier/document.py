@@ -6,6 +6,7 @@ are reproduced only for a survey that at least the small-group threshold of peop
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,13 +14,13 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from analysis.dossier.collect import DossierData, Solicitation, collect_dossier
 from analysis.evidence.render import _helpers as pack_helpers
 from analysis.evidence.render import environment, print_pdf
-from analysis.frames import load_frames, small_group_min
-from analysis.results import ResultsReport, report_from_frames, resolve_scope
+from analysis.frames import load_campaign_frames, small_group_min
+from analysis.results import ResultsReport, report_from_frames, resolve_scope, scope_answers
 from analysis.results.document import _helpers as results_helpers
 from surveys.config import Settings
 from surveys.db import read_session
@@ -29,7 +30,7 @@ from surveys.models import ENROLMENT_STATUSES, OrganisationSettings, TrainingSes
 
 
 class DossierError(ValueError):
-    """The asked session does not exist (the message is for a person)."""
+    """The asked session or programme does not exist (the message is for a person)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class DossierDocument:
     end: date
     language: str
     code: str
+    kind: str = "session"  # or "programme"
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def _quotes(report: ResultsReport, answers: pd.DataFrame, language: str) -> tupl
     return quotes, int(small.sum())
 
 
-def _totals(solicitations: tuple[Solicitation, ...]) -> dict[str, Any]:
+def solicitation_totals(solicitations: Iterable[Solicitation]) -> dict[str, Any]:
+    solicitations = list(solicitations)
     invited = sum(s.invited for s in solicitations)
     responses = sum(s.responses for s in solicitations)
     return {
@@ -96,32 +99,92 @@ def _helpers(language: str) -> dict[str, Any]:
     return helpers
 
 
-def render_dossier_html(
-    data: DossierData,
-    report: ResultsReport,
-    answers: pd.DataFrame,
-    *,
-    organisation: str,
-    generated: date,
-    language: str,
-) -> str:
-    quotes, hidden = _quotes(report, answers, language)
+def render_dossier_html(data: DossierData, context: dict[str, Any]) -> str:
     return (
         environment()
         .get_template("dossier.html")
         .render(
             data=data,
-            report=report,
-            heading=t("analysis.dossier.heading", language, code=data.facts.code),
-            organisation=organisation,
-            generated=generated,
-            statuses=ENROLMENT_STATUSES,
-            totals=_totals(data.solicitations),
+            heading=t("analysis.dossier.heading", context["lang"], code=data.facts.code),
+            totals=solicitation_totals(data.solicitations),
             complaints=[complaint_row(item) for item in data.complaints],
-            quotes=quotes,
-            hidden_quotes=hidden,
-            **_helpers(language),
+            **context,
         )
+    )
+
+
+def organisation_name(session: Session) -> str:
+    row = session.get(OrganisationSettings, 1)
+    return row.name if row else ""
+
+
+def dossier_context(
+    *,
+    engine: sa.Engine,
+    settings: Settings,
+    kind: str,
+    code: str,
+    solicitations: tuple[Solicitation, ...],
+    organisation: str,
+    generated: date,
+    language: str,
+) -> dict[str, Any]:
+    """What every dossier's template is given besides its records: the results per question
+    of the session or programme `code`, read for its own campaigns only (not the whole
+    organisation's answers), the free comments the small-group rule lets through, the
+    helpers. `generated` is the day printed when no answer came later."""
+    scope = resolve_scope(engine=engine, kind=kind, value=code, language=language)
+    campaign_ids = [s.campaign_id for s in solicitations]
+    frames = load_campaign_frames(engine=engine, campaign_ids=campaign_ids)
+    report = report_from_frames(
+        frames, scope, small_group_min(engine=engine, settings=settings), language
+    )
+    quotes, hidden = _quotes(report, scope_answers(frames, scope), language)
+    return {
+        "report": report,
+        "organisation": organisation,
+        "generated": generated,
+        "statuses": ENROLMENT_STATUSES,
+        "quotes": quotes,
+        "hidden_quotes": hidden,
+        **_helpers(language),
+    }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a dossier is about, as its builder read it: the records, the solicitations the
+    results are read for, the title, the day it is drawn up, how it is laid out."""
+
+    kind: str  # session or programme
+    records: Any
+    solicitations: tuple[Solicitation, ...]
+    title: str
+    day: date
+    render: Callable[[Any, dict[str, Any]], str]
+
+
+def lay_out(
+    engine: sa.Engine, settings: Settings, code: str, language: str, read: Callable[..., Subject]
+) -> DossierDocument:
+    """Read a dossier's subject (`read(session)`, which raises DossierError when it does not
+    exist), then its results, and lay it out."""
+    with read_session(engine) as session:
+        subject = read(session)
+        organisation = organisation_name(session)
+    context = dossier_context(
+        engine=engine,
+        settings=settings,
+        kind=subject.kind,
+        code=code,
+        solicitations=subject.solicitations,
+        organisation=organisation,
+        generated=subject.day,
+        language=language,
+    )
+    html = subject.render(subject.records, context)
+    return DossierDocument(
+        html, subject.title, organisation, subject.day, language, code, subject.kind
     )
 
 
@@ -134,50 +197,34 @@ def build_dossier(
     generated: date | None = None,
 ) -> DossierDocument:
     """Read and lay out the dossier of the session `code`, or DossierError."""
-    with read_session(engine) as session:
+
+    def read(session: Session) -> Subject:
         training = session.exec(select(TrainingSession).where(TrainingSession.code == code)).first()
         if training is None:
             raise DossierError(t("analysis.dossier.no_session", language, code=code))
         data = collect_dossier(session, training, language)
-        row = session.get(OrganisationSettings, 1)
-        organisation = row.name if row else ""
-    scope = resolve_scope(engine=engine, kind="session", value=code, language=language)
-    frames = load_frames(engine=engine, start=data.facts.start)
-    report = report_from_frames(
-        frames, scope, small_group_min(engine=engine, settings=settings), language
-    )
-    answers = frames.answers
-    answers = answers[(answers["session"].astype(object) == code).fillna(False).to_numpy(bool)]
-    html = render_dossier_html(
-        data,
-        report,
-        answers,
-        organisation=organisation,
-        generated=generated or report.last_day or data.facts.end,
-        language=language,
-    )
-    return DossierDocument(
-        html=html,
-        title=t("analysis.dossier.heading", language, code=code),
-        author=organisation,
-        end=generated or data.facts.end,
-        language=language,
-        code=code,
-    )
+        title = t("analysis.dossier.heading", language, code=code)
+        day = generated or data.facts.end
+        return Subject("session", data, data.solicitations, title, day, render_dossier_html)
+
+    return lay_out(engine, settings, code, language, read)
 
 
 def dossier_pdf(document: DossierDocument) -> bytes:
     return print_pdf(document)
 
 
-def dossier_stem(code: str, language: str) -> str:
+def dossier_stem(code: str, language: str, kind: str = "session") -> str:
+    """The file name (without extension) of a session's or a programme's dossier."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in code)
+    if kind == "programme":
+        return f"dossier-programme-{safe}" if language == "fr" else f"programme-dossier-{safe}"
     return f"dossier-{safe}" if language == "fr" else f"session-dossier-{safe}"
 
 
 def write_dossier(document: DossierDocument, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = dossier_stem(document.code, document.language)
+    stem = dossier_stem(document.code, document.language, document.kind)
     html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
     html_path.write_text(document.html, encoding="utf-8")
     pdf_path.write_bytes(dossier_pdf(document))

@@ -1,7 +1,7 @@
 """The analysis frames: `model` (their shape, read its notes), `read` and `build` (the only
 database reads of the dashboard), `filters`. This face hands on the names others use."""
 
-from analysis.frames.build import load_frames
+from analysis.frames.build import load_campaign_frames, load_frames
 from analysis.frames.filters import apply_filters, filter_choices, now_paris
 from analysis.frames.model import (
     ANSWER_COLUMNS,
@@ -28,6 +28,7 @@ __all__ = [
     "AnalysisFrames",
     "apply_filters",
     "filter_choices",
+    "load_campaign_frames",
     "load_frames",
     "load_respondent_names",
     "now_paris",

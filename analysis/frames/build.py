@@ -3,7 +3,7 @@ categorical codes), and `load_frames`, which reads and joins everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -112,4 +112,21 @@ def load_frames(
         solicitations=solicitations,
         financers=financers,
         enrolments=enrolments,
+    )
+
+
+def load_campaign_frames(*, engine: sa.Engine, campaign_ids: Sequence[int]) -> AnalysisFrames:
+    """The answers and the campaigns of `campaign_ids` only, for a report on them (a session's
+    or a programme's dossier reads its own answers, not the organisation's million). The
+    session people, solicitations and financers stay empty: they are the dashboard's."""
+    with engine.connect() as connection:
+        answers = read_answers(connection, None, None, campaign_ids)
+        questions = read_questions(connection)
+        campaigns = read_campaigns(connection, campaign_ids)
+    return AnalysisFrames(
+        answers=build_answer_frame(answers, questions, campaigns),
+        session_people=pd.DataFrame(),
+        campaigns=campaigns,
+        solicitations=pd.DataFrame(),
+        financers=pd.DataFrame(),
     )

@@ -9,9 +9,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import sqlalchemy as sa
 
+from analysis.frames.columns import (
+    answer_columns,
+    driver_days,
+    response_categories,
+    sorted_categories,
+)
 from analysis.frames.model import (
     DROPOUT_TIMING,
     PARIS,
@@ -46,7 +51,9 @@ def _raw_rows(connection: sa.Connection, statement: sa.Executable) -> tuple[list
     return names, result.cursor.fetchall()
 
 
-def _answer_statement(start: date | None, end: date | None) -> sa.Select:
+def _answer_statement(
+    start: date | None, end: date | None, campaign_ids: Sequence[int] | None = None
+) -> sa.Select:
     answer, response, named = Answer.__table__, Response.__table__, NamedResponse.__table__
     statement = sa.select(
         answer.c.response_id,
@@ -67,71 +74,32 @@ def _answer_statement(start: date | None, end: date | None) -> sa.Select:
         statement = statement.where(response.c.submitted_on >= start)
     if end is not None:
         statement = statement.where(response.c.submitted_on <= end)
+    if campaign_ids is not None:
+        statement = statement.where(response.c.campaign_id.in_(sorted(campaign_ids)))
     return statement
 
 
-def _days(values: Sequence[Any] | np.ndarray) -> pd.Series:
-    """Dates from a driver column (strings on SQLite, date objects elsewhere), parsed once per
-    distinct value."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    parsed = pd.to_datetime(
-        pd.Series(uniques, dtype=object).astype(str).str[:10], format="%Y-%m-%d"
-    )
-    result = pd.Series(parsed.to_numpy().take(codes, mode="clip"), dtype="datetime64[ns]")
-    return result.where(codes >= 0)
-
-
-def _answer_columns(names: list[str], rows: list) -> dict[str, Any]:
-    if not rows:
-        return {name: np.array([], dtype=object) for name in names}
-    matrix = np.array(rows, dtype=object)
-    return {name: matrix[:, index] for index, name in enumerate(names)}
-
-
-def _sorted_categories(values: np.ndarray) -> pd.Categorical:
-    """Strings as a categorical with sorted categories (pyarrow's dictionary encoding hashes a
-    million strings faster than pandas)."""
-    if len(values) == 0:
-        return pd.Categorical(np.array([], dtype=object))
-    encoded = pa.array(values, type=pa.string()).dictionary_encode()
-    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(rank[indices], categories=pd.Index(names[order]))
-
-
-def _response_categories(values: np.ndarray) -> pd.Categorical:
-    """Response ids as a categorical. The query reads a response's answers together, so runs
-    of equal ids number the responses without hashing; if an id turns up in two runs (another
-    query plan), the general encoding is used."""
-    if len(values) == 0:
-        return pd.Categorical(np.array([], dtype=object))
-    starts = np.empty(len(values), dtype=bool)
-    starts[0] = True
-    starts[1:] = values[1:] != values[:-1]
-    runs = values[starts]
-    if len(set(runs)) != len(runs):
-        return _sorted_categories(values)
-    return pd.Categorical.from_codes(np.cumsum(starts) - 1, categories=pd.Index(runs))
-
-
-def read_answers(connection: sa.Connection, start: date | None, end: date | None) -> pd.DataFrame:
-    names, rows = _raw_rows(connection, _answer_statement(start, end))
-    columns = _answer_columns(names, rows)
+def read_answers(
+    connection: sa.Connection,
+    start: date | None,
+    end: date | None,
+    campaign_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """The answer rows of the period (of those campaigns only, when given)."""
+    names, rows = _raw_rows(connection, _answer_statement(start, end, campaign_ids))
+    columns = answer_columns(names, rows)
     person = pd.to_numeric(pd.Series(columns["person_id"], dtype=object)).astype("Int64")
     return pd.DataFrame(
         {
-            "response_id": _response_categories(columns["response_id"]),
-            "question_id": _sorted_categories(columns["question_id"]),
+            "response_id": response_categories(columns["response_id"]),
+            "question_id": sorted_categories(columns["question_id"]),
             "number": pd.to_numeric(
                 pd.Series(columns["number"], dtype=object), errors="coerce"
             ).astype(float),
             "text": pd.Series(columns["text"], dtype=object),
             "survey_version_id": columns["survey_version_id"].astype(np.int64),
             "campaign_id": columns["campaign_id"].astype(np.int64),
-            "submitted_on": _days(columns["submitted_on"]),
+            "submitted_on": driver_days(columns["submitted_on"]),
             "anonymous": columns["anonymous"].astype(bool),
             "person_id": person,
         }
@@ -181,7 +149,10 @@ def _analysis_timing(campaign: sa.Table, plan: sa.Table) -> sa.ColumnElement[str
     ).label("timing")
 
 
-def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
+def read_campaigns(
+    connection: sa.Connection, campaign_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Every campaign (those of `campaign_ids` only, when given) with its counts."""
     campaign, session = Campaign.__table__, TrainingSession.__table__
     programme, invitation = Programme.__table__, Invitation.__table__
     plan = SurveyPlan.__table__
@@ -191,6 +162,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
     # is two responses (`responses`); `answered` counts at most one per person asked, so a
     # rate never exceeds 100 % (`room_answers`: how many of the responses came from the room).
     solicited = invitation.c.status.in_(SOLICITED_STATUSES) & ~_is_seat(invitation)
+    ids = None if campaign_ids is None else sorted(campaign_ids)
     counts = (
         sa.select(
             invitation.c.campaign_id,
@@ -205,6 +177,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
                 sa.case(((invitation.c.status == "completed") & _is_seat(invitation), 1), else_=0)
             ).label("room_answers"),
         )
+        .where(sa.true() if ids is None else invitation.c.campaign_id.in_(ids))
         .group_by(invitation.c.campaign_id)
         .subquery()
     )
@@ -232,6 +205,7 @@ def read_campaigns(connection: sa.Connection) -> pd.DataFrame:
             .outerjoin(programme, programme.c.id == session.c.programme_id)
             .outerjoin(counts, counts.c.campaign_id == campaign.c.id)
         )
+        .where(sa.true() if ids is None else campaign.c.id.in_(ids))
         .order_by(campaign.c.id)
     )
     frame = pd.DataFrame(

@@ -369,7 +369,10 @@ def protect_complement(
     return table
 
 
-def score_rows(people: Respondents, keys: Sequence[str], *, small_group_min: int) -> pd.DataFrame:
+def score_arrays(people: Respondents) -> dict[str, np.ndarray]:
+    """n, respondents, mean, top-2 share and 95 % CI of every group, as arrays aligned on
+    `people.groups` (empty groups included, nothing protected yet): what `score_rows` lays
+    out, for callers that compare many groups and cannot pay a table each."""
     group, count = people.owner, len(people.groups)
     own = people.own
     respondents = np.bincount(group, minlength=count)
@@ -381,13 +384,17 @@ def score_rows(people: Respondents, keys: Sequence[str], *, small_group_min: int
         mean = np.bincount(group, weights=people.total, minlength=count) / n
         half = _t_vector(respondents - 1) * spread / np.sqrt(respondents)
         top2 = np.bincount(group, weights=people.top, minlength=count) / n
-    table = people.groups.assign(
-        n=n.astype(np.int64),
-        respondents=respondents.astype(np.int64),
-        mean=mean,
-        top2=top2,
-        ci_low=np.clip(mean - half, LIKERT_MIN, None),
-        ci_high=np.clip(mean + half, None, LIKERT_MAX),
-    )
+    return {
+        "n": n.astype(np.int64),
+        "respondents": respondents.astype(np.int64),
+        "mean": mean,
+        "top2": top2,
+        "ci_low": np.clip(mean - half, LIKERT_MIN, None),
+        "ci_high": np.clip(mean + half, None, LIKERT_MAX),
+    }
+
+
+def score_rows(people: Respondents, keys: Sequence[str], *, small_group_min: int) -> pd.DataFrame:
+    table = people.groups.assign(**score_arrays(people))
     table = table[table["n"] > 0].reset_index(drop=True)
     return protect(table, small_group_min=small_group_min)[[*keys, *SCORE_COLUMNS]]

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.dossier import build_dossier, dossier_pdf, dossier_stem
+from analysis.dossier import build_dossier, build_programme_dossier, dossier_pdf, dossier_stem
 from analysis.frames import now_paris
 from analysis.pages.shared import (
     filter_bar,
@@ -109,20 +109,27 @@ if st.button(tr("analysis.results.build"), key="results_pdf"):
         f"resultats-{kind}-{value}",
         "results_download",
     )
-if kind == "session" and st.button(tr("analysis.dossier.build"), key="dossier_pdf"):
-    dossier = build_dossier(
-        engine=context().engine,
-        settings=context().settings,
-        code=str(value),
-        language=code,
-        generated=now_paris(datetime.now(UTC)),
-    )
-    pdf_download(
-        tr("analysis.dossier.download"),
-        dossier_pdf(dossier),
-        dossier_stem(str(value), code),
-        "dossier_download",
-    )
+# One click from the session's or the programme's results to its auditor's dossier.
+DOSSIERS = {
+    "session": (build_dossier, "build", "download"),
+    "programme": (build_programme_dossier, "programme_build", "programme_download"),
+}
+if kind in DOSSIERS:
+    build, prepare, download = DOSSIERS[kind]
+    if st.button(tr(f"analysis.dossier.{prepare}"), key="dossier_pdf"):
+        dossier = build(
+            engine=context().engine,
+            settings=context().settings,
+            code=str(value),
+            language=code,
+            generated=now_paris(datetime.now(UTC)),
+        )
+        pdf_download(
+            tr(f"analysis.dossier.{download}"),
+            dossier_pdf(dossier),
+            dossier_stem(str(value), code, kind),
+            "dossier_download",
+        )
 if report.responses == 0:  # no list of questions each saying "0 respondents"
     stop_page(tr("analysis.results.empty"), st.caption)
 for number, item in enumerate(report.results, start=1):

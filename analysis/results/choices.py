@@ -1,4 +1,5 @@
-"""What the results page lets staff pick: surveys, campaigns and sessions, named for a person."""
+"""What the results page lets staff pick: surveys, campaigns, sessions and programmes, named for
+a person."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ def scope_choices(
                 if part
             )
             for row in campaigns.itertuples(index=False)
+        }
+    if kind == "programme":
+        runs = campaigns.dropna(subset=["programme"]).drop_duplicates("programme")
+        runs = runs.sort_values(["programme_name", "programme"], kind="stable")
+        return {
+            str(row.programme): f"{row.programme_name} ({row.programme})"
+            if isinstance(row.programme_name, str) and row.programme_name
+            else str(row.programme)
+            for row in runs.itertuples(index=False)
         }
     sessions = campaigns.dropna(subset=["session"]).drop_duplicates("session")
     return {str(code): str(code) for code in sessions["session"]}

@@ -1,4 +1,5 @@
-"""Which answers and which questions a results report covers: a survey, a campaign, a session.
+"""Which answers and which questions a results report covers: a survey, a campaign, a session,
+a programme (all its sessions).
 
 The only database reads of the results wing: the survey versions' definitions (for the question
 wording and options) and the names shown in the title; the answers come from `load_frames`.
@@ -16,9 +17,9 @@ from sqlmodel import select
 from analysis.frames import AnalysisFilters, AnalysisFrames, apply_filters
 from surveys.db import read_session
 from surveys.i18n import t
-from surveys.models import Campaign, Survey, SurveyVersion, TrainingSession
+from surveys.models import Campaign, Programme, Survey, SurveyVersion, TrainingSession
 
-SCOPE_KINDS = ("survey", "campaign", "session")
+SCOPE_KINDS = ("survey", "campaign", "session", "programme")
 
 
 class ScopeError(ValueError):
@@ -27,8 +28,8 @@ class ScopeError(ValueError):
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # survey, campaign or session
-    value: str  # the survey or campaign number, or the session code
+    kind: str  # survey, campaign, session or programme
+    value: str  # the survey or campaign number, or the session or programme code
     title: str
     version_ids: tuple[int, ...]
     definitions: tuple[dict[str, Any], ...]
@@ -64,6 +65,8 @@ def resolve_scope(*, engine: sa.Engine, kind: str, value: str, language: str = "
                 raise ScopeError(t("analysis.results.no_campaign", language, value=value))
             versions = _versions(session, {campaign.survey_version_id})
             title = _title(versions[0].definition, language) if versions else ""
+        elif kind == "programme":
+            versions, title = _programme(session, value, language)
         else:
             training = session.exec(
                 select(TrainingSession).where(TrainingSession.code == value)
@@ -86,6 +89,20 @@ def resolve_scope(*, engine: sa.Engine, kind: str, value: str, language: str = "
     )
 
 
+def _programme(session: Any, code: str, language: str) -> tuple[list[SurveyVersion], str]:
+    programme = session.exec(select(Programme).where(Programme.code == code)).first()
+    if programme is None:
+        raise ScopeError(t("analysis.results.no_programme", language, value=code))
+    ids = set(
+        session.exec(
+            select(Campaign.survey_version_id)
+            .join(TrainingSession, TrainingSession.id == Campaign.session_id)
+            .where(TrainingSession.programme_id == programme.id)
+        )
+    )
+    return _versions(session, ids), programme.name or programme.code
+
+
 def scope_answers(
     frames: AnalysisFrames, scope: Scope, filters: AnalysisFilters | None = None
 ) -> pd.DataFrame:
@@ -97,5 +114,6 @@ def scope_answers(
     elif scope.kind == "campaign":
         keep = answers["campaign_id"] == int(scope.value)
     else:
-        keep = (answers["session"].astype(object) == scope.value).fillna(False)
+        column = "programme" if scope.kind == "programme" else "session"
+        keep = (answers[column].astype(object) == scope.value).fillna(False)
     return answers[keep.to_numpy(dtype=bool)].reset_index(drop=True)

@@ -31,9 +31,18 @@ def test_a_director_reads_the_results_of_one_session(tmp_path: Path) -> None:
         dossier = download.value
         dossier_name = dossier.suggested_filename
         dossier_head = Path(dossier.path()).read_bytes()[:5]
+        page.get_by_text("Un programme (toutes ses sessions)", exact=True).click()
+        page.get_by_role("button", name="Préparer le dossier du programme").click(timeout=60_000)
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Dossier du programme (PDF)").click(timeout=120_000)
+        programme = download.value
+        programme_name = programme.suggested_filename
+        programme_head = Path(programme.path()).read_bytes()[:5]
+        errors += page.locator("[data-testid='stException']").count()
     assert errors == 0
     assert dossier_name.startswith("dossier-") and dossier_name.endswith(".pdf")
     assert dossier_head == b"%PDF-"
+    assert programme_name.startswith("dossier-programme-") and programme_head == b"%PDF-"
     assert headings and headings[0].startswith("1. ")
     assert "Répondants : " in body and "None" not in body and "likert5" not in body
     keep_screenshot(shot, "ANALYSIS_SCREENSHOT_DIR")

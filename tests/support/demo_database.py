@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from surveys.db import create_db_engine, write_session
-from surveys.demo import load_demo
+from surveys.demo import STANDARD, DemoScale, load_demo
 from surveys.runtime import AppContext, prepare_database
 from tests.conftest import TEST_SECRET, make_settings
 from tests.support.server import ROOT, run_cli
@@ -29,13 +29,22 @@ def demo_environment(folder: Path) -> dict[str, str]:
     }
 
 
-def build_demo_database(folder: Path, now: datetime = DEMO_NOW) -> AppContext:
-    """Load the demo as of `now` into `folder`/app.db and return its context."""
+def demo_context(folder: Path) -> AppContext:
+    """The context of the database `folder`/app.db (migrated, maybe empty)."""
     settings = make_settings(folder, f"sqlite:///{folder / 'app.db'}", DATA_DIR=str(folder))
-    context = AppContext(settings=settings, engine=create_db_engine(settings.database_url))
+    return AppContext(settings=settings, engine=create_db_engine(settings.database_url))
+
+
+def build_demo_database(
+    folder: Path, now: datetime = DEMO_NOW, scale: DemoScale = STANDARD
+) -> AppContext:
+    """Load the demo (at `scale`) as of `now` into `folder`/app.db and return its context."""
+    context = demo_context(folder)
     prepare_database(context)
     with write_session(context.engine) as session:
-        load_demo(session=session, now=now, session_secret=settings.session_secret)
+        load_demo(
+            session=session, now=now, session_secret=context.settings.session_secret, scale=scale
+        )
     return context
 
 
