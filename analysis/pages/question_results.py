@@ -22,7 +22,7 @@ from analysis.results import (
     report_pdf,
     resolve_scope,
 )
-from analysis.results.choices import scope_choices
+from analysis.results.choices import busiest_choice, scope_choices
 from analysis.suggestions import format_params
 from surveys.pages.common import READERS, context, staff_page, stop_page, tr
 
@@ -42,6 +42,7 @@ options = scope_choices(context().engine, frames(), kind, code)
 value = right.selectbox(
     tr("analysis.results.choose"),
     list(options),
+    index=busiest_choice(context().engine, frames(), kind, options, filters),
     format_func=lambda item: options[item],
     key=f"results_value_{kind}",
     placeholder=tr("analysis.results.choose"),
