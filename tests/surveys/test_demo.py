@@ -51,6 +51,24 @@ def test_demo_leaves_sending_and_reminding_to_do(demo: AppContext) -> None:
         assert _count(session, Campaign, Campaign.closes_at > utc_now()) > 0
 
 
+def test_demo_campaigns_are_open_or_closed_by_their_dates(demo: AppContext) -> None:
+    """As the planner leaves them: none still "scheduled" once its sending time has passed."""
+    now = utc_now()
+    with read_session(demo.engine) as session:
+        rows = session.exec(
+            select(Campaign.status, Campaign.scheduled_at, Campaign.closes_at)
+        ).all()
+    statuses = {status for status, _, _ in rows}
+    assert {"open", "closed"} <= statuses, statuses
+    late = [start for status, start, _ in rows if status == "scheduled" and start <= now]
+    assert not late, f"{len(late)} campaigns still scheduled after their start"
+    for status, start, closes in rows:
+        if status == "open":
+            assert start <= now < closes
+        elif status == "closed":
+            assert closes <= now
+
+
 def test_anonymous_and_named_responses_follow_their_survey(demo: AppContext) -> None:
     with read_session(demo.engine) as session:
         linked_anonymous = session.exec(
