@@ -2,6 +2,7 @@ import streamlit as st
 
 from analysis.evidence import build_evidence, document_cache, evidence_pdf
 from analysis.pages.improve_shared import improve_page, today
+from surveys import formatting
 from surveys.pages.common import READERS, context, lang, tr
 
 _, start, end = improve_page("pack", "pack_period", READERS)
@@ -32,7 +33,11 @@ if built:
     html, pdf, built_start, built_end = built
     name = f"dossier-preuves-{built_start:%Y%m%d}-{built_end:%Y%m%d}"
     st.success(
-        tr("improve.pages.pack_ready", start=f"{built_start:%d/%m/%Y}", end=f"{built_end:%d/%m/%Y}")
+        tr(
+            "improve.pages.pack_ready",
+            start=formatting.day(built_start, lang()),
+            end=formatting.day(built_end, lang()),
+        )
     )
     left, right = st.columns(2)
     left.download_button(

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
+from surveys import formatting
 from surveys.builder.checks import blocking
 from surveys.builder.composition import (
     archive_survey,
@@ -18,7 +19,6 @@ from surveys.builder.composition import (
     version_questions,
 )
 from surveys.builder.preview import draft_preview_url, render_preview, version_preview_url
-from surveys.config import DISPLAY_TIMEZONE
 from surveys.db import read_session
 from surveys.frozen import FrozenSurvey
 from surveys.i18n import LANGUAGE_NAMES, TranslatableError
@@ -32,8 +32,6 @@ from surveys.pages.builder_parts import (
     text,
 )
 from surveys.pages.common import choose, context, explained_button, lang, tr
-
-PARIS = DISPLAY_TIMEZONE
 
 
 def _publish(*, session: Session, actor: str, survey: Survey) -> Any:
@@ -111,7 +109,7 @@ def _versions_table(loaded: Loaded) -> None:
     rows = [
         {
             "version": version.number,
-            "published_at": version.published_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
+            "published_at": formatting.moment(version.published_at, lang()),
             "published_by": version.published_by,
             "questions": len(version_questions(version.definition)),
             "anonymous": tr("builder.answer_yes") if version.anonymous else tr("builder.answer_no"),
@@ -134,7 +132,7 @@ def show_publication(loaded: Loaded) -> None:
             tr(
                 "builder.last_version",
                 number=last.number,
-                date=last.published_at.astimezone(PARIS).strftime("%d/%m/%Y"),
+                date=formatting.day(last.published_at, lang()),
             )
         )
     st.markdown(

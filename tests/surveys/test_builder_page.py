@@ -148,6 +148,24 @@ def test_creating_from_a_template_and_publishing_takes_four_clicks(app_env: AppC
     assert visitor.clicks == 4  # menu entry, "Créer l'enquête", "Publication" tab, "Publier"
 
 
+def test_an_english_reader_sees_the_publication_dates_in_english(app_env: AppContext) -> None:
+    with write_session(app_env.engine) as session:
+        survey_id = factories.published_version(session).survey_id
+    # one run, no clicks: AppTest sends the widgets' choices back formatted outside the
+    # script run (in French), which an English page does not offer
+    app = logged_in_app(app_env, "quality", timeout=60, language="en")
+    app.session_state["builder_survey"] = survey_id
+    app.session_state[f"builder_tab_{survey_id}"] = "Publication"
+    app.run().switch_page(BUILDER).run()
+    assert not app.exception, [item.value for item in app.exception]
+    english_day = r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"
+    last = next(item.value for item in app.markdown if "Last published version" in item.value)
+    assert re.search(rf"on {english_day}\.$", last), last
+    table = app.dataframe[0].value
+    published = str(table.iloc[0, 1])
+    assert re.fullmatch(rf"{english_day} \d{{2}}:\d{{2}}", published), published
+
+
 def test_a_survey_with_problems_lists_them_and_cannot_be_published(app_env: AppContext) -> None:
     visitor = Visitor(app_env)
     app = visitor.open(BUILDER)
