@@ -1,8 +1,9 @@
 """How numbers, dates and times are written for a person: the one home for formats, used by
 the staff pages and the PDFs alike.
 
-French: `3,78`, `1 234` (narrow no-break space), `45 %`, `27/03/2026`, `27/03/2026 17:05`.
-English: `3.78`, `1,234`, `45%`, `27 Mar 2026`, `27 Mar 2026 17:05`. Times are shown in
+French: `3,78`, `1 234` (narrow no-break space), `45 %`, `27/03/2026`, `03/2026`,
+`27/03/2026 17:05`. English: `3.78`, `1,234`, `45%`, `27 Mar 2026`, `Mar 2026`,
+`27 Mar 2026 17:05`. Times are shown in
 Europe/Paris (`surveys.config.DISPLAY_TIMEZONE`); a missing value is an empty cell.
 """
 
@@ -60,6 +61,15 @@ def day(value: date | datetime, language: str = "fr") -> str:
     if language == "en":
         return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
     return value.strftime("%d/%m/%Y")
+
+
+def month(value: date | datetime, language: str = "fr") -> str:
+    """A calendar month: "11/2026" (fr) / "Nov 2026" (en)."""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    if language == "en":
+        return f"{_EN_MONTHS[value.month - 1]} {value.year}"
+    return value.strftime("%m/%Y")
 
 
 def moment(value: datetime, language: str = "fr") -> str:

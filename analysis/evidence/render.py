@@ -19,6 +19,7 @@ from analysis.suggestions import (
     format_params,
     theme_label,
 )
+from surveys import formatting
 from surveys.config import Settings
 from surveys.i18n import label, t
 from surveys.rendering import template_environment
@@ -74,7 +75,7 @@ def _helpers(language: str) -> dict[str, Any]:
         "theme": lambda value: theme_label(str(value), language) if value else "—",
         "vocab": lambda kind, value: vocabulary(kind, value, language),
         "origin": lambda value: _origin(str(value or ""), language),
-        "month": lambda value: value.strftime("%m/%Y" if language == "fr" else "%Y-%m"),
+        "month": lambda value: formatting.month(value, language),
     }
 
 

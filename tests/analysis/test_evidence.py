@@ -5,6 +5,7 @@ document byte for byte, French by default and English on request."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -202,3 +203,6 @@ def test_the_pack_is_written_in_english_on_request(demo, tmp_path: Path) -> None
     for section in SECTIONS:
         assert escape(t(f"improve.evidence.sections.{section}", "en")) in html
     assert "Dossier de preuves" not in html and pdf.startswith(b"%PDF-")
+    # the months of the campaign summary read "Nov 2026", never "2026-11" nor "11/2026"
+    assert re.search(r"<td>(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}</td>", html)
+    assert not re.search(r"<td>(\d{4}-\d{2}|\d{2}/\d{4})</td>", html)

@@ -47,6 +47,7 @@ FRENCH_ONLY: dict[str, re.Pattern[str]] = {
 }
 # Words of the interface only: organisation data (programme names, answers) stays French.
 ENGLISH_ONLY: dict[str, re.Pattern[str]] = {
+    "French date": re.compile(r"\b\d{2}/\d{2}/\d{4}\b"),
     "French word": re.compile(
         r"\b(Enregistrer|Supprimer|Télécharger|Choisir|Période|Campagnes|Enquêtes|Apprenants"
         r"|Financeurs|Formateurs|Oui|Non|Toutes|Aucun élément|Réponses reçues|Moyenne"
