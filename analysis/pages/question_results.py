@@ -39,12 +39,14 @@ kind = left.radio(
     key="results_kind",
 )
 options = scope_choices(context().engine, frames(), kind, code)
+chosen_key = f"results_value_{kind}"
+first_visit = chosen_key not in st.session_state  # later, the widget keeps the reader's pick
 value = right.selectbox(
     tr("analysis.results.choose"),
     list(options),
-    index=busiest_choice(context().engine, frames(), kind, options, filters),
+    index=busiest_choice(context().engine, frames(), kind, options, filters) if first_visit else 0,
     format_func=lambda item: options[item],
-    key=f"results_value_{kind}",
+    key=chosen_key,
     placeholder=tr("analysis.results.choose"),
 )
 

@@ -58,6 +58,9 @@ def test_a_first_visit_opens_on_the_questionnaire_with_the_most_responses(
     assert list(options).index(chosen) == busiest
     assert app.subheader, "the default questionnaire shows no question"
     assert app.subheader[0].value.startswith("1. ")
+    other = next(key for key in options if key != chosen)  # the reader's pick is kept
+    app.selectbox(key="results_value_survey").select(other).run()
+    assert app.run().selectbox(key="results_value_survey").value == other
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
