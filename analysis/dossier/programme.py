@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from analysis.dossier.collect import (
     Facts,
     Solicitation,
+    SubjectRecords,
     read_financer_years,
     read_part,
     read_plans,
@@ -37,9 +38,6 @@ from surveys.config import Settings, paris_day
 from surveys.i18n import t
 from surveys.improvement.complaints import complaint_row
 from surveys.models import (
-    Complaint,
-    EvidenceNote,
-    ImprovementAction,
     Programme,
     TrainingSession,
     utc_now,
@@ -57,15 +55,10 @@ class SessionPart:
 
 
 @dataclass(frozen=True)
-class ProgrammeData:
+class ProgrammeData(SubjectRecords):
     code: str
     name: str
     sessions: tuple[SessionPart, ...]
-    plans: tuple[str, ...]
-    complaints: tuple[Complaint, ...]
-    actions: tuple[ImprovementAction, ...]
-    financer_campaigns: tuple[Solicitation, ...]
-    financer_notes: tuple[EvidenceNote, ...]
 
     @property
     def solicitations(self) -> tuple[Solicitation, ...]:
