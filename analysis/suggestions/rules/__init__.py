@@ -4,8 +4,8 @@ Each rule is a small pure function `(inputs, settings, catalog) -> list[Suggesti
 figure is computed from the frames (never typed in), with the number of answers behind it, the
 period, the groups compared and a few real comments. Groups under the small-group minimum are
 never compared or named. `RULES` lists them in the order their suggestions are shown: to add a
-rule, write `rules/<name>.py` with its `rule_<name>` function, import it here and add it to
-`RULES`.
+rule, write `rules/<name>.py` with its `rule_<name>` function, then import it here and add it
+to `RULES` (two lines).
 """
 
 from __future__ import annotations
@@ -32,16 +32,3 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("declining_trend", rule_declining_trend),
     ("dropout_cause", rule_dropout_cause),
 )
-
-__all__ = [
-    "RULES",
-    "rule_declining_trend",
-    "rule_dropout_cause",
-    "rule_group_below",
-    "rule_hot_cold_drop",
-    "rule_low_response_rate",
-    "rule_not_solicited",
-    "rule_register",
-    "rule_text_recurring",
-    "rule_theme_low",
-]
