@@ -28,7 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evidence import build_evidence, document_cache, write_evidence
+from analysis.evidence import (
+    collect_evidence,
+    document_cache,
+    evidence_document,
+    write_evidence,
+)
 from analysis.frames import AnalysisFilters, apply_filters, load_frames, now_paris, small_group_min
 from analysis.suggestions import (
     default_period,
@@ -180,7 +185,7 @@ def _configure_evidence(parser: argparse.ArgumentParser) -> None:
 def _evidence(context: AppContext, args: argparse.Namespace) -> int:
     start, end, today = _period(args)
     cache = document_cache(context.settings.data_dir)
-    document = build_evidence(
+    data = collect_evidence(
         engine=context.engine,
         settings=context.settings,
         start=start,
@@ -189,6 +194,7 @@ def _evidence(context: AppContext, args: argparse.Namespace) -> int:
         language=args.lang,
         cache=cache,
     )
+    document = evidence_document(data, args.lang)
     html_path, pdf_path = write_evidence(document, args.out, cache)
     print(t("improve.evidence.written", args.lang, html=html_path, pdf=pdf_path))
     return 0

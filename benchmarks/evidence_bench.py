@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.evidence import ContentCache, build_evidence, evidence_pdf
+from analysis.evidence import ContentCache, collect_evidence, evidence_document, evidence_pdf
 from analysis.evidence.render import print_pdf
 from surveys.demo import SCALES
 from tests.support.demo_database import build_demo_database, demo_context
@@ -52,7 +52,7 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 def pack(context: Any, cache: ContentCache, end: date) -> tuple[bytes, Any]:
     """The pack of the twelve months up to `end`, HTML and PDF."""
-    document = build_evidence(
+    data = collect_evidence(
         engine=context.engine,
         settings=context.settings,
         start=end - timedelta(days=364),
@@ -60,6 +60,7 @@ def pack(context: Any, cache: ContentCache, end: date) -> tuple[bytes, Any]:
         today=end,
         cache=cache,
     )
+    document = evidence_document(data)
     return evidence_pdf(document, cache), document
 
 

@@ -190,7 +190,8 @@ def _whole_height(page: Any, width: int) -> None:
     settle(page)
 
 
-def _login(browser: Any, base: str, width: int) -> tuple[Any, Any]:
+def login(browser: Any, base: str, width: int) -> tuple[Any, Any]:
+    """A browser context `width` wide (a phone below 600), signed in as the demo admin."""
     mobile = width < 600
     context = browser.new_context(
         viewport={"width": width, "height": 844 if mobile else 1000},
@@ -228,7 +229,7 @@ def shoot_scenes(
     ]
     for name, width, language, scene in scenes:
         set_language(database_url, language)
-        context, page = _login(browser, base, width)
+        context, page = login(browser, base, width)
         scene(page)
         target = out / f"{name}.png"
         _whole_height(page, width)

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from PIL import Image
-from screenshot_scenes import shoot_scenes
+from screenshot_scenes import ADMIN, login, shoot_scenes
 from sqlmodel import select
 
 from streamlit_app import pages_for
@@ -29,8 +29,6 @@ from surveys.i18n import t
 from surveys.models import Campaign, Invitation, StaffUser, utc_now
 from tests.support.browser import chromium
 from tests.support.server import run_cli, server_env, start_server
-
-ADMIN = ("admin@formasud.example.org", "Demo-admin-2026")
 
 
 def _small_png(path: Path) -> None:
@@ -76,13 +74,7 @@ def _settle(page) -> None:
 def _staff_pages(browser, base: str, out: Path, only: set[str], database_url: str) -> None:
     for language in ("fr", "en"):
         _set_language(database_url, language)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-        page = context.new_page()
-        page.goto(f"{base}/auth/login")
-        page.locator("input[type=email]").fill(ADMIN[0])
-        page.locator("input[type=password]").fill(ADMIN[1])
-        page.locator("button[type=submit]").click()
-        page.wait_for_url(f"{base}/**")
+        context, page = login(browser, base, 1440)
         for index, spec in enumerate(pages_for("admin")):
             name = spec.url_path or Path(spec.path).stem
             if only and name not in only:

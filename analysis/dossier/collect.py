@@ -83,14 +83,21 @@ class Solicitation:
 
 
 @dataclass(frozen=True)
-class DossierData:
-    facts: Facts
+class SubjectRecords:
+    """What a session's and a programme's dossier both show beside their own facts: the plans
+    applied, the register entries with their actions, the financer's solicitation."""
+
     plans: tuple[str, ...]
-    solicitations: tuple[Solicitation, ...]
     complaints: tuple[Complaint, ...]
     actions: tuple[ImprovementAction, ...]
     financer_campaigns: tuple[Solicitation, ...]
     financer_notes: tuple[EvidenceNote, ...]
+
+
+@dataclass(frozen=True)
+class DossierData(SubjectRecords):
+    facts: Facts
+    solicitations: tuple[Solicitation, ...]
 
 
 def _title(definition: dict[str, Any] | None, language: str) -> str:

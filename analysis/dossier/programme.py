@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from analysis.dossier.collect import (
     Facts,
     Solicitation,
+    SubjectRecords,
     read_financer_years,
     read_part,
     read_plans,
@@ -37,9 +38,6 @@ from surveys.config import Settings, paris_day
 from surveys.i18n import t
 from surveys.improvement.complaints import complaint_row
 from surveys.models import (
-    Complaint,
-    EvidenceNote,
-    ImprovementAction,
     Programme,
     TrainingSession,
     utc_now,
@@ -57,15 +55,10 @@ class SessionPart:
 
 
 @dataclass(frozen=True)
-class ProgrammeData:
+class ProgrammeData(SubjectRecords):
     code: str
     name: str
     sessions: tuple[SessionPart, ...]
-    plans: tuple[str, ...]
-    complaints: tuple[Complaint, ...]
-    actions: tuple[ImprovementAction, ...]
-    financer_campaigns: tuple[Solicitation, ...]
-    financer_notes: tuple[EvidenceNote, ...]
 
     @property
     def solicitations(self) -> tuple[Solicitation, ...]:
@@ -76,9 +69,10 @@ class ProgrammeData:
         return tuple(sorted({part.facts.end.year for part in self.sessions}))
 
 
-def _trainings(
+def programme_sessions(
     session: Session, programme: Programme, start: date | None, end: date | None
 ) -> list[TrainingSession]:
+    """The programme's sessions ending between `start` and `end` (either open), in date order."""
     statement = select(TrainingSession).where(TrainingSession.programme_id == programme.id)
     if start is not None:
         statement = statement.where(TrainingSession.end_date >= start)
@@ -88,13 +82,10 @@ def _trainings(
 
 
 def collect_programme(
-    session: Session,
-    programme: Programme,
-    language: str,
-    start: date | None = None,
-    end: date | None = None,
+    session: Session, programme: Programme, trainings: list[TrainingSession], language: str
 ) -> ProgrammeData:
-    trainings = _trainings(session, programme, start, end)
+    """What the dossier of `programme` shows over its sessions `trainings` (as
+    `collect_dossier` reads one session)."""
     ids = [int(training.id) for training in trainings]
     campaigns = session_campaigns(session, ids)
     parts = tuple(
@@ -176,7 +167,8 @@ def build_programme_dossier(
         programme = session.exec(select(Programme).where(Programme.code == code)).first()
         if programme is None:
             raise DossierError(t("analysis.dossier.no_programme", language, code=code))
-        data = collect_programme(session, programme, language, start, end)
+        trainings = programme_sessions(session, programme, start, end)
+        data = collect_programme(session, programme, trainings, language)
         last = max((part.facts.end for part in data.sessions), default=None)
         day = generated or last or paris_day(utc_now())
         title = _heading(data, language)

@@ -15,7 +15,7 @@ from analysis.evidence.cache import ContentCache, document_cache
 from analysis.evidence.collect import SECTIONS, EvidenceData, collect_evidence
 from analysis.evidence.render import (
     EvidenceDocument,
-    build_evidence,
+    evidence_document,
     evidence_pdf,
     render_evidence_html,
     write_evidence,
@@ -26,9 +26,9 @@ __all__ = [
     "ContentCache",
     "EvidenceData",
     "EvidenceDocument",
-    "build_evidence",
     "collect_evidence",
     "document_cache",
+    "evidence_document",
     "evidence_pdf",
     "render_evidence_html",
     "write_evidence",

@@ -9,18 +9,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import sqlalchemy as sa
 from jinja2 import Environment
 
 from analysis.evidence.cache import ContentCache, content_key
-from analysis.evidence.collect import SECTIONS, EvidenceData, campaign_months, collect_evidence
+from analysis.evidence.collect import SECTIONS, EvidenceData, campaign_months
 from analysis.labels import origin_label
 from analysis.suggestions import (
     format_params,
     theme_label,
 )
 from surveys import formatting
-from surveys.config import Settings
 from surveys.i18n import label, t
 from surveys.rendering import template_environment
 
@@ -109,32 +107,14 @@ def render_evidence_html(data: EvidenceData, language: str = "fr") -> str:
     )
 
 
-def build_evidence(
-    *,
-    engine: sa.Engine,
-    settings: Settings,
-    start: date | None,
-    end: date,
-    today: date,
-    language: str = "fr",
-    cache: ContentCache | None = None,
-) -> EvidenceDocument:
-    data = collect_evidence(
-        engine=engine,
-        settings=settings,
-        start=start,
-        end=end,
-        today=today,
-        language=language,
-        cache=cache,
-    )
-    title = t("improve.evidence.title", language)
+def evidence_document(data: EvidenceData, language: str = "fr") -> EvidenceDocument:
+    """The pack laid out from what `collect_evidence` read: its HTML and its metadata."""
     return EvidenceDocument(
         html=render_evidence_html(data, language),
-        title=title,
+        title=t("improve.evidence.title", language),
         author=data.organisation["name"],
-        start=start,
-        end=end,
+        start=data.start,
+        end=data.end,
         language=language,
     )
 

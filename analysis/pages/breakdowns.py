@@ -4,14 +4,8 @@ from analysis import charts
 from analysis.frames import TRAINER_RESULT_ROLES
 from analysis.labels import theme_label
 from analysis.metrics import BREAKDOWN_DIMENSIONS
-from analysis.pages.shared import (
-    cached_breakdown,
-    frames,
-    language,
-    results_page,
-    show_figure,
-    threshold,
-)
+from analysis.pages.figures import show_figure
+from analysis.pages.shared import cached_breakdown, frames, language, results_page, threshold
 from surveys.pages.common import choose, tr
 
 me, filters = results_page("breakdowns")

@@ -3,7 +3,8 @@ import streamlit as st
 
 from analysis import charts
 from analysis.labels import display_table
-from analysis.pages.shared import downloads, filter_bar, language, refresh_button, show_figure
+from analysis.pages.figures import downloads, show_figure
+from analysis.pages.shared import filter_bar, language, refresh_button
 from analysis.pages.shared import tables as dashboard_tables
 from surveys.config import paris_day
 from surveys.formatting import display_frame

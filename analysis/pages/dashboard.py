@@ -4,16 +4,8 @@ from analysis import charts
 from analysis.exports import responses_for_export
 from analysis.frames import apply_filters
 from analysis.pages.dropouts import show_dropouts
-from analysis.pages.shared import (
-    downloads,
-    frames,
-    language,
-    results_page,
-    show_figure,
-    show_headline,
-    tables,
-    threshold,
-)
+from analysis.pages.figures import downloads, show_figure
+from analysis.pages.shared import frames, language, results_page, show_headline, tables, threshold
 from surveys.pages.common import tr
 
 me, filters = results_page("dashboard")

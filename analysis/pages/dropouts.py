@@ -10,7 +10,8 @@ import streamlit as st
 from analysis.charts.dropouts import dropout_causes_chart, dropout_rate_chart
 from analysis.dropouts import DropoutFigures, dropout_figures
 from analysis.frames import AnalysisFilters, withheld_sentence
-from analysis.pages.shared import CACHE_SECONDS, data_version, frames, show_figure, threshold
+from analysis.pages.figures import show_figure
+from analysis.pages.shared import CACHE_SECONDS, data_version, frames, threshold
 from surveys.formatting import integer, percent
 from surveys.pages.common import lang, show_table, tr
 

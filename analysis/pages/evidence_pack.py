@@ -1,6 +1,6 @@
 import streamlit as st
 
-from analysis.evidence import build_evidence, document_cache, evidence_pdf
+from analysis.evidence import collect_evidence, document_cache, evidence_document, evidence_pdf
 from analysis.pages.improve_shared import improve_page, today
 from surveys import formatting
 from surveys.pages.common import READERS, context, lang, tr
@@ -17,7 +17,7 @@ language = st.radio(
 if st.button(tr("improve.pages.pack_build"), key="pack_build", type="primary"):
     with st.spinner(tr("improve.pages.pack_building")):
         cache = document_cache(context().settings.data_dir)
-        document = build_evidence(
+        data = collect_evidence(
             engine=context().engine,
             settings=context().settings,
             start=start,
@@ -26,6 +26,7 @@ if st.button(tr("improve.pages.pack_build"), key="pack_build", type="primary"):
             language=language,
             cache=cache,
         )
+        document = evidence_document(data, language)
         pdf = evidence_pdf(document, cache)
         st.session_state["evidence_pack"] = (document.html, pdf, start, end)
 built = st.session_state.get("evidence_pack")

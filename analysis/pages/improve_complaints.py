@@ -1,8 +1,8 @@
 import streamlit as st
 
+from analysis.pages.figures import downloads
 from analysis.pages.improve_forms import handle_complaint_form, new_complaint_form
 from analysis.pages.improve_shared import improve_page, theme_name
-from analysis.pages.shared import downloads
 from analysis.register import complaint_statistics, complaints_frame
 from surveys.db import read_session
 from surveys.improvement.complaints import list_complaints

@@ -6,14 +6,8 @@ import streamlit as st
 
 from analysis.dossier import build_dossier, build_programme_dossier, dossier_pdf, dossier_stem
 from analysis.frames import now_paris
-from analysis.pages.shared import (
-    filter_bar,
-    frames,
-    language,
-    pdf_download,
-    refresh_button,
-    threshold,
-)
+from analysis.pages.figures import pdf_download
+from analysis.pages.shared import filter_bar, frames, language, refresh_button, threshold
 from analysis.results import (
     SCOPE_KINDS,
     QuestionResult,

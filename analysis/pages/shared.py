@@ -1,4 +1,5 @@
-"""What the analysis pages share: cached data, the filter bar, a figure with its table.
+"""What the analysis pages share: cached data, the filter bar (a figure with its table and
+the downloads: `analysis.pages.figures`).
 
 The frames (up to a million rows) live in `analysis.frames.cache.FRAMES`, one copy per
 database, rebuilt only when the data version changes (`data_version`: a fingerprint read
@@ -14,12 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.charts import Figure, chart_png
-from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from analysis.frames import (
     TRAINER_RESULT_ROLES,
     AnalysisFilters,
@@ -39,13 +37,10 @@ from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.config import default_period
 from surveys.formatting import integer, number, percent
 from surveys.models import utc_now
-from surveys.pages.common import READERS, context, lang, show_table, staff_page, tr, vocab
+from surveys.pages.common import READERS, context, lang, staff_page, tr, vocab
 from surveys.staff.auth import StaffIdentity
 
 CACHE_SECONDS = 120
-FRENCH_CHART_LOCALE = alt.Locale(
-    number=alt.NumberLocale(decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"])
-)
 
 
 RUN_VERSION_KEY = "_analysis_data_version"
@@ -323,91 +318,6 @@ def results_page(name: str, **intro_params: object) -> tuple[StaffIdentity, Anal
         refresh_button()
     stop_if_withheld(filters)
     return me, filters
-
-
-def pdf_download(label: str, data: bytes, stem: str, key: str) -> None:
-    """A download button for a PDF document saved as `<stem>.pdf`."""
-    st.download_button(label, data, file_name=f"{stem}.pdf", mime="application/pdf", key=key)
-
-
-def downloads(
-    name: str,
-    table: pd.DataFrame | Callable[[], pd.DataFrame],
-    key: str,
-    figure: Figure | None = None,
-) -> None:
-    """CSV, XLSX (and PNG for a chart) of a table; files are built only when clicked (a table
-    may be given as a function, then it too is built only then)."""
-
-    def content() -> pd.DataFrame:
-        return table() if callable(table) else table
-
-    columns = st.columns(3 if figure else 2)
-    columns[0].download_button(
-        "CSV",
-        lambda: to_csv_bytes(content()),
-        f"{name}.csv",
-        "text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    columns[1].download_button(
-        "XLSX",
-        lambda: to_xlsx_bytes({name: content()}),
-        f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    if figure is not None:
-        columns[2].download_button(
-            "PNG",
-            lambda: chart_png(figure.chart),
-            f"{name}.png",
-            "image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-            icon=":material/image:",
-        )
-
-
-_CUT = "lastindexof(substring(datum.label, 0, 25), ' ')"
-TWO_LINE_LABELS = (  # a label past 25 characters breaks at its last space before the 25th
-    f"length(datum.label) > 25 && {_CUT} > 0 ? [substring(datum.label, 0, {_CUT}), "
-    f"substring(datum.label, {_CUT} + 1)] : datum.label"
-)
-
-
-def show_figure(figure: Figure, key: str) -> None:
-    """The chart, the table of its numbers under it, and the downloads."""
-    st.subheader(figure.title)
-    if figure.empty:
-        st.caption(tr("analysis.no_data"))
-        return
-    # On screen: long labels on two lines rather than cut (a usable plot area at 390 px), the
-    # legend as one column that nothing clips, French number formats on the axes; the table
-    # under the chart, so that neither needs horizontal scrolling.
-    screen = (
-        figure.chart.properties(title="")
-        .configure_axis(
-            labelLimit=170, labelFontSize=12, titleFontSize=12, labelExpr=TWO_LINE_LABELS
-        )
-        .configure_legend(
-            labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
-        )
-    ).copy(deep=True)
-    if lang() == "fr":
-        screen.config.locale = FRENCH_CHART_LOCALE
-    st.altair_chart(
-        screen,
-        key=f"{key}_chart",
-        theme=None,
-        alt=tr("analysis.chart_alt", title=figure.title),
-    )
-    show_table(figure.table, f"{key}_table")
-    downloads(key, figure.table, key, figure)
 
 
 def language() -> str:

@@ -3,14 +3,8 @@ from functools import partial
 import streamlit as st
 
 from analysis.labels import display_table, theme_label
-from analysis.pages.shared import (
-    cached_verbatims,
-    downloads,
-    frames,
-    language,
-    results_page,
-    threshold,
-)
+from analysis.pages.figures import downloads
+from analysis.pages.shared import cached_verbatims, frames, language, results_page, threshold
 from surveys.pages.common import choose_many, show_table, tr
 
 me, filters = results_page("verbatims", threshold=threshold())

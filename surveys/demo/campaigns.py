@@ -56,17 +56,18 @@ def session_start(plan: DemoPlan, session_end: date) -> datetime:
     return paris_time(session_end + timedelta(days=plan.spec.offset_days), plan.spec.send_time)
 
 
-def campaign_row(
+def add_campaign(
+    builder: Builder,
     key: str,
     plan: DemoPlan,
     *,
     label: str,
     scheduled: datetime,
     session_id: int | None,
-    now: datetime,
-) -> dict[str, Any]:
-    """The campaign row, in the state the planner leaves it at `now` (open once started,
-    closed once past its closing time)."""
+) -> int:
+    """Add the campaign row, in the state the planner leaves it at the builder's `now` (open
+    once started, closed once past its closing time): its id."""
+    now = builder.now
     fields = campaign_fields(
         key=key,
         plan_id=plan.plan_id,
@@ -80,7 +81,7 @@ def campaign_row(
         reminder_offsets_days=plan.spec.reminder_offsets_days,
     )
     status = "scheduled" if now < scheduled else "open" if now < fields["closes_at"] else "closed"
-    return {**fields, "created_at": scheduled, "status": status}
+    return builder.add(Campaign, [{**fields, "created_at": scheduled, "status": status}])[0]
 
 
 def _invitation_row(
@@ -246,15 +247,14 @@ def financer_campaign(
     """Last year's yearly financer survey went to all but two financers (a coverage gap)."""
     year = today.year - 1
     scheduled = paris_time(date(year, *YEARLY_FINANCER_DAY), plan.spec.send_time)
-    row = campaign_row(
+    campaign_id = add_campaign(
+        builder,
         yearly_campaign_key(plan.plan_id, year),
         plan,
         label=f"{plan.title} {year}",
         scheduled=scheduled,
         session_id=None,
-        now=builder.now,
     )
-    campaign_id = builder.add(Campaign, [row])[0]
     invited = list(zip(person_ids["financer"][:-2], languages["financer"][:-2], strict=True))
     context = Context(programme="", weak_trainer=False)
     run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)

@@ -15,7 +15,7 @@ from surveys.demo.answers import WEAK_TRAINER_EMAIL
 from surveys.demo.builder import Builder
 from surveys.demo.campaigns import (
     Context,
-    campaign_row,
+    add_campaign,
     financer_campaign,
     run_campaign,
     session_start,
@@ -34,7 +34,7 @@ from surveys.demo.sessions import (
     session_rows,
     session_sizes,
 )
-from surveys.models import Campaign, Enrolment, Person, TrainingSession
+from surveys.models import Enrolment, Person, TrainingSession
 from surveys.models import Programme as ProgrammeRow
 
 SESSION_TEMPLATES = ("learner_hot", "trainer_debrief", "learner_cold", "company_cold")
@@ -114,15 +114,14 @@ def _session_campaign(
     """One campaign of a session, invited to `members` (their places in the plan's audience)
     and run to today."""
     session_id, session_code, _ = session
-    row = campaign_row(
+    campaign_id = add_campaign(
+        builder,
         session_campaign_key(plan.plan_id, session_id),
         plan,
         label=f"{plan.title} – {session_code}",
         scheduled=scheduled,
         session_id=session_id,
-        now=builder.now,
     )
-    campaign_id = builder.add(Campaign, [row])[0]
     audience = plan.audience
     invited = [(org.person_ids[audience][i], org.languages[audience][i]) for i in members]
     run_campaign(builder, campaign_id, plan, invited, scheduled=scheduled, context=context)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from surveys.config import paris_day
 from surveys.db import read_session, write_session
@@ -33,6 +34,8 @@ from surveys.people.editing import (
 )
 from surveys.staff.auth import StaffIdentity
 
+T = TypeVar("T")
+
 NEW_KEYS = tuple(f"new_person_{name}" for name in EDITABLE)
 
 
@@ -50,6 +53,30 @@ def _error(error: EditRefused) -> None:
     st.error(message)
 
 
+def _write(change: Callable[[Session], T]) -> T | None:
+    """`change(session)` in one write transaction, or None once the refusal is shown."""
+    try:
+        with write_session(context().engine) as session:
+            return change(session)
+    except EditRefused as error:
+        _error(error)
+        return None
+
+
+def _choice(
+    column: Any, prefix: str, name: str, options: tuple[str, ...], current: str, vocabulary: str
+) -> str | None:
+    """The select box of the field `name` on `current`, its options in the reader's words."""
+    return column.selectbox(
+        tr(f"people.edit.{name}"),
+        options,
+        index=options.index(current),
+        key=f"{prefix}{name}",
+        format_func=_labels(vocabulary),
+        placeholder=tr("common.choose"),
+    )
+
+
 def _fields(prefix: str, person: Person | None) -> dict[str, Any]:
     """The six fields of a person, filled from `person` (or empty), keyed `prefix + name`."""
     value = (lambda name: getattr(person, name) or "") if person else (lambda name: "")
@@ -60,23 +87,11 @@ def _fields(prefix: str, person: Person | None) -> dict[str, Any]:
             values[name] = column.text_input(label_text, value(name), key=f"{prefix}{name}")
     left, right = st.columns(2)
     kind = person.stakeholder_type if person else "learner"
-    values["stakeholder_type"] = left.selectbox(
-        tr("people.edit.stakeholder_type"),
-        STAKEHOLDER_TYPES,
-        index=STAKEHOLDER_TYPES.index(kind),
-        key=f"{prefix}stakeholder_type",
-        format_func=_labels("role"),
-        placeholder=tr("common.choose"),
-    )
     language = person.language if person else "fr"
-    values["language"] = right.selectbox(
-        tr("people.edit.language"),
-        LANGUAGES,
-        index=LANGUAGES.index(language),
-        key=f"{prefix}language",
-        format_func=_labels("language"),
-        placeholder=tr("common.choose"),
+    values["stakeholder_type"] = _choice(
+        left, prefix, "stakeholder_type", STAKEHOLDER_TYPES, kind, "role"
     )
+    values["language"] = _choice(right, prefix, "language", LANGUAGES, language, "language")
     return values
 
 
@@ -85,13 +100,14 @@ def add_form(me: StaffIdentity) -> None:
         values = _fields("new_person_", None)
         if not st.form_submit_button(tr("people.edit.add_submit"), key="person_new_submit"):
             return
-        try:
-            with write_session(context().engine) as session:
-                person = add_person(session=session, values=values, actor=me.email, now=utc_now())
-                name = f"{person.first_name} {person.last_name}".strip() or person.email
-                message = tr("people.edit.added", name=name, email=person.email)
-        except EditRefused as error:
-            _error(error)
+
+        def add(session: Session) -> str:
+            person = add_person(session=session, values=values, actor=me.email, now=utc_now())
+            name = f"{person.first_name} {person.last_name}".strip() or person.email
+            return tr("people.edit.added", name=name, email=person.email)
+
+        message = _write(add)
+        if message is None:
             return
         done(message, *NEW_KEYS)
 
@@ -114,15 +130,15 @@ def _edit_form(me: StaffIdentity, person: Person) -> None:
         values = _fields(prefix, person)
         if not st.form_submit_button(tr("people.edit.save"), key="person_edit_submit"):
             return
-        try:
-            with write_session(context().engine) as session:
-                change = edit_person(
-                    session=session, person_id=person.id, values=values, actor=me.email,
-                    now=utc_now(),
-                )  # fmt: skip
-                message = _saved_message(change) if change.changed else ""
-        except EditRefused as error:
-            _error(error)
+
+        def edit(session: Session) -> str:
+            change = edit_person(
+                session=session, person_id=person.id, values=values, actor=me.email, now=utc_now()
+            )
+            return _saved_message(change) if change.changed else ""
+
+        message = _write(edit)
+        if message is None:
             return
         if not message:
             st.info(tr("people.edit.unchanged"))
@@ -203,14 +219,13 @@ def _status_form(me: StaffIdentity, row: dict[str, Any]) -> None:
         )
         if not st.form_submit_button(tr("people.edit.status_save"), key="enrolment_status_save"):
             return
-    try:
-        with write_session(context().engine) as session:
-            changed = set_enrolment_status(
-                session=session, enrolment_id=row["id"], status=status, actor=me.email,
-                now=utc_now(), day=day,
-            )  # fmt: skip
-    except EditRefused as error:
-        _error(error)
+    changed = _write(
+        lambda session: set_enrolment_status(
+            session=session, enrolment_id=row["id"], status=status, actor=me.email,
+            now=utc_now(), day=day,
+        )
+    )  # fmt: skip
+    if changed is None:
         return
     if not changed:
         st.info(tr("people.edit.status_unchanged"))
@@ -233,13 +248,12 @@ def _remove(me: StaffIdentity, row: dict[str, Any]) -> None:
     if not confirmed:
         st.warning(tr("people.edit.confirm_first"))
         return
-    try:
-        with write_session(context().engine) as session:
-            result = remove_enrolment(
-                session=session, enrolment_id=row["id"], actor=me.email, now=utc_now()
-            )
-    except EditRefused as error:
-        _error(error)
+    result = _write(
+        lambda session: remove_enrolment(
+            session=session, enrolment_id=row["id"], actor=me.email, now=utc_now()
+        )
+    )
+    if result is None:
         return
     message = tr("people.edit.removed", session=row["session"], answered=result.answered,
                  kept=result.kept, cancelled=result.cancelled)  # fmt: skip

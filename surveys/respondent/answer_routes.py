@@ -110,15 +110,7 @@ class AnswerRoutes(RouteBase):
                 language_urls=urls,
             )
             return html(body)
-        return self.form_page(
-            token,
-            link,
-            organisation,
-            language=language,
-            section=link.current_section,
-            answers=link.answers,
-            language_urls=urls,
-        )
+        return self.current_page(token, link, organisation, language=language, language_urls=urls)
 
     async def answer_submit(self, request: Request) -> Response:
         token = request.path_params["token"]
@@ -169,15 +161,14 @@ class AnswerRoutes(RouteBase):
         language: str,
         **params: Any,
     ) -> Render:
+        notice = t(key, language, **params)
         return partial(
-            self.form_page,
+            self.current_page,
             token,
             link,
             organisation,
             language=language,
-            section=link.current_section,
-            answers=link.answers,
-            notice=t(key, language, **params),
+            notice=notice,
             status_code=status,
         )
 

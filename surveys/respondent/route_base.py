@@ -171,6 +171,19 @@ class RouteBase:
         )
         return html(body, INVALID_STATUS[link.state])
 
+    def current_page(
+        self, token: str, link: Link, organisation: OrganisationInfo, **options: Any
+    ) -> Response:
+        """The form page where the link stands (its current section, its saved answers)."""
+        return self.form_page(
+            token,
+            link,
+            organisation,
+            section=link.current_section,
+            answers=link.answers,
+            **options,
+        )
+
     def form_page(
         self,
         token: str,

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from analysis.dropouts import dropout_figures
-from analysis.evidence import build_evidence
+from analysis.evidence import collect_evidence, evidence_document
 from analysis.frames import AnalysisFilters, AnalysisFrames, load_frames
 from surveys.db import read_session
 from surveys.models import Campaign, Enrolment, Invitation, SurveyPlan
@@ -149,10 +149,11 @@ def test_the_evidence_pack_has_a_dropout_section_in_words(
     demo: AppContext, frames: AnalysisFrames, language: str, words: tuple[str, ...]
 ) -> None:
     start, end = date(2025, 3, 15), DEMO_NOW.date()
-    document = build_evidence(
+    data = collect_evidence(
         engine=demo.engine, settings=demo.settings, start=start, end=end, today=end,
         language=language,
     )  # fmt: skip
+    document = evidence_document(data, language)
     html = unescape(document.html)
     section = html[html.index('data-section="dropouts"') : html.index('data-section="expression"')]
     for word in words:

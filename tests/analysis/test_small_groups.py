@@ -233,7 +233,7 @@ def test_streamlit_offers_no_raw_table_download() -> None:
 )
 def test_tables_of_respondent_text_leave_through_the_formula_safe_export(page: str) -> None:
     source = (ROOT / page).read_text(encoding="utf-8")
-    assert "downloads(" in source  # analysis.pages.shared.downloads: to_csv_bytes / to_xlsx
+    assert "downloads(" in source  # analysis.pages.figures.downloads: to_csv_bytes / to_xlsx
     table = verbatim_table(
         _answers(CAMPAIGNS).assign(text='=HYPERLINK("http://x")'), small_group_min=THRESHOLD
     )

@@ -65,20 +65,8 @@ def _surveyed(context: AppContext) -> None:
             _respond(session, campaign, date(2026, 6, 2), support)
 
 
-def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_effect(
-    context: AppContext,
-) -> None:
-    _surveyed(context)
-    now = datetime(2026, 3, 12, 9, tzinfo=UTC)
-
-    # 1. the comment reads as a complaint and is offered to the register, under its theme
-    tagged = tag_comments(free_text_answers(load_frames(engine=context.engine).answers))
-    with read_session(context.engine) as session:
-        offered = register_candidates(tagged, recorded_response_ids(session=session))
-    [candidate] = offered.to_dict("records")
-    assert (candidate["text"], candidate["theme"]) == (COMPLAINT, "technical_support")
-
-    # 2. the register: recorded, acknowledged, answered, closed — each step dated
+def _through_the_register(context: AppContext, candidate: dict, now: datetime) -> int:
+    """The offered comment recorded, acknowledged, answered and closed: its complaint's id."""
     with write_session(context.engine) as session:
         complaint = record_complaint_from_answer(
             session=session,
@@ -103,10 +91,11 @@ def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_eff
             now=datetime(2026, 3, 20, 9, tzinfo=UTC),
         )
         complaint_id = complaint.id
-    with read_session(context.engine) as session:
-        assert register_candidates(tagged, recorded_response_ids(session=session)).empty
+    return complaint_id
 
-    # 3. the improvement plan: an action from the complaint, then done
+
+def _done_action(context: AppContext, complaint_id: int) -> None:
+    """An action from the complaint, in progress, then done on DONE_ON."""
     with write_session(context.engine) as session:
         action = action_from_complaint(
             session=session,
@@ -119,6 +108,28 @@ def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_eff
         )
         factories.action_status(session, action, "in_progress", date(2026, 3, 25))
         factories.action_status(session, action, "done", date(2026, 4, 20), done_on=DONE_ON)
+
+
+def test_a_complaint_flows_from_a_comment_to_a_done_action_with_its_measured_effect(
+    context: AppContext,
+) -> None:
+    _surveyed(context)
+    now = datetime(2026, 3, 12, 9, tzinfo=UTC)
+
+    # 1. the comment reads as a complaint and is offered to the register, under its theme
+    tagged = tag_comments(free_text_answers(load_frames(engine=context.engine).answers))
+    with read_session(context.engine) as session:
+        offered = register_candidates(tagged, recorded_response_ids(session=session))
+    [candidate] = offered.to_dict("records")
+    assert (candidate["text"], candidate["theme"]) == (COMPLAINT, "technical_support")
+
+    # 2. the register: recorded, acknowledged, answered, closed — each step dated
+    complaint_id = _through_the_register(context, candidate, now)
+    with read_session(context.engine) as session:
+        assert register_candidates(tagged, recorded_response_ids(session=session)).empty
+
+    # 3. the improvement plan: an action from the complaint, then done
+    _done_action(context, complaint_id)
     with read_session(context.engine) as session:
         plan = actions_frame(list_actions(session=session), today=date(2026, 7, 1))
     [row] = plan.to_dict("records")
