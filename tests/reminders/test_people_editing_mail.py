@@ -23,7 +23,7 @@ from surveys.models import (
 from surveys.people.editing import RemovedEnrolment, edit_person, remove_enrolment
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.smtp import HOT_SEND_TIME, SmtpServer
+from tests.support.smtp import HOT_SEND_TIME, SmtpServer
 
 ACTOR = "camille.qualite@example.org"
 FIRST_REMINDER = HOT_SEND_TIME + timedelta(days=3, hours=1)
