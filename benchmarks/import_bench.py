@@ -194,7 +194,7 @@ def with_respondents(rows: int, clients: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
-        bench = build_database(data_dir, clients)
+        bench = build_database(data_dir, clients, demo=False)
         csv_path = data_dir / "export.csv"
         csv_path.write_bytes(people_csv(rows, prefix="import"))
         port = free_port()
