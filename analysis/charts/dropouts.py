@@ -35,7 +35,7 @@ def _bars(data: pd.DataFrame, label: str, value: str, title: str, language: str)
                 alt.Tooltip(f"{value}:Q", format=".0%", title=_tr(value, language)),
             ],
         )
-        .properties(title=title, width=WIDTH)
+        .properties(title=title, width=WIDTH, height=alt.Step(34))  # room for two-line labels
         .configure(font=FONT)
         .configure_axis(labelLimit=300, labelFontSize=12, titleFontSize=12)
     )
