@@ -54,10 +54,14 @@ def percent(share: float, language: str = "fr", digits: int = 0) -> str:
     return f"{text}{NARROW_NBSP}%" if language != "en" else f"{text}%"
 
 
+def _calendar_day(value: date | datetime) -> date:
+    """The day itself, or a datetime's day on the Paris calendar."""
+    return _local(value).date() if isinstance(value, datetime) else value
+
+
 def day(value: date | datetime, language: str = "fr") -> str:
     """A calendar day: "27/03/2026" (fr) / "27 Mar 2026" (en); datetimes on the Paris calendar."""
-    if isinstance(value, datetime):
-        value = _local(value).date()
+    value = _calendar_day(value)
     if language == "en":
         return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
     return value.strftime("%d/%m/%Y")
@@ -65,8 +69,7 @@ def day(value: date | datetime, language: str = "fr") -> str:
 
 def month(value: date | datetime, language: str = "fr") -> str:
     """A calendar month: "11/2026" (fr) / "Nov 2026" (en)."""
-    if isinstance(value, datetime):
-        value = _local(value).date()
+    value = _calendar_day(value)
     if language == "en":
         return f"{_EN_MONTHS[value.month - 1]} {value.year}"
     return value.strftime("%m/%Y")
