@@ -13,8 +13,8 @@ process, so the server does not share our interpreter):
   HTML part, and its messages are smaller than ours) or our rendered HTML
   (`--bare-content html`: yagmail copies it into both parts, and its messages are larger).
 The work is split in rounds that alternate the two (this machine is shared: a burst of load
-then falls on both alike). It prints both rates, their ratio (target: full path >= 0.7 x
-bare loop) and the average message sizes.
+then falls on both alike). It prints both rates, their ratio (target: full path >= 0.8 x
+bare loop, on SQLite and on PostgreSQL) and the average message sizes.
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def main() -> None:
     )
     ratio = full / bare
     print(
-        f"ratio full / bare: {ratio:.2f} (target >= 0.70: {'met' if ratio >= 0.7 else 'NOT met'})"
+        f"ratio full / bare: {ratio:.2f} (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})"
     )
 
 

@@ -32,14 +32,15 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from reminders import outbox, policy
-from reminders.committer import committer
+from reminders.committer import Commit, committer
 from reminders.composer import MessageComposer
 from reminders.outbox import ClaimedMessage
 from reminders.planner import plan_due
@@ -98,6 +99,7 @@ class _Outcome:
     status: str  # sent | retry | failed | unknown
     message_id: str
     error: DeliveryError | None = None
+    again_now: bool = False  # retry on a new connection in this pass, without a back-off
 
 
 @dataclass
@@ -157,15 +159,25 @@ def dispatch_due(
     if on_progress is not None:
         work.total = outbox.count_due(engine=engine, now=now, campaign_id=campaign_id)
     started = time.monotonic()
+    with _Line(work) as line:
+        _send_due(work, line, batch_size, campaign_id, started)
+    return work.summary
+
+
+def _send_due(
+    work: _Pass, line: _Line, batch_size: int, campaign_id: int | None, started: float
+) -> None:
+    """Claim and send batch after batch until nothing is due, the rate limits or the time
+    allowed stop the pass, or the server cannot be reached."""
     while not work.should_stop():
         allowance = _rate_allowance(work, batch_size)
         if allowance == 0:
             work.summary.more = True
             break
-        with outbox.write_transaction(engine) as connection:
+        with outbox.write_transaction(work.engine) as connection:
             claims = outbox.claim_batch(
                 connection,
-                now=now,
+                now=work.now,
                 worker=work.worker,
                 limit=allowance,
                 lease_seconds=work.options.lease_seconds,
@@ -174,11 +186,10 @@ def dispatch_due(
             batch = _admit(connection, work, claims)
         if not claims:
             break
-        connected = _send_batch(work, batch) if batch else True
+        connected = _send_batch(work, line, batch) if batch else True
         if not connected or time.monotonic() - started > work.options.max_pass_seconds:
             work.summary.more = connected
             break
-    return work.summary
 
 
 def _rate_allowance(work: _Pass, wanted: int) -> int:
@@ -215,30 +226,74 @@ def _admit(
     return admitted
 
 
-def _send_batch(work: _Pass, batch: list[tuple[ClaimedMessage, str]]) -> bool:
-    """Send an admitted batch on one connection; False when the server could not be reached.
-    Each message is marked `sending` in the commit that records the previous one's outcome;
-    that commit runs while the message is composed and its envelope sent, and the content
-    goes out only once it is done (`may_hand_over`)."""
+class _Line:
+    """The pass's SMTP connection and committer, opened at the first batch that has something
+    to send and kept for the next ones (as a bare loop keeps its one connection: a connection
+    per batch costs a greeting, a login and, with TLS, a handshake); opened again after the
+    server dropped it. Closed at the end of the pass."""
+
+    def __init__(self, work: _Pass) -> None:
+        self.work = work
+        self.stack: ExitStack | None = None
+        self.connection: Any = None
+        self.commit: Commit | None = None
+        self.carried = 0  # messages the open connection delivered
+
+    def open(self) -> tuple[Any, Commit]:
+        """The open connection and committer; raises DeliveryError when the server cannot
+        be reached."""
+        if self.stack is None or self.commit is None:
+            with ExitStack() as stack:
+                self.connection = stack.enter_context(self.work.sender.connect())
+                self.commit = stack.enter_context(committer(self.work.engine))
+                self.stack = stack.pop_all()
+            self.carried = 0
+        return self.connection, self.commit
+
+    def close(self) -> None:
+        stack, self.stack, self.connection, self.commit = self.stack, None, None, None
+        if stack is not None:
+            stack.close()
+
+    def __enter__(self) -> _Line:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _send_batch(work: _Pass, line: _Line, batch: list[tuple[ClaimedMessage, str]]) -> bool:
+    """Send an admitted batch on the pass's connection; False when the server could not be
+    reached. Each message is marked `sending` in the commit that records the previous one's
+    outcome; that commit runs while the message is composed and its envelope sent, and the
+    content goes out only once it is done (`may_hand_over`)."""
     previous: _Outcome | None = None
     try:
-        with work.sender.connect() as connection, committer(work.engine) as commit:
-            for message, address in batch:
-                if work.should_stop():
-                    break
-                message_id = new_message_id(work.settings.mail_from)
-                marked = commit(_begin_sending, work, previous, message, message_id)
-                previous = _deliver(work, connection, message, address, message_id, marked)
-                if previous is None:
-                    continue
-                _progress(work)
-                if previous.error is not None and previous.error.connection_lost:
-                    break
+        connection, commit = line.open()
+        for message, address in batch:
+            if work.should_stop():
+                break
+            message_id = new_message_id(work.settings.mail_from)
+            marked = commit(_begin_sending, work, previous, message, message_id)
+            previous = _deliver(work, connection, message, address, message_id, marked)
+            if previous is None:
+                continue
+            _progress(work)
+            line.carried += previous.status == "sent"
+            if previous.error is not None and previous.error.connection_lost:
+                # A server that ends a connection after so many messages (421 at MAIL) took
+                # nothing of this one: it goes again at once, on the next batch's connection.
+                previous.again_now = line.carried > 0 and previous.status == "retry"
+                line.close()
+                break
     except DeliveryError as error:  # could not connect: the whole batch waits
         with outbox.write_transaction(work.engine) as db:
             for message, _address in batch:
                 _record_unreachable(db, work, message, error)
         return False
+    except BaseException:
+        line.close()  # no commit of ours may still run when the outcome below is written
+        raise
     finally:
         with outbox.write_transaction(work.engine) as db:
             if previous is not None:
@@ -319,8 +374,9 @@ def _record(db: sa.Connection, work: _Pass, outcome: _Outcome) -> None:
     attempts = message.attempts + 1
     gives_up = policy.retry_gives_up(attempts, work.options.retry_give_up_days)
     if outcome.status == "retry" and not gives_up:
-        outbox.record_retry(db, message.id, now + policy.retry_delay(attempts), error.reply)
-        work.summary.retry += 1
+        delay = timedelta(0) if outcome.again_now else policy.retry_delay(attempts)
+        outbox.record_retry(db, message.id, now + delay, error.reply)
+        work.summary.retry += not outcome.again_now
         return
     reply = error.reply if outcome.status == "failed" else f"gave up: {error.reply}"
     outbox.record_failed(db, message, reply, recipient_refused=error.recipient_refused, now=now)

@@ -55,7 +55,19 @@ class RecordingHandler:
     data_reply: str | None = None
     delay_seconds: float = 0.0
     on_message: Callable[[Received], None] | None = None
+    messages_per_connection: int = 0  # > 0: "421" at the next MAIL, then hang up
+    connections: Counter[str] = field(default_factory=Counter)  # messages per connection
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        with self.lock:
+            carried = self.connections[str(session.peer)]
+        if self.messages_per_connection and carried >= self.messages_per_connection:
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            return "421 4.7.0 Too many messages on this connection, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.recipient_replies.get(address)
@@ -72,6 +84,7 @@ class RecordingHandler:
         item = Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         with self.lock:
             self.received.append(item)
+            self.connections[str(session.peer)] += 1
         if self.on_message is not None:
             self.on_message(item)
         return "250 Message accepted for delivery"
