@@ -21,7 +21,7 @@ from analysis.warmup import start_warm_up
 from api.pages import PAGES as api_pages
 from api.routes import api_routes
 from reminders.pages import PAGES as reminders_pages
-from reminders.worker import start_background_dispatcher
+from reminders.worker import start_dispatcher_process
 from surveys.builder.preview import builder_routes
 from surveys.http.guards import ServerGuard
 from surveys.http.nodelay import disable_nagle_on_listeners
@@ -63,10 +63,10 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     record_public_base_url(context.engine, public_base_url())
     # Imports, catalogs, the analysis frames: paid now, not by the first staff visit.
     start_warm_up(context)
-    # The embedded email dispatcher (DISPATCHER=on): a thread plans and sends due messages;
-    # it stops between two messages on shutdown. Extra `python -m reminders run` workers
-    # may run beside it: rows are claimed, never sent twice.
-    dispatcher = start_background_dispatcher(context) if context.settings.dispatcher else None
+    # The embedded email dispatcher (DISPATCHER=on): `python -m reminders run` as this
+    # server's child process, at a lower priority (respondents first); it stops between two
+    # messages on shutdown. Extra workers may run beside it: rows are claimed, never sent twice.
+    dispatcher = start_dispatcher_process() if context.settings.dispatcher else None
     daily_jobs = DailyJobs(context)  # the retention purge, once a day
     daily_jobs.start()
     try:

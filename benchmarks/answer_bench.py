@@ -17,8 +17,8 @@ each. Then, at the same concurrency, in one run:
    - `GET /r/{token}` of the paged form: the page a respondent sees (6 questions),
    - `POST /r/{token}`: saving a section (6 answers; one write transaction, then a redirect).
 2. **Loaded** (unless `--quiet-only`): 10,000 due invitations added to the outbox, the server
-   restarted on the same database with its in-process dispatcher on (sending to an aiosmtpd
-   sink on loopback) and a staff user in headless Chromium reloading the dashboard
+   restarted on the same database with its dispatcher on (the server's child process, sending
+   to an aiosmtpd sink on loopback) and a staff user in headless Chromium reloading the dashboard
    (`benchmarks/loaded_case.py`); the section page and the save again, with how many messages
    went out during each measurement. It prints each p95 against the quiet one.
 

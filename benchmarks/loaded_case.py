@@ -3,7 +3,7 @@
 - **A backlog**: `BACKLOG` learners enrolled in sessions that ended yesterday under the hot
   plan, planned with the real planner (`plan_due`), so the outbox holds that many invitations
   due now (what the demo's own plans have due today, the new learners included, is
-  cancelled). The server's in-process dispatcher (DISPATCHER=on) sends them to an aiosmtpd
+  cancelled). The server's dispatcher (DISPATCHER=on: its child process) sends them to an aiosmtpd
   sink on loopback (its own process, as a real mail relay would be).
 - **A staff user**: headless Chromium (Debian's) logged in with a session cookie, reloading
   the dashboard over and over (each reload is a new Streamlit session: the whole script runs

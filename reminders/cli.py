@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -42,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_INTERVAL_SECONDS,
         help="seconds between two passes",
     )
+    loop.add_argument(
+        "--parent",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="stop when this process (the web server that started this one) is gone",
+    )
+    loop.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="lower this process's CPU priority by so much (the web server's child: 10)",
+    )
     for command in (once, loop):
         command.add_argument(
             "--batch-size",
@@ -62,6 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
             help="give up retrying a message after this many days",
         )
     return parser
+
+
+def watch_parent(parent: int, stop: threading.Event, every_seconds: float = 1.0) -> None:
+    """Set `stop` once `parent` is gone (killed without a chance to stop its child): the
+    loop then ends between two messages instead of running on, orphaned."""
+
+    def watch() -> None:
+        while os.getppid() == parent:  # a parent gone before we started counts too
+            if stop.wait(every_seconds):
+                return
+        stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,9 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(json.dumps(result), flush=True)
         return 0
+    if args.nice:
+        os.nice(args.nice)
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
+    if args.parent is not None:
+        watch_parent(args.parent, stop)
     run_loop(
         context=context,
         stop=stop,

@@ -203,7 +203,7 @@ class Settings:
         _number,
     )
     dispatcher: bool = setting(
-        "on", "`on` runs the email dispatcher inside the web server.", _switch
+        "on", "`on`: the web server starts the email dispatcher as its child process.", _switch
     )
     demo_data: bool = setting(
         "on", "`on` loads demo data when the database is empty at start.", _switch

@@ -42,3 +42,27 @@ def start_dispatcher(context: AppContext, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def process_facts(pid: int) -> tuple[int, int, str] | None:
+    """(parent pid, niceness, command line) of a live process, from /proc; None once gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (name)": state, ppid, ...
+    if fields[0] == "Z":  # exited, not yet reaped
+        return None
+    return int(fields[1]), int(fields[16]), command
+
+
+def dispatcher_children(parent: int | None = None) -> list[int]:
+    """The live `python -m reminders run` processes whose parent is `parent` (default: us)."""
+    parent = os.getpid() if parent is None else parent
+    found = []
+    for entry in Path("/proc").iterdir():
+        facts = process_facts(int(entry.name)) if entry.name.isdigit() else None
+        if facts is not None and facts[0] == parent and "-m reminders run" in facts[2]:
+            found.append(int(entry.name))
+    return found

@@ -1,12 +1,11 @@
 """The commands: `python -m reminders tick [--now]` prints one JSON line; `run` loops until
-SIGTERM and stops cleanly; the in-process dispatcher starts and stops with the server."""
+SIGTERM and stops cleanly; the server's dispatcher process starts and stops with it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import signal
-import threading
 import time
 
 import pytest
@@ -15,7 +14,7 @@ from reminders.mailbox import count_mailbox
 from reminders.worker import start_background_dispatcher
 from surveys.runtime import AppContext
 from tests.factories import hot_session
-from tests.reminders.processes import start_dispatcher
+from tests.reminders.processes import dispatcher_children, dispatcher_env, start_dispatcher
 from tests.support.smtp import HOT_SEND_TIME
 
 
@@ -91,30 +90,23 @@ def test_the_server_lifespan_starts_the_dispatcher_only_when_asked(
     import streamlit_app
     from surveys import runtime
 
-    settings = sqlite_context.settings
-    for name, value in (
-        ("DATABASE_URL", settings.database_url),
-        ("DATA_DIR", str(settings.data_dir)),
-        ("DEMO_DATA", "off"),
-    ):
+    for name, value in dispatcher_env(sqlite_context).items():
         monkeypatch.setenv(name, value)
 
-    def threads_during_lifespan(dispatcher: str) -> tuple[bool, bool]:
+    def dispatchers_during_lifespan(dispatcher: str) -> tuple[list[int], list[int]]:
         monkeypatch.setenv("DISPATCHER", dispatcher)
         runtime.app_context.cache_clear()
 
-        async def run() -> bool:
+        async def run() -> list[int]:
             async with streamlit_app.lifespan(None):
-                return any(t.name == "reminders-dispatcher" for t in threading.enumerate())
+                return dispatcher_children()
 
         during = asyncio.run(run())
-        after = any(
-            t.name == "reminders-dispatcher" and t.is_alive() for t in threading.enumerate()
-        )
-        return during, after
+        return during, dispatcher_children()
 
     try:
-        assert threads_during_lifespan("on") == (True, False)
-        assert threads_during_lifespan("off") == (False, False)
+        during, after = dispatchers_during_lifespan("on")
+        assert len(during) == 1 and after == []  # one child while serving, none after
+        assert dispatchers_during_lifespan("off") == ([], [])
     finally:
         runtime.app_context.cache_clear()

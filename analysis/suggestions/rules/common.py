@@ -15,7 +15,9 @@ def likert_mean(likert: pd.DataFrame) -> float:
 
 
 def audiences_in(frame: pd.DataFrame, column: str = "audience") -> list[str]:
-    present = set(frame[column].dropna().astype(str)) if column in frame else set()
+    if column not in frame:
+        return []
+    present = {str(value) for value in pd.unique(frame[column].dropna())}  # the categories'
     return [audience for audience in STAKEHOLDER_ORDER if audience in present]
 
 
