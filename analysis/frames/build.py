@@ -93,20 +93,28 @@ def build_answer_frame(
 
 
 def load_frames(
-    *, engine: sa.Engine, start: date | None = None, end: date | None = None
+    *,
+    engine: sa.Engine,
+    start: date | None = None,
+    end: date | None = None,
+    answers: pd.DataFrame | None = None,
 ) -> AnalysisFrames:
     """Everything the dashboard, the summary and the suggestions compute from, for responses
-    submitted between `start` and `end` (Paris days, inclusive; None = unbounded)."""
+    submitted between `start` and `end` (Paris days, inclusive; None = unbounded). `answers`:
+    an answer frame already built from the same answers, questions and campaigns (the
+    frames cache keeps it when only invitations, people or the register changed)."""
     with engine.connect() as connection:
-        answers = read_answers(connection, start, end)
-        questions = read_questions(connection)
         campaigns = read_campaigns(connection)
+        if answers is None:
+            answers = build_answer_frame(
+                read_answers(connection, start, end), read_questions(connection), campaigns
+            )
         session_people = read_session_people(connection)
         solicitations = read_solicitations(connection)
         financers = read_financers(connection)
         enrolments = read_learner_enrolments(connection)
     return AnalysisFrames(
-        answers=build_answer_frame(answers, questions, campaigns),
+        answers=answers,
         session_people=session_people,
         campaigns=campaigns,
         solicitations=solicitations,

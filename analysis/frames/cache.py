@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
@@ -43,20 +44,42 @@ _WATCHED: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 
 
+# What the answer frame (the heavy one: every answer with its question and campaign) is built
+# from. The rest changes far more often (each invitation sent moves `invitation`): then the
+# answer frame of the previous version is kept and only the light frames are read again.
+_ANSWER_TABLES = (
+    "response",
+    "answer",
+    "named_response",
+    "survey_version",
+    "campaign",
+    "training_session",
+    "programme",
+)
+VERSION_PARTS = "|"  # "<answer tables' fingerprint>|<the other tables' fingerprint>"
+
+
 def _fingerprint_columns() -> list[sa.ColumnElement]:
-    tables = SQLModel.metadata.tables
-    columns: list[sa.ColumnElement] = []
-    for name, (milestones, has_status) in _WATCHED.items():
-        table = tables[name]
-        key = table.c.get("id")
-        numbered = key is not None and isinstance(key.type, sa.Integer)
-        aggregates = [sa.func.count(), *([sa.func.max(key)] if numbered else [])]
-        aggregates += [sa.func.count(table.c[column]) for column in milestones]
-        if has_status:  # a weighted sum: moving a row from one status to another changes it
-            aggregates.append(sa.func.sum(sa.func.length(table.c.status) * key))
-        aggregates += _extra_aggregates(name, table)
-        columns += [sa.select(item).select_from(table).scalar_subquery() for item in aggregates]
-    return columns
+    """The fingerprint's aggregates: the answer tables' first, then the others'."""
+    ordered = sorted(_WATCHED, key=lambda name: name not in _ANSWER_TABLES)
+    return [column for name in ordered for column in _table_fingerprint(name)]
+
+
+def _answer_columns_count() -> int:
+    return sum(len(_table_fingerprint(name)) for name in _ANSWER_TABLES)
+
+
+def _table_fingerprint(name: str) -> list[sa.ColumnElement]:
+    milestones, has_status = _WATCHED[name]
+    table = SQLModel.metadata.tables[name]
+    key = table.c.get("id")
+    numbered = key is not None and isinstance(key.type, sa.Integer)
+    aggregates = [sa.func.count(), *([sa.func.max(key)] if numbered else [])]
+    aggregates += [sa.func.count(table.c[column]) for column in milestones]
+    if has_status:  # a weighted sum: moving a row from one status to another changes it
+        aggregates.append(sa.func.sum(sa.func.length(table.c.status) * key))
+    aggregates += _extra_aggregates(name, table)
+    return [sa.select(item).select_from(table).scalar_subquery() for item in aggregates]
 
 
 def _extra_aggregates(name: str, table: sa.Table) -> list[sa.ColumnElement]:
@@ -71,14 +94,25 @@ def _extra_aggregates(name: str, table: sa.Table) -> list[sa.ColumnElement]:
 def data_version(connection: sa.Connection) -> str:
     """The fingerprint of the data the analysis frames are built from (one query)."""
     row = connection.execute(sa.select(*_fingerprint_columns())).one()
-    return ":".join("" if value is None else str(value) for value in row)
+    values = ["" if value is None else str(value) for value in row]
+    split = _answer_columns_count()
+    return ":".join(values[:split]) + VERSION_PARTS + ":".join(values[split:])
+
+
+def answer_part(version: str) -> str:
+    """The part of a data version the answer frame depends on."""
+    return version.split(VERSION_PARTS, 1)[0]
 
 
 class FramesCache:
     """The frames of the current data version, per database, built once per version."""
 
-    def __init__(self, build: Callable[[sa.Engine], AnalysisFrames] | None = None) -> None:
-        self._build = build or (lambda engine: load_frames(engine=engine))
+    def __init__(
+        self, build: Callable[[sa.Engine, pd.DataFrame | None], AnalysisFrames] | None = None
+    ) -> None:
+        """`build(engine, answers)` reads the frames; `answers`, when given, is the answer
+        frame of the previous version, still right for this one (see `_ANSWER_TABLES`)."""
+        self._build = build or (lambda engine, answers: load_frames(engine=engine, answers=answers))
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[str, AnalysisFrames]] = {}
 
@@ -96,7 +130,9 @@ class FramesCache:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != version:
-                entry = (version, self._build(engine))
+                kept = entry is not None and answer_part(entry[0]) == answer_part(version)
+                answers = entry[1].answers if kept and entry is not None else None
+                entry = (version, self._build(engine, answers))
                 self._entries[key] = entry
             return entry[1]
 

@@ -40,9 +40,9 @@ def test_frames_are_built_once_per_data_version_and_again_after_a_write(
 ) -> None:
     builds: list[int] = []
 
-    def build(engine: sa.Engine):
+    def build(engine: sa.Engine, answers):
         builds.append(1)
-        return load_frames(engine=engine)
+        return load_frames(engine=engine, answers=answers)
 
     cache, question = FramesCache(build), a_question_id()
     add_response(context, question)
@@ -76,6 +76,38 @@ def test_the_data_version_moves_with_status_changes_and_erasure(context: AppCont
     versions.append(cache.version(context.engine))
     assert len(set(versions)) == len(versions)  # each write gave a new version
     assert cache.version(context.engine) == versions[-1]  # and reading changes nothing
+
+
+def solicited(frames) -> int:
+    table = frames.solicitations
+    return int(table["solicited"].fillna(0).sum()) if "solicited" in table else 0
+
+
+def test_a_sent_invitation_keeps_the_answer_frame_and_refreshes_the_rest(
+    context: AppContext,
+) -> None:
+    """During a mail campaign each message sent moves the version: the answer frame (every
+    answer) is kept, the solicitations are read again; a new answer rebuilds everything."""
+    cache, question = FramesCache(), a_question_id()
+    add_response(context, question)
+    with write_session(context.engine) as session:
+        item, person = factories.campaign(session), factories.person(session)
+        session.add(
+            Invitation(
+                campaign_id=item.id, person_id=person.id, token_hash="h" * 64, token_salt="s"
+            )
+        )
+    before = cache.get(context.engine)
+    with write_session(context.engine) as session:
+        session.execute(sa.update(Invitation).values(status="sent", sent_at=utc_now()))
+    after = cache.get(context.engine)
+    assert after is not before and after.answers is before.answers
+    assert solicited(before) + 1 == solicited(after)
+
+    add_response(context, question)
+    rebuilt = cache.get(context.engine)
+    assert rebuilt.answers is not after.answers
+    assert rebuilt.answers["response_id"].nunique() == after.answers["response_id"].nunique() + 1
 
 
 @pytest.fixture
