@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
 from reminders.dispatcher import tick
@@ -23,48 +21,34 @@ from tests.support.smtp import HOT_SEND_TIME, RecordingHandler, SmtpServer, smtp
 LEARNERS = 250
 
 
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def context(tmp_path: Path, database_url: str, server: SmtpServer) -> Iterator[AppContext]:
-    context = make_context(tmp_path, database_url, **smtp_settings(server.port))
-    yield context
-    context.engine.dispose()
-
-
 def outbox(context: AppContext) -> list[OutboundMessage]:
     with read_session(context.engine) as session:
         return list(session.exec(select(OutboundMessage)).all())
 
 
-def test_the_batches_of_a_pass_share_one_connection(context: AppContext, server: SmtpServer):
-    people = hot_session(context, learners=LEARNERS)
+def test_the_batches_of_a_pass_share_one_connection(mail_context: AppContext, smtp: SmtpServer):
+    people = hot_session(mail_context, learners=LEARNERS)
 
-    counts = tick(context=context, now=HOT_SEND_TIME, batch_size=100)
+    counts = tick(context=mail_context, now=HOT_SEND_TIME, batch_size=100)
 
     assert counts["sent"] == LEARNERS
-    assert sorted(server.handler.connections.values()) == [LEARNERS]  # 3 batches, 1 connection
-    assert server.handler.recipients() == Counter({person.email: 1 for person in people})
+    assert sorted(smtp.handler.connections.values()) == [LEARNERS]  # 3 batches, 1 connection
+    assert smtp.handler.recipients() == Counter({person.email: 1 for person in people})
 
 
 def test_a_server_that_hangs_up_after_so_many_messages_loses_and_repeats_nothing(
-    context: AppContext, server: SmtpServer
+    mail_context: AppContext, smtp: SmtpServer
 ):
-    server.handler.messages_per_connection = 40
-    people = hot_session(context, learners=LEARNERS)
+    smtp.handler.messages_per_connection = 40
+    people = hot_session(mail_context, learners=LEARNERS)
 
-    counts = tick(context=context, now=HOT_SEND_TIME, batch_size=100)
+    counts = tick(context=mail_context, now=HOT_SEND_TIME, batch_size=100)
 
     # Every message, including each one refused with 421, went out in this same pass, once.
     assert counts == {"planned": LEARNERS, "sent": LEARNERS, "retry": 0, "failed": 0, "unknown": 0}
-    assert server.handler.recipients() == Counter({person.email: 1 for person in people})
-    assert sorted(server.handler.connections.values()) == [10] + [40] * 6
-    rows = outbox(context)
+    assert smtp.handler.recipients() == Counter({person.email: 1 for person in people})
+    assert sorted(smtp.handler.connections.values()) == [10] + [40] * 6
+    rows = outbox(mail_context)
     assert {row.status for row in rows} == {"sent"}
     assert Counter(row.attempts for row in rows) == {1: LEARNERS - 6, 2: 6}  # the six 421s
 
