@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
-            help="messages sent per SMTP connection",
+            help="messages claimed at a time (one SMTP connection serves the whole pass)",
         )
         command.add_argument(
             "--lease-seconds",

@@ -137,8 +137,8 @@ def dispatch_due(
     should_stop: Callable[[], bool] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> DispatchSummary:
-    """Send every message due at `now` (within the rate limits), batch by batch, one
-    connection per batch. `campaign_id` limits the pass to one campaign (send-now button).
+    """Send every message due at `now` (within the rate limits), batch by batch, on one SMTP
+    connection for the pass. `campaign_id` limits the pass to one campaign (send-now button).
     Raises `PublicUrlUnknown` before claiming anything when no link base is known."""
     work = _Pass(
         engine=engine,

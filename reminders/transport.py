@@ -1,10 +1,10 @@
 """Getting a composed message out: yagmail over SMTP, or a local mailbox folder.
 
-A sender opens one connection per batch (`with sender.connect() as connection`) and sends
-each message's bytes on it. Failures come back as `DeliveryError`, already sorted into
-"try again later" (4xx replies, connection problems), "permanent" (5xx replies) and "in doubt"
-(the whole message went out, then no reply came: the server may have accepted it), so the
-dispatcher records them without knowing SMTP.
+A sender opens a connection (`with sender.connect() as connection`; the dispatcher keeps one
+for a whole pass) and sends each message's bytes on it. Failures come back as `DeliveryError`,
+already sorted into "try again later" (4xx replies, connection problems), "permanent" (5xx
+replies) and "in doubt" (the whole message went out, then no reply came: the server may have
+accepted it), so the dispatcher records them without knowing SMTP.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class _SmtpConnection:
 
 @dataclass
 class SmtpSender:
-    """yagmail on one connection per batch (STARTTLS, SSL or plain, login when a user is set)."""
+    """yagmail on one connection per pass (STARTTLS, SSL or plain, login when a user is set)."""
 
     host: str
     port: int
