@@ -242,7 +242,7 @@ class _Line:
     def open(self) -> tuple[Any, Commit]:
         """The open connection and committer; raises DeliveryError when the server cannot
         be reached."""
-        if self.stack is None or self.commit is None:
+        if self.stack is None:
             with ExitStack() as stack:
                 self.connection = stack.enter_context(self.work.sender.connect())
                 self.commit = stack.enter_context(committer(self.work.engine))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 import sqlalchemy as sa
@@ -59,14 +60,14 @@ _ANSWER_TABLES = (
 VERSION_PARTS = "|"  # "<answer tables' fingerprint>|<the other tables' fingerprint>"
 
 
-def _fingerprint_columns() -> list[sa.ColumnElement]:
-    """The fingerprint's aggregates: the answer tables' first, then the others'."""
-    ordered = sorted(_WATCHED, key=lambda name: name not in _ANSWER_TABLES)
-    return [column for name in ordered for column in _table_fingerprint(name)]
-
-
-def _answer_columns_count() -> int:
-    return sum(len(_table_fingerprint(name)) for name in _ANSWER_TABLES)
+@cache
+def _fingerprint() -> tuple[sa.Select, int]:
+    """The fingerprint query (the answer tables' aggregates first, then the others') and how
+    many of its columns are the answer tables'; built once, run on every render."""
+    answer_columns = [column for name in _ANSWER_TABLES for column in _table_fingerprint(name)]
+    others = [name for name in _WATCHED if name not in _ANSWER_TABLES]
+    other_columns = [column for name in others for column in _table_fingerprint(name)]
+    return sa.select(*answer_columns, *other_columns), len(answer_columns)
 
 
 def _table_fingerprint(name: str) -> list[sa.ColumnElement]:
@@ -93,9 +94,8 @@ def _extra_aggregates(name: str, table: sa.Table) -> list[sa.ColumnElement]:
 
 def data_version(connection: sa.Connection) -> str:
     """The fingerprint of the data the analysis frames are built from (one query)."""
-    row = connection.execute(sa.select(*_fingerprint_columns())).one()
-    values = ["" if value is None else str(value) for value in row]
-    split = _answer_columns_count()
+    query, split = _fingerprint()
+    values = ["" if value is None else str(value) for value in connection.execute(query).one()]
     return ":".join(values[:split]) + VERSION_PARTS + ":".join(values[split:])
 
 
@@ -131,7 +131,7 @@ class FramesCache:
             entry = self._entries.get(key)
             if entry is None or entry[0] != version:
                 kept = entry is not None and answer_part(entry[0]) == answer_part(version)
-                answers = entry[1].answers if kept and entry is not None else None
+                answers = entry[1].answers if kept and entry else None
                 entry = (version, self._build(engine, answers))
                 self._entries[key] = entry
             return entry[1]
