@@ -192,7 +192,49 @@ def build_database(data_dir: Path, clients: int, *, demo: bool) -> BenchData:
 # ---- server ----------------------------------------------------------------------------------
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+@dataclass(frozen=True)
+class Placement:
+    """Which cores the server and the rest of the run may use.
+
+    `shared`: everyone on both cores, as the kernel likes (the clients, the staff browser
+    and the mail sink compete with the server for CPU). `isolated`: the server's process on
+    core 0; the clients (wrk), the staff browser (Chromium) and the mail sink, which in real
+    use run on the respondents' phones, the staff member's computer and the mail relay, on
+    core 1; the server's dispatcher child on both (it belongs to the server)."""
+
+    name: str
+    server_cores: frozenset[int] | None = None
+    world_cores: frozenset[int] | None = None
+
+    def enter(self) -> None:
+        """Pin this process (and so wrk, Chromium and the sink, its children) to its cores."""
+        os.sched_setaffinity(0, self.world_cores or ALL_CORES)
+
+    def server_start(self) -> None:  # runs in the server's process, before exec
+        if self.server_cores is not None:
+            os.sched_setaffinity(0, self.server_cores)
+
+    def free_children(self, server: subprocess.Popen) -> None:
+        """The server's children (its dispatcher) on every core, as on a real server."""
+        if self.server_cores is None:
+            return
+        for pid in children_of(server.pid):
+            os.sched_setaffinity(pid, ALL_CORES)
+
+
+ALL_CORES = frozenset(os.sched_getaffinity(0))
+SHARED = Placement("shared")
+ISOLATED = Placement("isolated", frozenset({0}), ALL_CORES - {0})
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def start_server(env: dict[str, str], port: int, placement: Placement = SHARED) -> subprocess.Popen:
     command = [*streamlit_command(port), "--browser.gatherUsageStats", "false"]
     full_env = {
         **os.environ,
@@ -202,7 +244,12 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     }
     log = open(Path(env["DATA_DIR"]) / "server.log", "w")  # noqa: SIM115  (kept for the process)
     process = subprocess.Popen(
-        command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        command,
+        cwd=ROOT,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=placement.server_start,
     )
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -286,9 +333,11 @@ def _targets(data: BenchData) -> dict[str, list[Target]]:
     }
 
 
-def quiet_phase(data: BenchData, run: Runner, connections: int, seconds: int) -> list[Figures]:
+def quiet_phase(
+    data: BenchData, run: Runner, connections: int, seconds: int, placement: Placement
+) -> list[Figures]:
     port = free_port()
-    server = start_server(data.env, port)
+    server = start_server(data.env, port, placement)
     base_url = f"http://127.0.0.1:{port}"
     try:
         warm_up(base_url, data.paged + data.one_page)
@@ -299,17 +348,20 @@ def quiet_phase(data: BenchData, run: Runner, connections: int, seconds: int) ->
         server.wait(timeout=20)
 
 
-def loaded_phase(data: BenchData, run: Runner, connections: int, seconds: int) -> list[Figures]:
+def loaded_phase(
+    data: BenchData, run: Runner, connections: int, seconds: int, placement: Placement
+) -> list[Figures]:
     """The section page and the save while the dispatcher sends and a staff user reloads."""
     planned = loaded_case.add_backlog(data.env)
     print(f"backlog: {planned} messages planned in the outbox")
     smtp_port, sink = loaded_case.start_mail_sink()
     port = free_port()
     database_url = data.env["DATABASE_URL"]
-    server = start_server({**data.env, **loaded_case.mail_env(smtp_port)}, port)
+    server = start_server({**data.env, **loaded_case.mail_env(smtp_port)}, port, placement)
     base_url = f"http://127.0.0.1:{port}"
     staff = None
     try:
+        placement.free_children(wait_for_child(server))
         staff = loaded_case.StaffReloads(
             base_url, loaded_case.staff_cookie(database_url, SECRET)
         ).start()
@@ -337,6 +389,45 @@ def loaded_phase(data: BenchData, run: Runner, connections: int, seconds: int) -
         sink.terminate()  # type: ignore[attr-defined]
 
 
+def wait_for_child(server: subprocess.Popen, timeout: float = 15) -> subprocess.Popen:
+    """The server once its dispatcher child is running (it starts with the app)."""
+    deadline = time.monotonic() + timeout
+    while not children_of(server.pid):
+        if time.monotonic() > deadline:
+            raise SystemExit("the server's dispatcher did not start")
+        time.sleep(0.1)
+    return server
+
+
+def measure(options: argparse.Namespace, run: Runner, placement: Placement) -> dict[str, bool]:
+    """Quiet then loaded on a fresh database, with `placement`; prints the tables and
+    returns the verdicts."""
+    placement.enter()
+    with tempfile.TemporaryDirectory(prefix="answer-bench-") as folder:
+        data = build_database(Path(folder), options.connections, demo=not options.quiet_only)
+        quiet = quiet_phase(data, run, options.connections, options.seconds, placement)
+        loaded = (
+            []
+            if options.quiet_only
+            else loaded_phase(data, run, options.connections, options.seconds, placement)
+        )
+    os.sched_setaffinity(0, ALL_CORES)
+    where = PLACEMENT_TEXT[placement.name]
+    table(f"quiet, {where} (dispatcher off, nobody else)", quiet)
+    verdicts = quiet_verdicts(quiet)
+    if loaded:
+        table(f"loaded, {where} (dispatcher sending the backlog, staff reloading)", loaded)
+        verdicts.update(loaded_verdicts(quiet[2:], loaded))
+    verdicts["no errors"] = not any(row.errors for row in quiet + loaded)
+    return {f"[{placement.name}] {text}": met for text, met in verdicts.items()}
+
+
+PLACEMENT_TEXT = {
+    "shared": "everything on both cores",
+    "isolated": "server on core 0, clients, browser and sink on core 1",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--connections", type=int, default=50)
@@ -344,24 +435,24 @@ def main() -> int:
     parser.add_argument("--client", choices=("auto", "wrk", "asyncio"), default="auto")
     parser.add_argument("--quiet-only", action="store_true", help="skip the loaded phase")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--placement",
+        choices=("shared", "isolated", "both"),
+        default="both",
+        help="which cores the server and the rest may use (see Placement); both: one after"
+        " the other, in one run",
+    )
     options = parser.parse_args()
     client, run = pick_client(options.client)
+    placements = {"shared": [SHARED], "isolated": [ISOLATED], "both": [SHARED, ISOLATED]}
+    if len(ALL_CORES) < 2:
+        placements["isolated"] = placements["both"] = [SHARED]
+        print("one core only: the isolated placement is not measured")
     print(f"load average at the start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    with tempfile.TemporaryDirectory(prefix="answer-bench-") as folder:
-        data = build_database(Path(folder), options.connections, demo=not options.quiet_only)
-        quiet = quiet_phase(data, run, options.connections, options.seconds)
-        loaded = (
-            []
-            if options.quiet_only
-            else loaded_phase(data, run, options.connections, options.seconds)
-        )
-    print(f"\nclient: {client}, {options.connections} concurrent connections, loopback")
-    table("quiet (dispatcher off, nobody else)", quiet)
-    verdicts = quiet_verdicts(quiet)
-    if loaded:
-        table("loaded (dispatcher sending the backlog, staff reloading the dashboard)", loaded)
-        verdicts.update(loaded_verdicts(quiet[2:], loaded))
-    verdicts["no errors"] = not any(row.errors for row in quiet + loaded)
+    print(f"client: {client}, {options.connections} concurrent connections, loopback")
+    verdicts: dict[str, bool] = {}
+    for placement in placements[options.placement]:
+        verdicts.update(measure(options, run, placement))
     print()
     for text, met in verdicts.items():
         print(f"  {'OK    ' if met else 'MISSED'} {text}")
