@@ -3,7 +3,7 @@ quiet, then while the server sends a backlog of email and a staff user reloads t
 
     .venv/bin/python benchmarks/answer_bench.py [--connections 50] [--seconds 10]
                                                 [--client auto|wrk|asyncio] [--quiet-only]
-                                                [--strict]
+                                                [--placement shared|isolated|both] [--strict]
 
 It builds a fresh SQLite database with the standard demo (so that the dashboard has figures)
 and a 20-question survey (the learner_hot template plus one yes/no question), published
@@ -22,6 +22,14 @@ each. Then, at the same concurrency, in one run:
    (`benchmarks/loaded_case.py`); the section page and the save again, with how many messages
    went out during each measurement. It prints each p95 against the quiet one.
 
+Both phases run twice by default (`--placement both`), each time on a fresh database:
+- **shared**: every process on both cores, as the kernel places them;
+- **isolated**: the server's process on core 0; wrk, Chromium and the mail sink on core 1
+  (in real use they are the respondents' phones, the staff member's computer and the mail
+  relay: other machines); the server's dispatcher child on both cores (it is the server's).
+  What remains between quiet and loaded is then the server's own work: the dashboard script
+  and the websocket in the server's process, the dispatcher beside it.
+
 What the figures mean. Every client keeps its connection alive (as browsers do), so a figure
 is the cost of a request on a warm connection. With 50 clients always waiting, p50 is about
 50 / (req/s): latency here is queueing behind the other clients, not one request's time (one
@@ -32,7 +40,8 @@ yardstick measured that delay, not the server. Since then the health route (a fe
 microseconds of work) gives about 5,000 req/s: the ratios to it are now the share of the
 server's per-request overhead in a page, and a page that renders 6-20 questions cannot come
 close to 1.0; quote req/s and p95 first. The server is one Python process (one core at most
-for the event loop); wrk, Chromium and other users of the machine share the other one: quote
+for the event loop); in the shared placement wrk, Chromium and other users of the machine
+compete with it for both cores (Chromium alone takes about a core while it reloads): quote
 `uptime` with the figures.
 
 Targets (on a 2-core machine): p95 under 100 ms quiet; loaded p95 at most 2x the quiet p95.

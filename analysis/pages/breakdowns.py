@@ -1,6 +1,7 @@
 import streamlit as st
 
 from analysis import charts
+from analysis.charts.memo import figure_of
 from analysis.frames import TRAINER_RESULT_ROLES
 from analysis.labels import theme_label
 from analysis.metrics import BREAKDOWN_DIMENSIONS
@@ -37,4 +38,7 @@ theme = choose(
     ),
 )
 table = cached_breakdown(filters, dimension, theme, threshold())
-show_figure(charts.breakdown_chart(table, dimension, language=code), "breakdowns_chart")
+show_figure(
+    figure_of(charts.breakdown_chart, table, dimension=dimension, language=code),
+    "breakdowns_chart",
+)

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import charts
+from analysis.charts.memo import figure_of
 from analysis.labels import display_table
 from analysis.pages.figures import downloads, show_figure
 from analysis.pages.shared import filter_bar, language, refresh_button
@@ -26,8 +27,11 @@ else:
         st.warning(" — ".join(str(value) for value in row if value), icon=":material/warning:")
     downloads("alertes", display_table(alerts, code), "coverage_alerts")
 show_figure(
-    charts.coverage_chart(
-        numbers["coverage"], now=pd.Timestamp(paris_day(utc_now())), language=code
+    figure_of(
+        charts.coverage_chart,
+        numbers["coverage"],
+        now=pd.Timestamp(paris_day(utc_now())),
+        language=code,
     ),
     "coverage_matrix",
 )

@@ -1,6 +1,10 @@
+from collections.abc import Callable
+
 import streamlit as st
 
 from analysis import charts
+from analysis.charts import Figure
+from analysis.charts.memo import figure_of
 from analysis.exports import responses_for_export
 from analysis.frames import apply_filters
 from analysis.pages.dropouts import show_dropouts
@@ -35,31 +39,31 @@ themes, likert, rates, hot_cold, trends, dropouts = st.tabs(
         tr("analysis.dashboard.tab_dropouts"),
     ]
 )
+
+
+def show_chart(build: Callable[..., Figure], table: str, key: str, **options: object) -> None:
+    """The figure `build` draws from the dashboard table `table` (built again only when its
+    numbers changed: `analysis.charts.memo`)."""
+    show_figure(figure_of(build, numbers[table], language=code, **options), f"dashboard_{key}")
+
+
 with themes:
-    show_figure(
-        charts.theme_scores_chart(numbers["theme_scores"], language=code), "dashboard_themes"
-    )
+    show_chart(charts.theme_scores_chart, "theme_scores", "themes")
 with likert:
-    show_figure(
-        charts.likert_bars(numbers["likert_distribution"], language=code), "dashboard_likert"
-    )
+    show_chart(charts.likert_bars, "likert_distribution", "likert")
 with rates:
-    show_figure(
-        charts.response_rates_chart(numbers["response_rates"], language=code), "dashboard_rates"
-    )
+    show_chart(charts.response_rates_chart, "response_rates", "rates")
 with hot_cold:
-    show_figure(charts.hot_cold_chart(numbers["hot_cold"], language=code), "dashboard_hot_cold")
-    show_figure(
-        charts.hot_cold_chart(
-            numbers["hot_cold_by_programme"],
-            group="programme",
-            language=code,
-            title=tr("analysis.dashboard.hot_cold_programmes"),
-        ),
-        "dashboard_hot_cold_programmes",
+    show_chart(charts.hot_cold_chart, "hot_cold", "hot_cold")
+    show_chart(
+        charts.hot_cold_chart,
+        "hot_cold_by_programme",
+        "hot_cold_programmes",
+        group="programme",
+        title=tr("analysis.dashboard.hot_cold_programmes"),
     )
 with trends:
-    show_figure(charts.trends_chart(numbers["trends"], language=code), "dashboard_trends")
+    show_chart(charts.trends_chart, "trends", "trends")
 with dropouts:
     show_dropouts(filters)
 

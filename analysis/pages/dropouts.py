@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.charts.dropouts import dropout_causes_chart, dropout_rate_chart
+from analysis.charts.memo import figure_of
 from analysis.dropouts import DropoutFigures, dropout_figures
 from analysis.frames import AnalysisFilters, withheld_sentence
 from analysis.pages.figures import show_figure
@@ -73,7 +74,9 @@ def _causes(figures: DropoutFigures) -> None:
         st.subheader(tr("analysis.dropouts.causes"))
         st.caption(tr("analysis.dropouts.no_causes"))
     else:
-        show_figure(dropout_causes_chart(figures.causes, language=lang()), "dropouts_causes")
+        show_figure(
+            figure_of(dropout_causes_chart, figures.causes, language=lang()), "dropouts_causes"
+        )
 
 
 def show_dropouts(filters: AnalysisFilters) -> None:
@@ -84,7 +87,10 @@ def show_dropouts(filters: AnalysisFilters) -> None:
         st.info(tr("analysis.dropouts.none"))
         return
     _headline(figures)
-    show_figure(dropout_rate_chart(figures.by_programme, language=lang()), "dropouts_programmes")
+    show_figure(
+        figure_of(dropout_rate_chart, figures.by_programme, language=lang()),
+        "dropouts_programmes",
+    )
     st.markdown(f"**{tr('analysis.dropouts.by_session')}**")
     show_table(_sessions_table(figures.by_session), "dropouts_sessions")
     _causes(figures)

@@ -3,13 +3,16 @@ download buttons of a table or a PDF."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analysis.charts import Figure, chart_png
+from analysis.charts.memo import Memo
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
 from surveys.pages.common import lang, show_table, tr
 
@@ -79,6 +82,31 @@ def show_figure(figure: Figure, key: str) -> None:
     if figure.empty:
         st.caption(tr("analysis.no_data"))
         return
+    st.vega_lite_chart(
+        spec=copy.deepcopy(screen_spec(figure, lang())),  # Streamlit moves its data out
+        key=f"{key}_chart",
+        theme=None,
+        alt=tr("analysis.chart_alt", title=figure.title),
+    )
+    show_table(figure.table, f"{key}_table")
+    downloads(key, figure.table, key, figure)
+
+
+_SCREEN_SPECS: Memo[tuple[Figure, dict[str, Any]]] = Memo()
+
+
+def screen_spec(figure: Figure, language: str) -> dict[str, Any]:
+    """The Vega-Lite spec of `figure` on screen, made once per figure and language (a figure
+    from `analysis.charts.memo.figure_of` comes back on every rerun whose numbers are the
+    same, and so does its spec)."""
+    kept, spec = _SCREEN_SPECS.get(
+        (id(figure), language), lambda: (figure, _screen_spec(figure, language))
+    )
+    # the memo holds the figure, so its id cannot be reused while the entry lives
+    return spec if kept is figure else _screen_spec(figure, language)
+
+
+def _screen_spec(figure: Figure, language: str) -> dict[str, Any]:
     # On screen: long labels on two lines rather than cut (a usable plot area at 390 px), the
     # legend as one column that nothing clips, French number formats on the axes; the table
     # under the chart, so that neither needs horizontal scrolling.
@@ -91,13 +119,16 @@ def show_figure(figure: Figure, key: str) -> None:
             labelFontSize=12, titleFontSize=12, orient="bottom", columns=1, labelLimit=0
         )
     ).copy(deep=True)
-    if lang() == "fr":
+    if language == "fr":
         screen.config.locale = FRENCH_CHART_LOCALE
-    st.altair_chart(
-        screen,
-        key=f"{key}_chart",
-        theme=None,
-        alt=tr("analysis.chart_alt", title=figure.title),
-    )
-    show_table(figure.table, f"{key}_table")
-    downloads(key, figure.table, key, figure)
+    return vega_lite_spec(screen)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """What `st.altair_chart` would send for `chart` (its data as Arrow datasets, Altair's
+    theme off), made by Streamlit's own converter; `chart.to_dict()` if Streamlit renamed it."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # pragma: no cover - a future Streamlit
+        return chart.to_dict()
+    return _convert_altair_to_vega_lite_spec(chart)
