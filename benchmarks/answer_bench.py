@@ -16,19 +16,21 @@ each. Then, at the same concurrency, in one run:
    - `GET /r/{token}` of the one-page form: all 20 questions (token lookup + render),
    - `GET /r/{token}` of the paged form: the page a respondent sees (6 questions),
    - `POST /r/{token}`: saving a section (6 answers; one write transaction, then a redirect).
-2. **Loaded** (unless `--quiet-only`): 10,000 due invitations added to the outbox, the server
-   restarted on the same database with its dispatcher on (the server's child process, sending
-   to an aiosmtpd sink on loopback) and a staff user in headless Chromium reloading the dashboard
-   (`benchmarks/loaded_case.py`); the section page and the save again, with how many messages
-   went out during each measurement. It prints each p95 against the quiet one.
+2. **Loaded** (unless `--quiet-only`): the server restarted on the same database with its
+   dispatcher on (the server's child process, sending to an aiosmtpd sink on loopback), a
+   staff user in headless Chromium reloading the dashboard (`benchmarks/loaded_case.py`),
+   and then 10,000 due invitations for each measured route (20,000) added to the outbox;
+   the section page and the save again, with how many messages went out during each
+   measurement (a warning when the backlog ran out before its end). It prints each p95
+   against the quiet one.
 
 Both phases run twice by default (`--placement both`), each time on a fresh database:
 - **shared**: every process on both cores, as the kernel places them;
 - **isolated**: the server's process on core 0; wrk, Chromium and the mail sink on core 1
   (in real use they are the respondents' phones, the staff member's computer and the mail
   relay: other machines); the server's dispatcher child on both cores (it is the server's).
-  What remains between quiet and loaded is then the server's own work: the dashboard script
-  and the websocket in the server's process, the dispatcher beside it.
+  What remains between quiet and loaded is then the server's own work: the staff user's
+  script runs and websocket in its process, the dispatcher beside it.
 
 What the figures mean. Every client keeps its connection alive (as browsers do), so a figure
 is the cost of a request on a warm connection. With 50 clients always waiting, p50 is about
@@ -205,25 +207,26 @@ def build_database(data_dir: Path, clients: int, *, demo: bool) -> BenchData:
 class Placement:
     """Which cores the server and the rest of the run may use.
 
-    `shared`: everyone on both cores, as the kernel likes (the clients, the staff browser
-    and the mail sink compete with the server for CPU). `isolated`: the server's process on
-    core 0; the clients (wrk), the staff browser (Chromium) and the mail sink, which in real
-    use run on the respondents' phones, the staff member's computer and the mail relay, on
-    core 1; the server's dispatcher child on both (it belongs to the server)."""
+    `shared`: everyone on both cores, as the kernel likes: the clients, the staff browser and
+    the mail sink compete with the server for CPU. `isolated`: the server's process on core 0;
+    the clients (wrk), the staff browser (Chromium) and the mail sink, which in real use run on
+    the respondents' phones, the staff member's computer and the mail relay, on core 1; the
+    server's dispatcher child on both (it is part of the server; pinned to core 1 beside wrk
+    and Chromium, it was starved and sent nothing)."""
 
     name: str
     server_cores: frozenset[int] | None = None
-    world_cores: frozenset[int] | None = None
+    other_cores: frozenset[int] | None = None
 
     def enter(self) -> None:
         """Pin this process (and so wrk, Chromium and the sink, its children) to its cores."""
-        os.sched_setaffinity(0, self.world_cores or ALL_CORES)
+        os.sched_setaffinity(0, self.other_cores or ALL_CORES)
 
     def server_start(self) -> None:  # runs in the server's process, before exec
         if self.server_cores is not None:
             os.sched_setaffinity(0, self.server_cores)
 
-    def free_children(self, server: subprocess.Popen) -> None:
+    def release_children(self, server: subprocess.Popen) -> None:
         """The server's children (its dispatcher) on every core, as on a real server."""
         if self.server_cores is None:
             return
@@ -360,9 +363,11 @@ def quiet_phase(
 def loaded_phase(
     data: BenchData, run: Runner, connections: int, seconds: int, placement: Placement
 ) -> list[Figures]:
-    """The section page and the save while the dispatcher sends and a staff user reloads."""
-    planned = loaded_case.add_backlog(data.env)
-    print(f"backlog: {planned} messages planned in the outbox")
+    """The section page and the save while the dispatcher sends and a staff user reloads.
+
+    The backlog (`loaded_case.BACKLOG` messages for each of the two measured routes) is
+    planned once the staff browser is ready, just before the first measurement: planned
+    earlier, an unhindered dispatcher had sent most of it while Chromium started."""
     smtp_port, sink = loaded_case.start_mail_sink()
     port = free_port()
     database_url = data.env["DATABASE_URL"]
@@ -370,18 +375,22 @@ def loaded_phase(
     base_url = f"http://127.0.0.1:{port}"
     staff = None
     try:
-        placement.free_children(wait_for_child(server))
+        placement.release_children(wait_for_child(server))
         staff = loaded_case.StaffReloads(
             base_url, loaded_case.staff_cookie(database_url, SECRET)
         ).start()
+        planned = loaded_case.add_backlog(data.env, 2 * loaded_case.BACKLOG)
+        print(f"backlog: {planned} messages planned in the outbox, the staff browser ready")
         figures = []
         for label in (SECTION_LABEL, SAVE_LABEL):
             before = loaded_case.outbox_counts(database_url).get("sent", 0)
             figures.append(run(label, base_url, _targets(data)[label], connections, seconds))
             counts = loaded_case.outbox_counts(database_url)
+            pending = counts.get("pending", 0)
             print(
                 f"during {label}: {counts.get('sent', 0) - before} messages sent, "
-                f"{counts.get('pending', 0)} still pending at the end"
+                f"{pending} still pending at the end"
+                + ("" if pending else " (THE BACKLOG RAN OUT: part of this run had no mail)")
             )
         reloads = sorted(staff.durations)
         if reloads:

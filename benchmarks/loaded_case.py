@@ -24,7 +24,7 @@ from benchmarks.bench_rows import hot_plan_over_sessions
 from benchmarks.dispatch_bench import free_port, start_sink
 from reminders.planner import plan_due
 from surveys.config import load_settings, paris_day
-from surveys.db import create_db_engine, write_session
+from surveys.db import create_db_engine, write_connection, write_session
 from surveys.i18n import t
 from surveys.models import (
     Campaign,
@@ -68,7 +68,7 @@ def add_backlog(env: dict[str, str], messages: int = BACKLOG) -> int:
         trainings = hot_plan_over_sessions(session, sessions=BACKLOG_SESSIONS, session_end=ended)
         training_ids = [training.id for training in trainings]
         programme_id = trainings[0].programme_id
-    with engine.begin() as connection:
+    with write_connection(engine) as connection:  # BEGIN IMMEDIATE: the server may be writing
         first = connection.execute(sa.select(sa.func.max(Person.id))).scalar() or 0
         connection.execute(
             sa.insert(Person),
