@@ -366,8 +366,9 @@ def loaded_phase(
     """The section page and the save while the dispatcher sends and a staff user reloads.
 
     The backlog (`loaded_case.BACKLOG` messages for each of the two measured routes) is
-    planned once the staff browser is ready, just before the first measurement: planned
-    earlier, an unhindered dispatcher had sent most of it while Chromium started."""
+    planned once the staff browser is ready, and the measurement starts once the dispatcher
+    is sending it: planned earlier, an unhindered dispatcher had sent most of it while
+    Chromium started."""
     smtp_port, sink = loaded_case.start_mail_sink()
     port = free_port()
     database_url = data.env["DATABASE_URL"]
@@ -381,6 +382,7 @@ def loaded_phase(
         ).start()
         planned = loaded_case.add_backlog(data.env, 2 * loaded_case.BACKLOG)
         print(f"backlog: {planned} messages planned in the outbox, the staff browser ready")
+        wait_for_mail(database_url)
         figures = []
         for label in (SECTION_LABEL, SAVE_LABEL):
             before = loaded_case.outbox_counts(database_url).get("sent", 0)
@@ -405,6 +407,17 @@ def loaded_phase(
         server.terminate()
         server.wait(timeout=30)
         sink.terminate()  # type: ignore[attr-defined]
+
+
+def wait_for_mail(database_url: str, timeout: float = 60) -> None:
+    """Until the dispatcher has picked up the backlog: it looks for due mail every 30 s
+    (`reminders.worker.DEFAULT_INTERVAL_SECONDS`) when it found none last time."""
+    start = loaded_case.outbox_counts(database_url).get("sent", 0)
+    deadline = time.monotonic() + timeout
+    while loaded_case.outbox_counts(database_url).get("sent", 0) < start + 100:
+        if time.monotonic() > deadline:
+            raise SystemExit("the dispatcher sent nothing of the backlog")
+        time.sleep(0.5)
 
 
 def wait_for_child(server: subprocess.Popen, timeout: float = 15) -> subprocess.Popen:
