@@ -268,6 +268,7 @@ def response_rates_chart(rates: pd.DataFrame, *, language: str = "fr") -> Figure
                 alt.Tooltip("rate:Q", format=".0%", title=_tr("rate", language)),
             ],
         )
+        .properties(height=alt.Step(34))  # room for two-line labels ("Hot (end of training)")
     )
     return Figure(title, _finish(chart, title), display_table(rates, language))
 

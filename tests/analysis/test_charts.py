@@ -77,3 +77,11 @@ def test_an_empty_table_gives_an_empty_figure() -> None:
 
 def test_a_chart_renders_to_png_without_a_browser() -> None:
     assert charts.chart_png(_figures("fr")["themes"].chart).startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_response_rate_rows_have_room_for_two_line_labels(language: str) -> None:
+    """At 390 px "Trainers · Hot (end of training)" breaks on two lines: each bar's row
+    is tall enough for both (they overlapped the row above at the default step)."""
+    spec = _figures(language)["rates"].chart.to_dict()
+    assert spec["height"] == {"step": 34}
