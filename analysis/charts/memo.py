@@ -17,16 +17,14 @@ from memory. A table that cannot be hashed (a cell holding a list) is simply bui
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
 from analysis.charts.figures import Figure
+from surveys.memo import Memo
 
-V = TypeVar("V")
 KEPT = 128  # figures of the last few pages, filters and languages
 
 
@@ -41,31 +39,7 @@ def table_fingerprint(table: pd.DataFrame) -> str | None:
     return hashlib.blake2b(head.encode() + rows.tobytes(), digest_size=16).hexdigest()
 
 
-class Memo(Generic[V]):
-    """The last `size` values by key, shared by the script threads of every session."""
-
-    def __init__(self, size: int = KEPT) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = compute()  # outside the lock: two sessions may build the same figure once each
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-
-FIGURES: Memo[Figure] = Memo()
+FIGURES: Memo[Figure] = Memo(KEPT)
 
 
 def figure_of(build: Callable[..., Figure], table: pd.DataFrame, **options: Any) -> Figure:

@@ -10,10 +10,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from analysis.charts import Figure, chart_png
-from analysis.charts.memo import Memo
+from analysis.charts.memo import KEPT
 from analysis.exports import to_csv_bytes, to_xlsx_bytes
+from surveys.memo import Memo
 from surveys.pages.common import lang, show_table, tr
 
 FRENCH_CHART_LOCALE = alt.Locale(
@@ -92,18 +94,18 @@ def show_figure(figure: Figure, key: str) -> None:
     downloads(key, figure.table, key, figure)
 
 
-_SCREEN_SPECS: Memo[tuple[Figure, dict[str, Any]]] = Memo()
+# by the figure's id: the memo holds the figure, so no other figure can take its id while
+# the entry lives
+_SCREEN_SPECS: Memo[tuple[Figure, dict[str, Any]]] = Memo(KEPT)
 
 
 def screen_spec(figure: Figure, language: str) -> dict[str, Any]:
     """The Vega-Lite spec of `figure` on screen, made once per figure and language (a figure
     from `analysis.charts.memo.figure_of` comes back on every rerun whose numbers are the
     same, and so does its spec)."""
-    kept, spec = _SCREEN_SPECS.get(
+    return _SCREEN_SPECS.get(
         (id(figure), language), lambda: (figure, _screen_spec(figure, language))
-    )
-    # the memo holds the figure, so its id cannot be reused while the entry lives
-    return spec if kept is figure else _screen_spec(figure, language)
+    )[1]
 
 
 def _screen_spec(figure: Figure, language: str) -> dict[str, Any]:
@@ -126,9 +128,5 @@ def _screen_spec(figure: Figure, language: str) -> dict[str, Any]:
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """What `st.altair_chart` would send for `chart` (its data as Arrow datasets, Altair's
-    theme off), made by Streamlit's own converter; `chart.to_dict()` if Streamlit renamed it."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:  # pragma: no cover - a future Streamlit
-        return chart.to_dict()
+    theme off), made by Streamlit's own converter."""
     return _convert_altair_to_vega_lite_spec(chart)

@@ -9,16 +9,15 @@ connection: less overhead on their hot path). Statements are SQLAlchemy Core.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
-from threading import Lock
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from surveys.memo import Memo
 from surveys.models import (
     Answer,
     Campaign,
@@ -134,33 +133,25 @@ class Link:
         return self.state is LinkState.OPEN or (self.state is LinkState.COMPLETED and self.editable)
 
 
-_forms: OrderedDict[tuple[Any, int], SurveyForm] = OrderedDict()
-
-_forms_lock = Lock()
+_forms: Memo[SurveyForm] = Memo(FORM_CACHE_SIZE)
 
 
 def version_form(session: Database, version_id: int) -> SurveyForm:
     """The form of a version; versions are frozen, so it is built once per database (the
     engine's connection pool identifies the database)."""
     connection = connection_of(session)
-    key = (connection.engine.pool, version_id)
-    with _forms_lock:
-        if key in _forms:
-            _forms.move_to_end(key)
-            return _forms[key]
-    version = connection.execute(
-        sa.select(SurveyVersion.definition, SurveyVersion.anonymous).where(
-            SurveyVersion.id == version_id
-        )
-    ).first()
-    if version is None:
-        raise LookupError(f"survey version {version_id} does not exist")
-    form = build_form(version.definition, anonymous=version.anonymous)
-    with _forms_lock:
-        _forms[key] = form
-        while len(_forms) > FORM_CACHE_SIZE:
-            _forms.popitem(last=False)
-    return form
+
+    def build() -> SurveyForm:
+        version = connection.execute(
+            sa.select(SurveyVersion.definition, SurveyVersion.anonymous).where(
+                SurveyVersion.id == version_id
+            )
+        ).first()
+        if version is None:
+            raise LookupError(f"survey version {version_id} does not exist")
+        return build_form(version.definition, anonymous=version.anonymous)
+
+    return _forms.get((connection.engine.pool, version_id), build)
 
 
 def _link_statement(*, lock: bool) -> sa.Select:
