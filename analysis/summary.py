@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from analysis import metrics
 from analysis.frames import PARIS, AnalysisFilters, AnalysisFrames, apply_filters
-from analysis.frames.cache import FRAMES, VersionedMemo
+from analysis.frames.cache import FRAMES, VersionedMemo, frames_version
 from surveys.config import default_period
 
 
@@ -43,94 +43,140 @@ def _hot_cold_pairs(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFr
 MetricFunction = Callable[[AnalysisFrames, MetricOptions], pd.DataFrame]
 
 
+def _coverage(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
+    if "coverage" not in options.shared:  # the table and its alerts
+        options.shared["coverage"] = metrics.coverage(
+            frames.solicitations,
+            frames.financers,
+            now=options.now,
+            start=options.start,
+            end=options.end,
+        )
+    return options.shared["coverage"]
+
+
+def _likert(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
+    """The likert answers, picked out once for all the score tables of one computation."""
+    key = f"likert:{id(frames.answers)}"
+    if key not in options.shared:
+        options.shared[key] = metrics.likert_answers(frames.answers)
+    return options.shared[key]
+
+
+def _scores(compute: Callable[[pd.DataFrame, AnalysisFrames, MetricOptions], pd.DataFrame]):
+    """A table of the likert answers: `compute(likert, frames, options)`."""
+    return lambda f, o: compute(_likert(f, o), f, o)
+
+
 def _breakdown(dimension: str) -> MetricFunction:
-    def compute(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
+    def compute(likert: pd.DataFrame, frames: AnalysisFrames, options: MetricOptions):
         return metrics.breakdown(
-            frames.answers,
+            likert,
             dimension,
             session_people=frames.session_people,
             small_group_min=options.small_group_min,
             by=("theme",),
         )
 
-    return compute
+    return _scores(compute)
 
 
-def _coverage(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
-    return metrics.coverage(
-        frames.solicitations,
-        frames.financers,
-        now=options.now,
-        start=options.start,
-        end=options.end,
-    )
+def _hot_cold(**options: Any) -> MetricFunction:
+    def compute(likert: pd.DataFrame, frames: AnalysisFrames, o: MetricOptions):
+        pairs = _hot_cold_pairs(replace(frames, answers=likert), o)
+        return metrics.hot_cold(likert, small_group_min=o.small_group_min, pairs=pairs, **options)
+
+    return _scores(compute)
 
 
-DASHBOARD_METRICS: dict[str, MetricFunction] = {
-    "response_rates": lambda f, o: metrics.response_rates(f.campaigns),
-    "response_rates_by_period": lambda f, o: metrics.response_rates(
-        f.campaigns, by=("audience",), freq=o.freq
-    ),
-    "theme_scores": lambda f, o: metrics.theme_scores(f.answers, small_group_min=o.small_group_min),
-    "question_scores": lambda f, o: metrics.question_scores(
-        f.answers, small_group_min=o.small_group_min
-    ),
-    "nps": lambda f, o: metrics.nps(f.answers, small_group_min=o.small_group_min),
-    "likert_distribution": lambda f, o: metrics.likert_distribution(
-        f.answers, small_group_min=o.small_group_min
-    ),
-    "hot_cold": lambda f, o: metrics.hot_cold(
-        f.answers, small_group_min=o.small_group_min, pairs=_hot_cold_pairs(f, o)
-    ),
-    "hot_cold_by_programme": lambda f, o: metrics.hot_cold(
-        f.answers,
-        small_group_min=o.small_group_min,
-        by=("programme",),
-        per_theme=False,
-        pairs=_hot_cold_pairs(f, o),
-    ),
-    "trends": lambda f, o: metrics.trends(
-        f.answers, small_group_min=o.small_group_min, freq=o.freq
-    ),
-    **{f"by_{dimension}": _breakdown(dimension) for dimension in metrics.BREAKDOWN_DIMENSIONS},
-    "coverage": _coverage,
-    "coverage_alerts": lambda f, o: metrics.coverage_alerts(_coverage(f, o), now=o.now),
-}
-
-
-# These read other answers than the likert ones (NPS 0-10, response counts).
-ALL_ANSWER_METRICS = ("nps", "headline")
-
-
-def _headline(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
-    likert = options.shared.get("likert")
-    figures = metrics.headline(
-        frames.answers, frames.campaigns, small_group_min=options.small_group_min, likert=likert
+def _answer_headline(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
+    figures = metrics.answer_headline(
+        frames.answers, small_group_min=options.small_group_min, likert=_likert(frames, options)
     )
     return pd.DataFrame([figures])
 
 
-DASHBOARD_METRICS["headline"] = _headline
+def _rate_headline(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
+    return pd.DataFrame([metrics.rate_headline(frames.campaigns)])
+
+
+# The tables, in groups by the frames they are computed from: when the data version moves,
+# a group is computed again only when one of its frames was read again. While mail goes out
+# (each message sent moves the invitations), the rates, not the scores.
+METRIC_GROUPS: dict[str, tuple[tuple[str, ...], dict[str, MetricFunction]]] = {
+    "scores": (
+        ("answers", "session_people"),
+        {
+            "theme_scores": _scores(
+                lambda a, f, o: metrics.theme_scores(a, small_group_min=o.small_group_min)
+            ),
+            "question_scores": _scores(
+                lambda a, f, o: metrics.question_scores(a, small_group_min=o.small_group_min)
+            ),
+            "nps": lambda f, o: metrics.nps(f.answers, small_group_min=o.small_group_min),
+            "likert_distribution": _scores(
+                lambda a, f, o: metrics.likert_distribution(a, small_group_min=o.small_group_min)
+            ),
+            "hot_cold": _hot_cold(),
+            "hot_cold_by_programme": _hot_cold(by=("programme",), per_theme=False),
+            "trends": _scores(
+                lambda a, f, o: metrics.trends(a, small_group_min=o.small_group_min, freq=o.freq)
+            ),
+            **{f"by_{name}": _breakdown(name) for name in metrics.BREAKDOWN_DIMENSIONS},
+            "headline_answers": _answer_headline,
+        },
+    ),
+    # the trainer filter selects campaigns through the session people
+    "rates": (
+        ("campaigns", "session_people"),
+        {
+            "response_rates": lambda f, o: metrics.response_rates(f.campaigns),
+            "response_rates_by_period": lambda f, o: metrics.response_rates(
+                f.campaigns, by=("audience",), freq=o.freq
+            ),
+            "headline_rate": _rate_headline,
+        },
+    ),
+    "coverage": (
+        ("solicitations", "financers"),
+        {
+            "coverage": _coverage,
+            "coverage_alerts": lambda f, o: metrics.coverage_alerts(_coverage(f, o), now=o.now),
+        },
+    ),
+}
+DASHBOARD_METRICS: dict[str, MetricFunction] = {
+    name: compute for _frames, group in METRIC_GROUPS.values() for name, compute in group.items()
+}
+HEADLINE_PARTS = ("headline_answers", "headline_rate")
+
+
+def _with_headline(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with the dashboard's four figures ("headline") put together from its two
+    parts (the answers' figures and the response rate)."""
+    answers, rate = (tables[name] for name in HEADLINE_PARTS)
+    headline = pd.concat([answers, rate], axis=1)[list(metrics.HEADLINE_FIGURES)]
+    return {**{k: v for k, v in tables.items() if k not in HEADLINE_PARTS}, "headline": headline}
+
+
+def _group_tables(
+    frames: AnalysisFrames, options: MetricOptions, group: dict[str, MetricFunction]
+) -> dict[str, pd.DataFrame]:
+    options = replace(options, shared={})  # shared by this computation only
+    return {name: compute(frames, options) for name, compute in group.items()}
 
 
 def dashboard_tables(frames: AnalysisFrames, options: MetricOptions) -> dict[str, pd.DataFrame]:
-    """Every table, the likert answers being picked out once for all the score tables."""
-    scored = replace(frames, answers=metrics.likert_answers(frames.answers))
-    options = replace(options, shared={"likert": scored.answers})  # shared by this call only
-    return {
-        name: compute(frames if name in ALL_ANSWER_METRICS else scored, options)
-        for name, compute in DASHBOARD_METRICS.items()
-    }
+    """Every table of the dashboard, "headline" (its four figures) included."""
+    return _with_headline(_group_tables(frames, options, DASHBOARD_METRICS))
 
 
-TABLES = VersionedMemo(max_entries=32)
+TABLES = {group: VersionedMemo(max_entries=32) for group in METRIC_GROUPS}
 
 
-def default_filters(today: date) -> AnalysisFilters:
-    """The dashboard's filters as a page first shows them: the default period of every page
-    (`surveys.config.default_period`), everything."""
-    start, end = default_period(today)
-    return AnalysisFilters(start=start, end=end)
+def clear_tables() -> None:
+    for memo in TABLES.values():
+        memo.clear()
 
 
 def versioned_dashboard_tables(
@@ -142,22 +188,40 @@ def versioned_dashboard_tables(
     freq: str,
     version: str,
 ) -> dict[str, pd.DataFrame]:
-    """`dashboard_tables` of the frames of `version`, once per (filters, day, threshold,
-    frequency, version); each caller gets its own copies of the (small) tables."""
+    """`dashboard_tables` of the frames of `version`, group by group once per (filters, day,
+    threshold, frequency, version of the group's frames); each caller gets its own copies of
+    the (small) tables."""
+    options = MetricOptions(
+        now=datetime.combine(today, time(12), tzinfo=PARIS),
+        small_group_min=small_group_min,
+        start=filters.start,
+        end=filters.end,
+        freq=freq,
+    )
+    filtered: list[AnalysisFrames] = []  # filtered once, and only when a group is computed
 
-    def compute() -> dict[str, pd.DataFrame]:
-        options = MetricOptions(
-            now=datetime.combine(today, time(12), tzinfo=PARIS),
-            small_group_min=small_group_min,
-            start=filters.start,
-            end=filters.end,
-            freq=freq,
-        )
-        return dashboard_tables(apply_filters(FRAMES.get(engine, version), filters), options)
+    def frames() -> AnalysisFrames:
+        if not filtered:
+            filtered.append(apply_filters(FRAMES.get(engine, version), filters))
+        return filtered[0]
 
     key = (engine.url.render_as_string(), filters, today, small_group_min, freq)
-    tables = TABLES.get(key, version, compute)
-    return {name: table.copy() for name, table in tables.items()}  # type: ignore[union-attr]
+    tables: dict[str, pd.DataFrame] = {}
+    for name, (frame_names, group) in METRIC_GROUPS.items():
+        computed = TABLES[name].get(
+            key,
+            frames_version(version, frame_names),
+            lambda group=group: _group_tables(frames(), options, group),
+        )
+        tables.update(computed)  # type: ignore[arg-type]
+    return {name: table.copy() for name, table in _with_headline(tables).items()}
+
+
+def default_filters(today: date) -> AnalysisFilters:
+    """The dashboard's filters as a page first shows them: the default period of every page
+    (`surveys.config.default_period`), everything."""
+    start, end = default_period(today)
+    return AnalysisFilters(start=start, end=end)
 
 
 # --- JSON ----------------------------------------------------------------------------------------

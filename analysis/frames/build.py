@@ -3,7 +3,7 @@ categorical codes), and `load_frames`, which reads and joins everything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -92,35 +92,56 @@ def build_answer_frame(
     return answers[list(ANSWER_COLUMNS)]
 
 
+# The tables each frame is read from (every one of them is in the data version: see
+# `analysis.frames.cache`). A new data version reads again only the frames whose tables
+# changed; the answer frame (every answer, joined) is by far the heaviest.
+FRAME_TABLES: dict[str, tuple[str, ...]] = {
+    "answers": (
+        "response",
+        "answer",
+        "named_response",
+        "survey_version",
+        "campaign",
+        "training_session",
+        "programme",
+    ),
+    "session_people": ("enrolment", "person"),
+    "campaigns": ("campaign", "training_session", "programme", "invitation"),
+    "solicitations": ("invitation", "campaign", "person", "evidence_note"),
+    "financers": ("person",),
+    "enrolments": ("enrolment", "training_session", "programme"),
+}
+
+
 def load_frames(
     *,
     engine: sa.Engine,
     start: date | None = None,
     end: date | None = None,
-    answers: pd.DataFrame | None = None,
+    kept: Mapping[str, pd.DataFrame] | None = None,
 ) -> AnalysisFrames:
     """Everything the dashboard, the summary and the suggestions compute from, for responses
-    submitted between `start` and `end` (Paris days, inclusive; None = unbounded). `answers`:
-    an answer frame already built from the same answers, questions and campaigns (the
-    frames cache keeps it when only invitations, people or the register changed)."""
+    submitted between `start` and `end` (Paris days, inclusive; None = unbounded). `kept`:
+    frames already read from the same data (by name, as in `FRAME_TABLES`: the frames cache
+    keeps those whose tables did not change); the others are read."""
+    frames = dict(kept or {})
     with engine.connect() as connection:
-        campaigns = read_campaigns(connection)
-        if answers is None:
-            answers = build_answer_frame(
-                read_answers(connection, start, end), read_questions(connection), campaigns
-            )
-        session_people = read_session_people(connection)
-        solicitations = read_solicitations(connection)
-        financers = read_financers(connection)
-        enrolments = read_learner_enrolments(connection)
-    return AnalysisFrames(
-        answers=answers,
-        session_people=session_people,
-        campaigns=campaigns,
-        solicitations=solicitations,
-        financers=financers,
-        enrolments=enrolments,
-    )
+        readers: dict[str, Callable[[], pd.DataFrame]] = {
+            "campaigns": lambda: read_campaigns(connection),
+            "answers": lambda: build_answer_frame(
+                read_answers(connection, start, end),
+                read_questions(connection),
+                frames["campaigns"],
+            ),
+            "session_people": lambda: read_session_people(connection),
+            "solicitations": lambda: read_solicitations(connection),
+            "financers": lambda: read_financers(connection),
+            "enrolments": lambda: read_learner_enrolments(connection),
+        }
+        for name, read in readers.items():  # the campaigns first: the answers join them
+            if name not in frames:
+                frames[name] = read()
+    return AnalysisFrames(**frames)
 
 
 def load_campaign_frames(*, engine: sa.Engine, campaign_ids: Sequence[int]) -> AnalysisFrames:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from analysis.frames.filters import trainer_sessions
 from analysis.frames.model import ENROLMENT_COLUMNS, AnalysisFilters
+from analysis.frames.read import read_frame
 from surveys.models import Enrolment, Programme, TrainingSession
 
 
@@ -36,7 +37,8 @@ def read_learner_enrolments(connection: sa.Connection) -> pd.DataFrame:
         .join(programme, programme.c.id == training.c.programme_id)
         .where(enrolment.c.role == "learner")
     )
-    frame = pd.DataFrame(connection.execute(statement).all(), columns=list(ENROLMENT_COLUMNS))
+    frame = read_frame(connection, statement)
+    frame.columns = list(ENROLMENT_COLUMNS)
     for column in ("start_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame

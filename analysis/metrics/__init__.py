@@ -16,11 +16,14 @@ from analysis.metrics.groups import (
 )
 from analysis.metrics.hot_cold import hot_cold, hot_cold_pairs
 from analysis.metrics.scores import (
+    HEADLINE_FIGURES,
+    answer_headline,
     headline,
     likert_distribution,
     nps,
     period_labels,
     question_scores,
+    rate_headline,
     response_rates,
     score_table,
     theme_scores,
@@ -29,8 +32,10 @@ from analysis.metrics.scores import (
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
+    "HEADLINE_FIGURES",
     "SCORE_COLUMNS",
     "STAKEHOLDER_TYPES",
+    "answer_headline",
     "breakdown",
     "coverage",
     "coverage_alerts",
@@ -42,6 +47,7 @@ __all__ = [
     "nps",
     "period_labels",
     "question_scores",
+    "rate_headline",
     "response_rates",
     "score_table",
     "t_critical_95",

@@ -173,6 +173,35 @@ def likert_distribution(
     return table[[*by, "value", "count", "share"]].reset_index(drop=True)
 
 
+HEADLINE_FIGURES = ("responses", "rate", "mean", "top2", "nps")
+
+
+def _first(table: pd.DataFrame, column: str) -> float | None:
+    if table.empty or pd.isna(table[column].iloc[0]):
+        return None
+    return float(table[column].iloc[0])
+
+
+def answer_headline(
+    answers: pd.DataFrame, *, small_group_min: int, likert: pd.DataFrame | None = None
+) -> dict[str, float | int | None]:
+    """The dashboard's figures drawn from the answers: responses, mean, favourable share,
+    NPS (`likert`: the likert answers, when they were already picked out)."""
+    scores = score_table(answers if likert is None else likert, [], small_group_min=small_group_min)
+    promoters = nps(answers, by=(), small_group_min=small_group_min)
+    return {
+        "responses": int(answers["response_id"].nunique()),
+        "mean": _first(scores, "mean"),
+        "top2": _first(scores, "top2"),
+        "nps": _first(promoters, "nps"),
+    }
+
+
+def rate_headline(campaigns: pd.DataFrame) -> dict[str, float | None]:
+    """The dashboard's response rate, over every campaign of `campaigns`."""
+    return {"rate": _first(response_rates(campaigns, by=()), "rate")}
+
+
 def headline(
     answers: pd.DataFrame,
     campaigns: pd.DataFrame,
@@ -181,20 +210,9 @@ def headline(
     likert: pd.DataFrame | None = None,
 ) -> dict[str, float | int | None]:
     """The four figures at the top of the dashboard (`likert`: the likert answers, when they
-    were already picked out)."""
-    rates = response_rates(campaigns, by=())
-    scores = score_table(answers if likert is None else likert, [], small_group_min=small_group_min)
-    promoters = nps(answers, by=(), small_group_min=small_group_min)
-
-    def first(table: pd.DataFrame, column: str) -> float | None:
-        if table.empty or pd.isna(table[column].iloc[0]):
-            return None
-        return float(table[column].iloc[0])
-
-    return {
-        "responses": int(answers["response_id"].nunique()),
-        "rate": first(rates, "rate"),
-        "mean": first(scores, "mean"),
-        "top2": first(scores, "top2"),
-        "nps": first(promoters, "nps"),
+    were already picked out), in `HEADLINE_FIGURES` order."""
+    figures = {
+        **answer_headline(answers, small_group_min=small_group_min, likert=likert),
+        **rate_headline(campaigns),
     }
+    return {name: figures[name] for name in HEADLINE_FIGURES}

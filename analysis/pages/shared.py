@@ -32,7 +32,7 @@ from analysis.frames import (
 )
 from analysis.frames.cache import FRAMES, VersionedMemo
 from analysis.metrics import breakdown
-from analysis.summary import TABLES, versioned_dashboard_tables
+from analysis.summary import clear_tables, versioned_dashboard_tables
 from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.config import default_period
 from surveys.formatting import integer, number, percent
@@ -202,7 +202,7 @@ def _verbatims(
 def refresh_button() -> None:
     if st.button(tr("analysis.refresh"), key="analysis_refresh", icon=":material/refresh:"):
         FRAMES.clear()
-        TABLES.clear()
+        clear_tables()
         _breakdown.clear()
         _verbatims.clear()
         _withheld.clear()

@@ -208,9 +208,9 @@ def test_reruns_and_filter_changes_reuse_the_frames_read_once(
 
     reads: list[int] = []
 
-    def counting_load_frames(engine, answers):  # type: ignore[no-untyped-def]
+    def counting_load_frames(engine, kept):  # type: ignore[no-untyped-def]
         reads.append(1)
-        return load_frames(engine=engine, answers=answers)
+        return load_frames(engine=engine, kept=kept)
 
     FRAMES.clear()
     monkeypatch.setattr(FRAMES, "_build", counting_load_frames)

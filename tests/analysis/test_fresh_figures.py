@@ -40,9 +40,9 @@ def test_frames_are_built_once_per_data_version_and_again_after_a_write(
 ) -> None:
     builds: list[int] = []
 
-    def build(engine: sa.Engine, answers):
+    def build(engine: sa.Engine, kept):
         builds.append(1)
-        return load_frames(engine=engine, answers=answers)
+        return load_frames(engine=engine, kept=kept)
 
     cache, question = FramesCache(build), a_question_id()
     add_response(context, question)
