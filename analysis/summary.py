@@ -7,7 +7,7 @@ command line and the benchmark all go through it, so they show the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -153,7 +153,9 @@ HEADLINE_PARTS = ("headline_answers", "headline_rate")
 
 def _with_headline(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables with the dashboard's four figures ("headline") put together from its two
-    parts (the answers' figures and the response rate)."""
+    parts (the answers' figures and the response rate), when both were computed."""
+    if not all(name in tables for name in HEADLINE_PARTS):
+        return {k: v for k, v in tables.items() if k not in HEADLINE_PARTS}
     answers, rate = (tables[name] for name in HEADLINE_PARTS)
     headline = pd.concat([answers, rate], axis=1)[list(metrics.HEADLINE_FIGURES)]
     return {**{k: v for k, v in tables.items() if k not in HEADLINE_PARTS}, "headline": headline}
@@ -187,10 +189,12 @@ def versioned_dashboard_tables(
     small_group_min: int,
     freq: str,
     version: str,
+    groups: Sequence[str] = tuple(METRIC_GROUPS),
 ) -> dict[str, pd.DataFrame]:
-    """`dashboard_tables` of the frames of `version`, group by group once per (filters, day,
-    threshold, frequency, version of the group's frames); each caller gets its own copies of
-    the (small) tables."""
+    """The tables of `groups` (of `METRIC_GROUPS`; all by default, "headline" when both
+    "scores" and "rates" are in) of the frames of `version`, each group once per (filters,
+    day, threshold, frequency, version of the group's frames); each caller gets its own
+    copies of the (small) tables."""
     options = MetricOptions(
         now=datetime.combine(today, time(12), tzinfo=PARIS),
         small_group_min=small_group_min,
@@ -207,7 +211,8 @@ def versioned_dashboard_tables(
 
     key = (engine.url.render_as_string(), filters, today, small_group_min, freq)
     tables: dict[str, pd.DataFrame] = {}
-    for name, (frame_names, group) in METRIC_GROUPS.items():
+    for name in groups:
+        frame_names, group = METRIC_GROUPS[name]
         computed = TABLES[name].get(
             key,
             frames_version(version, frame_names),

@@ -262,11 +262,21 @@ def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
     one by one), plus the notes of evidence."""
     invitation, campaign, person = Invitation.__table__, Campaign.__table__, Person.__table__
     note = EvidenceNote.__table__
-    organisation = sa.case((campaign.c.audience == "financer", person.c.organisation), else_="")
+    # A financer's organisation (financers are followed one by one); looked up for their
+    # invitations only, not joined for every learner's.
+    organisation = sa.case(
+        (
+            campaign.c.audience == "financer",
+            sa.select(person.c.organisation)
+            .where(person.c.id == invitation.c.person_id)
+            .scalar_subquery(),
+        ),
+        else_="",
+    ).label("organisation")
     invited = (
         sa.select(
             campaign.c.audience.label("stakeholder_type"),
-            organisation.label("organisation"),
+            organisation,
             sa.func.count().label("solicited"),
             sa.func.count(invitation.c.completed_at).label("answered"),
             sa.func.max(sa.func.coalesce(invitation.c.sent_at, campaign.c.scheduled_at)).label(
@@ -275,7 +285,6 @@ def read_solicitations(connection: sa.Connection) -> pd.DataFrame:
             sa.func.max(invitation.c.completed_at).label("answered_at"),
         )
         .join(campaign, campaign.c.id == invitation.c.campaign_id)
-        .outerjoin(person, person.c.id == invitation.c.person_id)
         .where(invitation.c.status.in_(SOLICITED_STATUSES), ~_is_seat(invitation))
         .group_by(invitation.c.campaign_id, campaign.c.audience, organisation)
     )

@@ -17,7 +17,7 @@ with st.expander(tr("analysis.filters.title"), expanded=False):
     filters = filter_bar("coverage", period_only=True)
     refresh_button()
 code = language()
-numbers = dashboard_tables(filters)
+numbers = dashboard_tables(filters, groups=("coverage",))
 alerts = numbers["coverage_alerts"]
 st.subheader(tr("analysis.coverage.alerts"))
 if alerts.empty:

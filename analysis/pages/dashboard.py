@@ -9,7 +9,15 @@ from analysis.exports import responses_for_export
 from analysis.frames import apply_filters
 from analysis.pages.dropouts import show_dropouts
 from analysis.pages.figures import downloads, show_figure
-from analysis.pages.shared import frames, language, results_page, show_headline, tables, threshold
+from analysis.pages.shared import (
+    DASHBOARD_TAB_KEY,
+    frames,
+    language,
+    results_page,
+    show_headline,
+    tables,
+    threshold,
+)
 from surveys.pages.common import tr
 
 me, filters = results_page("dashboard")
@@ -22,13 +30,15 @@ frequency = st.segmented_control(
         "analysis.dashboard.month" if value == "M" else "analysis.dashboard.quarter"
     ),
 )
-numbers = tables(filters, frequency or "M")
+numbers = tables(filters, frequency or "M", groups=("scores", "rates"))
 head = numbers["headline"].iloc[0]
 show_headline(head)
 if not head["responses"]:
     st.info(tr("analysis.no_answers_yet"))
 
 code = language()
+# Only the open tab is drawn (`on_change="rerun"`): a reload, or a rerun after a send that
+# moved the response rates, draws one tab's charts, not six.
 themes, likert, rates, hot_cold, trends, dropouts = st.tabs(
     [
         tr("analysis.dashboard.tab_themes"),
@@ -37,7 +47,9 @@ themes, likert, rates, hot_cold, trends, dropouts = st.tabs(
         tr("analysis.dashboard.tab_hot_cold"),
         tr("analysis.dashboard.tab_trends"),
         tr("analysis.dashboard.tab_dropouts"),
-    ]
+    ],
+    key=DASHBOARD_TAB_KEY,
+    on_change="rerun",
 )
 
 
@@ -47,25 +59,31 @@ def show_chart(build: Callable[..., Figure], table: str, key: str, **options: ob
     show_figure(figure_of(build, numbers[table], language=code, **options), f"dashboard_{key}")
 
 
-with themes:
-    show_chart(charts.theme_scores_chart, "theme_scores", "themes")
-with likert:
-    show_chart(charts.likert_bars, "likert_distribution", "likert")
-with rates:
-    show_chart(charts.response_rates_chart, "response_rates", "rates")
-with hot_cold:
-    show_chart(charts.hot_cold_chart, "hot_cold", "hot_cold")
-    show_chart(
-        charts.hot_cold_chart,
-        "hot_cold_by_programme",
-        "hot_cold_programmes",
-        group="programme",
-        title=tr("analysis.dashboard.hot_cold_programmes"),
-    )
-with trends:
-    show_chart(charts.trends_chart, "trends", "trends")
-with dropouts:
-    show_dropouts(filters)
+if themes.open:
+    with themes:
+        show_chart(charts.theme_scores_chart, "theme_scores", "themes")
+if likert.open:
+    with likert:
+        show_chart(charts.likert_bars, "likert_distribution", "likert")
+if rates.open:
+    with rates:
+        show_chart(charts.response_rates_chart, "response_rates", "rates")
+if hot_cold.open:
+    with hot_cold:
+        show_chart(charts.hot_cold_chart, "hot_cold", "hot_cold")
+        show_chart(
+            charts.hot_cold_chart,
+            "hot_cold_by_programme",
+            "hot_cold_programmes",
+            group="programme",
+            title=tr("analysis.dashboard.hot_cold_programmes"),
+        )
+if trends.open:
+    with trends:
+        show_chart(charts.trends_chart, "trends", "trends")
+if dropouts.open:
+    with dropouts:
+        show_dropouts(filters)
 
 st.subheader(tr("analysis.dashboard.export_title"))
 st.caption(tr("analysis.dashboard.export_help", threshold=threshold()))

@@ -12,7 +12,7 @@ warms the frames at start (`analysis.warmup`), so the first visit costs what a s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
@@ -32,7 +32,7 @@ from analysis.frames import (
 )
 from analysis.frames.cache import FRAMES, VersionedMemo
 from analysis.metrics import breakdown
-from analysis.summary import clear_tables, versioned_dashboard_tables
+from analysis.summary import METRIC_GROUPS, clear_tables, versioned_dashboard_tables
 from analysis.verbatim_rows import hidden_text_count, verbatim_table
 from surveys.config import default_period
 from surveys.formatting import integer, number, percent
@@ -44,6 +44,7 @@ CACHE_SECONDS = 120
 
 
 RUN_VERSION_KEY = "_analysis_data_version"
+DASHBOARD_TAB_KEY = "dashboard_tab"  # the dashboard's open tab (its label)
 
 
 def data_version() -> str:
@@ -81,7 +82,10 @@ def threshold() -> int:
     return small_group_min(engine=context().engine, settings=context().settings)
 
 
-def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]:
+def tables(
+    filters: AnalysisFilters, freq: str = "M", groups: Sequence[str] = tuple(METRIC_GROUPS)
+) -> dict[str, pd.DataFrame]:
+    """The dashboard tables of `groups` (`analysis.summary.METRIC_GROUPS`; all by default)."""
     return versioned_dashboard_tables(
         context().engine,
         filters,
@@ -89,6 +93,7 @@ def tables(filters: AnalysisFilters, freq: str = "M") -> dict[str, pd.DataFrame]
         small_group_min=threshold(),
         freq=freq,
         version=data_version(),
+        groups=groups,
     )
 
 

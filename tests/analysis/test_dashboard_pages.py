@@ -14,7 +14,9 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from analysis.pages import PAGES
+from analysis.pages.shared import DASHBOARD_TAB_KEY
 from surveys.db import read_session
+from surveys.i18n import t
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
 from surveys.models import Person, TrainingSession, utc_now
 from surveys.runtime import AppContext
@@ -41,10 +43,18 @@ def app_env(demo: AppContext, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppCo
 
 
 def open_page(
-    context: AppContext, path: str, role: str = "director", language: str = "fr"
+    context: AppContext,
+    path: str,
+    role: str = "director",
+    language: str = "fr",
+    tab: str | None = None,
 ) -> AppTest:
+    """`path` open as `role`; on the dashboard, with its tab `tab` (e.g. "hot_cold") open
+    (only the open tab is drawn)."""
     app = logged_in_app(context, role, timeout=60, language=language)
     app.run()
+    if tab is not None:
+        app.session_state[DASHBOARD_TAB_KEY] = t(f"analysis.dashboard.tab_{tab}", language)
     return app.switch_page(path).run()
 
 
@@ -107,6 +117,7 @@ FILTER_CLASSES: dict[str, list[Setting]] = {
     ],
 }
 PERIOD_ONLY_PAGES = {"analysis/pages/coverage.py"}
+DASHBOARD_TABS = ("themes", "likert", "rates", "hot_cold", "trends", "dropouts")
 
 
 @pytest.mark.parametrize("path", PAGE_PATHS)
@@ -124,9 +135,14 @@ def test_every_analysis_page_runs_with_each_class_of_filters(
     app = open_page(app_env, path, role=role)
     for setting in settings:
         setting.apply(app, Path(path).stem, app_env)
-    assert not app.exception, [item.value for item in app.exception]
-    assert not app.error, [item.value for item in app.error]
-    assert app.title
+    tabs = DASHBOARD_TABS if path == "analysis/pages/dashboard.py" else (None,)
+    for tab in tabs:  # the dashboard draws its open tab only: each one in turn
+        if tab is not None:
+            app.session_state[DASHBOARD_TAB_KEY] = t(f"analysis.dashboard.tab_{tab}", "fr")
+            app.run()
+        assert not app.exception, (tab, [item.value for item in app.exception])
+        assert not app.error, (tab, [item.value for item in app.error])
+        assert app.title
 
 
 def _number(text: object) -> object:
@@ -156,7 +172,7 @@ def test_the_dashboard_shows_the_weak_theme_lowest(app_env: AppContext) -> None:
 def test_the_dashboard_shows_the_hot_to_cold_drop_of_the_dropping_programme(
     app_env: AppContext,
 ) -> None:
-    app = open_page(app_env, "analysis/pages/dashboard.py")
+    app = open_page(app_env, "analysis/pages/dashboard.py", tab="hot_cold")
     by_programme = _table(app, "Formation")
     drops = dict(zip(by_programme["Formation"], by_programme["Évolution"], strict=True))
     assert min(drops, key=drops.get) == DROPPING_PROGRAMME and drops[DROPPING_PROGRAMME] < -0.6
