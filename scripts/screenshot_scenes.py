@@ -6,7 +6,9 @@ state (French unless said), at 1440 px and at 390 px.
   `opt_out`, as the unsubscribe link does, when the demo has no such row);
 - question_results.png: one campaign's results, bars with counts and shares;
 - people_edit_{fr,en}.png: the people page's editing after a saved change;
-- *_390_fr.png: people, dashboard, who-has-answered and question results on a phone.
+- *_390_fr.png: people, dashboard, who-has-answered and question results on a phone;
+- dashboard_390_en.png, dashboard_rates_390_{fr,en}.png: the dashboard on a phone in English,
+  and with its response-rate tab opened (the dashboard draws its open tab only).
 
 Dashboards are shot once every Vega chart has drawn its canvas or SVG.
 """
@@ -26,7 +28,7 @@ from reminders.transport import build_sender
 from surveys.config import load_settings, paris_day
 from surveys.db import create_db_engine, read_session, write_session
 from surveys.formatting import day
-from surveys.i18n import label
+from surveys.i18n import label, t
 from surveys.models import (
     Campaign,
     Enrolment,
@@ -178,6 +180,14 @@ def _dashboard(page: Any, base: str) -> None:
     settle(page, charts=True)
 
 
+def _tab(page: Any, base: str, language: str, tab: str) -> None:
+    """The dashboard with its tab `tab` opened (only the open tab is drawn)."""
+    _dashboard(page, base)
+    page.get_by_role("tab", name=t(f"analysis.dashboard.tab_{tab}", language)).click()
+    page.wait_for_timeout(1500)
+    settle(page, charts=True)
+
+
 def _whole_height(page: Any, width: int) -> None:
     """Streamlit scrolls inside its main block, not the document: make the window as tall as
     the page so that the screenshot holds all of it."""
@@ -224,6 +234,9 @@ def shoot_scenes(
         ("people_edit_en", 1440, "en", lambda page: _people(page, base, "en")),
         ("people_390_fr", 390, "fr", lambda page: _people(page, base, "fr")),
         ("dashboard_390_fr", 390, "fr", lambda page: _dashboard(page, base)),
+        ("dashboard_390_en", 390, "en", lambda page: _dashboard(page, base)),
+        ("dashboard_rates_390_fr", 390, "fr", lambda page: _tab(page, base, "fr", "rates")),
+        ("dashboard_rates_390_en", 390, "en", lambda page: _tab(page, base, "en", "rates")),
         ("who_has_answered_390_fr", 390, "fr", lambda page: _who(page, base, who)),
         ("question_results_390_fr", 390, "fr", lambda page: _results(page, base, results)),
     ]

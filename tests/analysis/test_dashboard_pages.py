@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 from analysis.pages import PAGES
 from analysis.pages.shared import DASHBOARD_TAB_KEY
 from surveys.db import read_session
-from surveys.i18n import t
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
+from surveys.i18n import t
 from surveys.models import Person, TrainingSession, utc_now
 from surveys.runtime import AppContext
 from tests.support.demo_database import build_demo_database, demo_environment
