@@ -59,15 +59,15 @@ def show_chart(build: Callable[..., Figure], table: str, key: str, **options: ob
     show_figure(figure_of(build, numbers[table], language=code, **options), f"dashboard_{key}")
 
 
-if themes.open:
-    with themes:
-        show_chart(charts.theme_scores_chart, "theme_scores", "themes")
-if likert.open:
-    with likert:
-        show_chart(charts.likert_bars, "likert_distribution", "likert")
-if rates.open:
-    with rates:
-        show_chart(charts.response_rates_chart, "response_rates", "rates")
+for tab, build, table, key in (
+    (themes, charts.theme_scores_chart, "theme_scores", "themes"),
+    (likert, charts.likert_bars, "likert_distribution", "likert"),
+    (rates, charts.response_rates_chart, "response_rates", "rates"),
+    (trends, charts.trends_chart, "trends", "trends"),
+):
+    if tab.open:
+        with tab:
+            show_chart(build, table, key)
 if hot_cold.open:
     with hot_cold:
         show_chart(charts.hot_cold_chart, "hot_cold", "hot_cold")
@@ -78,9 +78,6 @@ if hot_cold.open:
             group="programme",
             title=tr("analysis.dashboard.hot_cold_programmes"),
         )
-if trends.open:
-    with trends:
-        show_chart(charts.trends_chart, "trends", "trends")
 if dropouts.open:
     with dropouts:
         show_dropouts(filters)

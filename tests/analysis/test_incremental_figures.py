@@ -259,32 +259,26 @@ def add_answer(context: AppContext) -> None:
         )
 
 
-def drop_out_one_learner(context: AppContext) -> None:
+def update_one(
+    context: AppContext, model: type, pick: Callable, where: list, **values: object
+) -> None:
+    """Update the row of `model` whose id `pick` (min or max) chooses among those `where`."""
+    chosen = sa.select(pick(model.id)).where(*where).scalar_subquery()
     with write_connection(context.engine) as connection:
-        connection.execute(
-            sa.update(Enrolment)
-            .where(
-                Enrolment.id
-                == sa.select(sa.func.max(Enrolment.id))
-                .where(Enrolment.role == "learner", Enrolment.status != "dropped_out")
-                .scalar_subquery()
-            )
-            .values(status="dropped_out", status_changed_on=TODAY)
-        )
+        connection.execute(sa.update(model).where(model.id == chosen).values(**values))
+
+
+def drop_out_one_learner(context: AppContext) -> None:
+    learning = [Enrolment.role == "learner", Enrolment.status != "dropped_out"]
+    update_one(
+        context, Enrolment, sa.func.max, learning, status="dropped_out", status_changed_on=TODAY
+    )
 
 
 def erase_one_person(context: AppContext) -> None:
-    with write_connection(context.engine) as connection:
-        connection.execute(
-            sa.update(Person)
-            .where(
-                Person.id
-                == sa.select(sa.func.min(Person.id))
-                .where(Person.stakeholder_type == "financer", Person.erased_at.is_(None))
-                .scalar_subquery()
-            )
-            .values(erased_at=DEMO_NOW, first_name="", last_name="", email=None)
-        )
+    financer = [Person.stakeholder_type == "financer", Person.erased_at.is_(None)]
+    blank = {"first_name": "", "last_name": "", "email": None}
+    update_one(context, Person, sa.func.min, financer, erased_at=DEMO_NOW, **blank)
 
 
 def from_scratch(context: AppContext, filters: AnalysisFilters) -> dict[str, pd.DataFrame]:
