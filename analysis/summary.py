@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -33,10 +34,11 @@ class MetricOptions:
     shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _hot_cold_pairs(frames: AnalysisFrames, options: MetricOptions) -> pd.DataFrame:
-    key = f"hot_cold_pairs:{id(frames.answers)}"
+def _hot_cold_pairs(likert: pd.DataFrame, options: MetricOptions) -> pd.DataFrame:
+    """The hot/cold pairs of `likert`, once for the two hot/cold tables of one computation."""
+    key = f"hot_cold_pairs:{id(likert)}"
     if key not in options.shared:
-        options.shared[key] = metrics.hot_cold_pairs(frames.answers, by=("programme",))
+        options.shared[key] = metrics.hot_cold_pairs(likert, by=("programme",))
     return options.shared[key]
 
 
@@ -83,7 +85,7 @@ def _breakdown(dimension: str) -> MetricFunction:
 
 def _hot_cold(**options: Any) -> MetricFunction:
     def compute(likert: pd.DataFrame, frames: AnalysisFrames, o: MetricOptions):
-        pairs = _hot_cold_pairs(replace(frames, answers=likert), o)
+        pairs = _hot_cold_pairs(likert, o)
         return metrics.hot_cold(likert, small_group_min=o.small_group_min, pairs=pairs, **options)
 
     return _scores(compute)
@@ -202,12 +204,10 @@ def versioned_dashboard_tables(
         end=filters.end,
         freq=freq,
     )
-    filtered: list[AnalysisFrames] = []  # filtered once, and only when a group is computed
 
+    @cache  # filtered once, and only when a group is computed
     def frames() -> AnalysisFrames:
-        if not filtered:
-            filtered.append(apply_filters(FRAMES.get(engine, version), filters))
-        return filtered[0]
+        return apply_filters(FRAMES.get(engine, version), filters)
 
     key = (engine.url.render_as_string(), filters, today, small_group_min, freq)
     tables: dict[str, pd.DataFrame] = {}

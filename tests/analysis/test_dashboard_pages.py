@@ -14,14 +14,12 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from analysis.pages import PAGES
-from analysis.pages.shared import DASHBOARD_TAB_KEY
 from surveys.db import read_session
 from surveys.demo import DROPPING_PROGRAMME, WEAK_TRAINER_EMAIL
-from surveys.i18n import t
 from surveys.models import Person, TrainingSession, utc_now
 from surveys.runtime import AppContext
 from tests.support.demo_database import build_demo_database, demo_environment
-from tests.support.staff_app import app_environment, logged_in_app
+from tests.support.staff_app import app_environment, logged_in_app, open_dashboard_tab
 
 DASHBOARD_PAGES = ("dashboard", "breakdowns", "coverage", "verbatims")
 PAGE_PATHS = [spec.path for spec in PAGES if Path(spec.path).stem in DASHBOARD_PAGES]
@@ -54,7 +52,7 @@ def open_page(
     app = logged_in_app(context, role, timeout=60, language=language)
     app.run()
     if tab is not None:
-        app.session_state[DASHBOARD_TAB_KEY] = t(f"analysis.dashboard.tab_{tab}", language)
+        open_dashboard_tab(app, tab, language)
     return app.switch_page(path).run()
 
 
@@ -138,8 +136,7 @@ def test_every_analysis_page_runs_with_each_class_of_filters(
     tabs = DASHBOARD_TABS if path == "analysis/pages/dashboard.py" else (None,)
     for tab in tabs:  # the dashboard draws its open tab only: each one in turn
         if tab is not None:
-            app.session_state[DASHBOARD_TAB_KEY] = t(f"analysis.dashboard.tab_{tab}", "fr")
-            app.run()
+            open_dashboard_tab(app, tab).run()
         assert not app.exception, (tab, [item.value for item in app.exception])
         assert not app.error, (tab, [item.value for item in app.error])
         assert app.title

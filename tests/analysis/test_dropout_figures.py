@@ -15,13 +15,11 @@ from sqlmodel import select
 from analysis.dropouts import dropout_figures
 from analysis.evidence import collect_evidence, evidence_document
 from analysis.frames import AnalysisFilters, AnalysisFrames, load_frames
-from analysis.pages.shared import DASHBOARD_TAB_KEY
 from surveys.db import read_session
-from surveys.i18n import t
 from surveys.models import Campaign, Enrolment, Invitation, SurveyPlan
 from surveys.runtime import AppContext
 from tests.support.demo_database import DEMO_NOW, build_demo_database, demo_environment
-from tests.support.staff_app import app_environment, logged_in_app
+from tests.support.staff_app import app_environment, logged_in_app, open_dashboard_tab
 
 pytestmark = pytest.mark.slow
 WIDE = (date(2024, 1, 1), date(2027, 12, 31))  # the demo's two years, whatever today is
@@ -123,7 +121,7 @@ def test_the_dashboard_dropout_tab_follows_the_programme_filter(
     with app_environment(demo, demo_environment(demo.settings.data_dir), monkeypatch):
         app = logged_in_app(demo, "director", timeout=60, language="fr")
         app.run()
-        app.session_state[DASHBOARD_TAB_KEY] = t("analysis.dashboard.tab_dropouts", "fr")
+        open_dashboard_tab(app, "dropouts")
         app = app.switch_page("analysis/pages/dashboard.py").run()
         app.date_input(key="dashboard_period").set_value(WIDE).run()
         names = {metric.label: metric.value for metric in app.metric}

@@ -49,3 +49,13 @@ def logged_in_app(
     app = AppTest.from_file(APP, default_timeout=timeout)
     app.session_state[TEST_COOKIE_KEY] = cookie
     return app
+
+
+def open_dashboard_tab(app: AppTest, tab: str, language: str = "fr") -> AppTest:
+    """Make the dashboard's tab `tab` ("themes", "rates", "dropouts"...) the open one at the
+    next run (the dashboard draws its open tab only)."""
+    from analysis.pages.shared import DASHBOARD_TAB_KEY
+    from surveys.i18n import t
+
+    app.session_state[DASHBOARD_TAB_KEY] = t(f"analysis.dashboard.tab_{tab}", language)
+    return app
