@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from question_banks.loader import get_template, load_catalog
 from surveys.builder.composition import create_survey_from_template, publish_survey
 from surveys.models import Programme, TrainingSession
 from tests import factories
+
+
+def require_empty(engine: Engine) -> None:
+    """Stops with a message when the database already holds people or programmes: the
+    benchmark counts every due row, so an earlier run's rows would skew it."""
+    with engine.connect() as connection:
+        programmes = connection.execute(select(func.count()).select_from(Programme)).scalar_one()
+    if programmes:
+        raise SystemExit(
+            f"{engine.url.render_as_string(hide_password=True)} already holds {programmes} "
+            "programme(s), from an earlier run or real data: give an empty database."
+        )
 
 
 def hot_plan_over_sessions(

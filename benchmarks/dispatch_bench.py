@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 import yagmail  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
+from benchmarks.bench_rows import hot_plan_over_sessions, require_empty  # noqa: E402
 from reminders.dispatcher import dispatch_due  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
 from reminders.rendering import default_source, render_email, sample_facts  # noqa: E402
@@ -88,6 +88,7 @@ def prepare_database(settings, messages: int, rounds: int):  # type: ignore[no-u
     """`rounds` sessions sharing `messages` learners, a hot plan, the planner's due rows."""
     engine = create_db_engine(settings.database_url)
     upgrade_to_head(engine)
+    require_empty(engine)
     with write_session(engine) as session:
         session.add(
             OrganisationSettings(

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.bench_rows import hot_plan_over_sessions  # noqa: E402
+from benchmarks.bench_rows import hot_plan_over_sessions, require_empty  # noqa: E402
 from reminders.planner import plan_due  # noqa: E402
 from surveys.config import load_settings  # noqa: E402
 from surveys.db import create_db_engine, upgrade_to_head, write_session  # noqa: E402
@@ -141,6 +141,7 @@ def main() -> None:
         )
         engine = create_db_engine(url)
         upgrade_to_head(engine)
+        require_empty(engine)
         prepare(engine, args.messages, args.sessions)
         first, first_s = timed_pass(engine, settings, SEND_AT)
         again, again_s = timed_pass(engine, settings, SEND_AT)
