@@ -40,6 +40,7 @@ from analysis.suggestions import (
     suggest,
 )
 from analysis.suggestions.pseudonyms import pseudonymise_trainers
+from analysis.suggestions.work import kept_suggestions
 from analysis.summary import records
 from analysis.text import free_text_answers, mark_quotable, tag_comments, verbatims
 from surveys.config import Settings
@@ -267,9 +268,35 @@ def _expression(
     }
 
 
-def _analysis(
+def _period_suggestions(
+    engine: sa.Engine,
     frames: AnalysisFrames,
     register: pd.DataFrame,
+    data: EvidenceData,
+    version: str,
+) -> list[Suggestion]:
+    """The period's suggestions: those the improvement pages hold for the same period, day,
+    threshold and data version when there are some (the server computes the default
+    period's, the pack page's, at start-up), so the pack and the pages show the same list
+    and the pack does not compute it again; otherwise computed here."""
+    if data.start is not None and data.today <= data.end:
+        kept = kept_suggestions(
+            engine,
+            start=data.start,
+            end=data.end,
+            on=data.today,
+            small_group_min=data.small_group_min,
+            version=version,
+        )
+        if kept is not None:
+            return kept
+    inputs = inputs_from_frames(frames, register, start=data.start, end=data.end, today=data.today)
+    return suggest(inputs, SuggestionSettings(small_group_min=data.small_group_min))
+
+
+def _analysis(
+    frames: AnalysisFrames,
+    found: list[Suggestion],
     data: EvidenceData,
     language: str,
     cache: ContentCache | None = None,
@@ -280,10 +307,8 @@ def _analysis(
     hot_cold = metrics.hot_cold(answers, small_group_min=sgm, by=("programme",), per_theme=False)
     trend = metrics.trends(answers, small_group_min=sgm, freq="Q")
     promoters = metrics.nps(answers, small_group_min=sgm, by=("audience",))
-    settings = SuggestionSettings(small_group_min=sgm)
-    inputs = inputs_from_frames(frames, register, start=data.start, end=data.end, today=data.today)
     # directors download the pack: trainers are letters there (see suggestions.pseudonyms)
-    found = pseudonymise_trainers(suggest(inputs, settings))
+    found = pseudonymise_trainers(found)
     draw = cached_picture(cache)
     return {
         "headline": metrics.headline(answers, frames.campaigns, small_group_min=sgm),
@@ -356,7 +381,8 @@ def collect_evidence(
     come from the process's cache of the current data version (the staff app holds them
     already: 4-5 s of reading at the large scale not paid again), never older than the last
     write."""
-    everything = FRAMES.get(engine)
+    version = FRAMES.version(engine)
+    everything = FRAMES.get(engine, version)
     frames = apply_filters(everything, AnalysisFilters(start=start, end=end))
     with read_session(engine) as session:
         data = EvidenceData(
@@ -394,7 +420,8 @@ def collect_evidence(
         cache=cache,
     )
     data.expression = _expression(frames.answers, data.instruments, data.small_group_min)
-    data.analysis = _analysis(frames, register, data, language, cache)
+    found = _period_suggestions(engine, frames, register, data, version)
+    data.analysis = _analysis(frames, found, data, language, cache)
     data.coverage = _coverage(frames, data)
     data.complaints = _complaints(register)
     data.plan = _plan(actions, everything.answers, data)

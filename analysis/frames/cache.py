@@ -203,6 +203,10 @@ class VersionedMemo:
                 self._entries[full] = value
             return self._entries[full]
 
+    def kept(self, key: tuple, version: str) -> object | None:
+        """What `get` stored for (key, version), or None: nothing is computed."""
+        return self._entries.get((*key, version))
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

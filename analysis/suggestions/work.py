@@ -35,18 +35,29 @@ def compute_work(
     return found, register_candidates(inputs.comments, recorded)
 
 
+def _key(engine: sa.Engine, start: date, end: date, on: date, small_group_min: int) -> tuple:
+    return (engine.url.render_as_string(), start, end, on, small_group_min)
+
+
 def period_work(
     engine: sa.Engine, *, start: date, end: date, on: date, small_group_min: int, version: str
 ) -> Work:
     """`compute_work`, once per (database, period, day, threshold, data version)."""
-    key = (engine.url.render_as_string(), start, end, on, small_group_min)
     return WORK.get(  # type: ignore[return-value]
-        key,
+        _key(engine, start, end, on, small_group_min),
         version,
         lambda: compute_work(
             engine, start=start, end=end, on=on, small_group_min=small_group_min, version=version
         ),
     )
+
+
+def kept_suggestions(
+    engine: sa.Engine, *, start: date, end: date, on: date, small_group_min: int, version: str
+) -> list[Suggestion] | None:
+    """The suggestions `period_work` holds for these arguments, or None (nothing computed)."""
+    kept = WORK.kept(_key(engine, start, end, on, small_group_min), version)
+    return None if kept is None else kept[0]  # type: ignore[index]
 
 
 def forget() -> None:
