@@ -21,6 +21,7 @@ import gc
 import importlib
 import logging
 import threading
+from datetime import date
 
 from surveys.runtime import AppContext
 
@@ -37,8 +38,9 @@ MODULES = (
 )
 
 
-def warm_up(context: AppContext) -> None:
-    """Import, load and build what the analysis pages need (idempotent, never raises)."""
+def warm_up(context: AppContext, today: date | None = None) -> None:
+    """Import, load and build what the analysis pages need on `today` (default: today in
+    Paris) (idempotent, never raises)."""
     try:
         for name in MODULES:
             importlib.import_module(name)
@@ -61,7 +63,7 @@ def warm_up(context: AppContext) -> None:
         engine = context.engine
         version = FRAMES.version(engine)
         FRAMES.get(engine, version)
-        today = now_paris(utc_now())
+        today = today or now_paris(utc_now())
         start, end = default_period(today)
         threshold = small_group_min(engine=engine, settings=context.settings)
         period_work(

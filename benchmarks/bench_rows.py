@@ -14,8 +14,8 @@ from tests import factories
 
 
 def require_empty(engine: Engine) -> None:
-    """Stops with a message when the database already holds people or programmes: the
-    benchmark counts every due row, so an earlier run's rows would skew it."""
+    """Stops with a message when the database already holds a programme: the benchmark
+    counts every due row, so an earlier run's rows would skew it."""
     with engine.connect() as connection:
         programmes = connection.execute(select(func.count()).select_from(Programme)).scalar_one()
     if programmes:

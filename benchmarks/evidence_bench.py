@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis.evidence import ContentCache, collect_evidence, evidence_document, evidence_pdf
 from analysis.evidence.render import print_pdf
-from analysis.frames import small_group_min
 from analysis.frames.cache import FRAMES
 from analysis.suggestions import work
+from analysis.warmup import warm_up
 from surveys.config import default_period
 from surveys.demo import SCALES
 from tests.support.demo_database import build_demo_database, demo_context
@@ -56,18 +56,6 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = work()
     return time.perf_counter() - started, result
-
-
-def warm_as_the_server(context: Any, end: date) -> None:
-    """What the staff server prepares at start-up for the pack page's default period, the
-    twelve months up to `end` (`analysis.warmup`): the frames and the period's suggestions."""
-    start, end = default_period(end)
-    version = FRAMES.version(context.engine)
-    FRAMES.get(context.engine, version)
-    threshold = small_group_min(engine=context.engine, settings=context.settings)
-    work.period_work(
-        context.engine, start=start, end=end, on=end, small_group_min=threshold, version=version
-    )
 
 
 def pack(context: Any, cache: ContentCache, end: date) -> tuple[bytes, Any]:
@@ -141,7 +129,7 @@ def main() -> None:
         pack(context, ContentCache(), end)  # pays the first vl-convert and WeasyPrint start-up
         colds, warms, alone, empty = [], [], [], []
         for _ in range(args.repeat):
-            warm_as_the_server(context, end)
+            warm_up(context, today=end)  # as the server at start-up: frames, suggestions
             cache = ContentCache()
             seconds, (_, document) = timed(lambda cache=cache: pack(context, cache, end))
             colds.append(seconds)
